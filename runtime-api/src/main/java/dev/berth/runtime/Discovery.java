@@ -1,0 +1,163 @@
+package dev.berth.runtime;
+
+import dev.berth.runtime.spi.Probe;
+import dev.berth.runtime.spi.RuntimeConfig;
+import dev.berth.runtime.spi.RuntimeProvider;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** The machinery behind {@link Runtimes}, with its class loader as a parameter so tests can vary it. */
+final class Discovery {
+  private final List<RuntimeProvider> providers;
+  private final List<String> loadFailures;
+
+  Discovery(ClassLoader classLoader) {
+    List<RuntimeProvider> found = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    Iterator<RuntimeProvider> iterator = ServiceLoader.load(RuntimeProvider.class, classLoader).iterator();
+    // A broken provider must not hide the working ones: the iterator goes on after an error.
+    for (int guard = 0; guard < 1000; guard++) {
+      try {
+        if (!iterator.hasNext()) {
+          break;
+        }
+        found.add(iterator.next());
+      } catch (ServiceConfigurationError | LinkageError e) {
+        failures.add(describe(e));
+      }
+    }
+    found.sort(Comparator.comparingInt(RuntimeProvider::priority).reversed()
+        .thenComparing(RuntimeProvider::type));
+    this.providers = List.copyOf(found);
+    this.loadFailures = List.copyOf(failures);
+  }
+
+  List<RuntimeProvider> providers() {
+    return providers;
+  }
+
+  List<String> loadFailures() {
+    return loadFailures;
+  }
+
+  Runtime create(String type, RuntimeConfig config) {
+    RuntimeProvider provider = provider(type);
+    return healthChecked(type, construct(provider, p -> p.createRuntime(config)), Runtime::health);
+  }
+
+  BacktestRunner backtests(String type, RuntimeConfig config) {
+    RuntimeProvider provider = provider(type);
+    return healthChecked(type, construct(provider, p -> p.createBacktestRunner(config)),
+        BacktestRunner::health);
+  }
+
+  Runtime detect(RuntimeConfig config) {
+    return detectAndCreate(config, p -> p.createRuntime(config), Runtime::health);
+  }
+
+  BacktestRunner detectBacktests(RuntimeConfig config) {
+    return detectAndCreate(config, p -> p.createBacktestRunner(config), BacktestRunner::health);
+  }
+
+  Map<String, Probe> probeAll(RuntimeConfig config) {
+    return providers.stream().collect(Collectors.toMap(RuntimeProvider::type, p -> probe(p, config),
+        (first, second) -> first, java.util.LinkedHashMap::new));
+  }
+
+  private <T extends AutoCloseable> T detectAndCreate(RuntimeConfig config, Function<RuntimeProvider, T> factory,
+      Function<T, Health> health) {
+    List<String> attempts = new ArrayList<>();
+    for (RuntimeProvider provider : providers) {
+      String label = provider.type() + " (priority " + provider.priority() + ")";
+      Probe probe = probe(provider, config);
+      if (!probe.available()) {
+        attempts.add(label + ": " + probe.detail());
+        continue;
+      }
+      try {
+        return healthChecked(provider.type(), construct(provider, factory), health);
+      } catch (BerthException e) {
+        attempts.add(label + ": " + e.getMessage());
+      }
+    }
+    throw new RuntimeUnavailableException(noneUsable(attempts));
+  }
+
+  private String noneUsable(List<String> attempts) {
+    StringBuilder message = new StringBuilder("No Berth runtime is usable here.");
+    if (attempts.isEmpty() && loadFailures.isEmpty()) {
+      message.append(" No RuntimeProvider was found on the class path; add a backend jar such as "
+          + "berth-runtime-local (runs everywhere) or berth-runtime-docker.");
+      return message.toString();
+    }
+    message.append(" Tried:");
+    attempts.forEach(a -> message.append(System.lineSeparator()).append("  - ").append(a));
+    loadFailures.forEach(f -> message.append(System.lineSeparator()).append("  - ").append(f));
+    message.append(System.lineSeparator())
+        .append("Fix one of the above, or add berth-runtime-local, which runs everywhere.");
+    return message.toString();
+  }
+
+  private RuntimeProvider provider(String type) {
+    Optional<RuntimeProvider> match = providers.stream().filter(p -> p.type().equals(type)).findFirst();
+    if (match.isPresent()) {
+      return match.get();
+    }
+    String known = providers.isEmpty() ? "none" : providers.stream().map(RuntimeProvider::type)
+        .collect(Collectors.joining(", "));
+    StringBuilder message = new StringBuilder("No Berth runtime of type '" + type + "' is on the class path "
+        + "(available: " + known + "). Add the berth-runtime-" + type + " jar, or pick an available type.");
+    loadFailures.forEach(f -> message.append(System.lineSeparator()).append("  - ").append(f));
+    throw new RuntimeUnavailableException(message.toString());
+  }
+
+  private static Probe probe(RuntimeProvider provider, RuntimeConfig config) {
+    try {
+      return provider.probe(config);
+    } catch (RuntimeException e) {
+      return Probe.unavailable("probe failed: " + e);
+    }
+  }
+
+  private static <T> T construct(RuntimeProvider provider, Function<RuntimeProvider, T> factory) {
+    try {
+      return factory.apply(provider);
+    } catch (BerthException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new RuntimeUnavailableException("The " + provider.type() + " runtime could not be created: " + e, e);
+    }
+  }
+
+  private static <T extends AutoCloseable> T healthChecked(String type, T created, Function<T, Health> health) {
+    Health result;
+    try {
+      result = health.apply(created);
+    } catch (RuntimeException e) {
+      result = Health.unhealthy("health check threw " + e);
+    }
+    if (result.healthy()) {
+      return created;
+    }
+    try {
+      created.close();
+    } catch (Exception e) {
+      // The runtime is being discarded; the health problem is the error worth reporting.
+    }
+    throw new RuntimeUnavailableException("The " + type + " runtime is not usable: " + result.message());
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    Throwable cause = e.getCause();
+    return "a provider failed to load: " + message + (cause == null ? "" : " (" + cause + ")");
+  }
+}
