@@ -20,6 +20,10 @@ final class Discovery {
   private final List<String> loadFailures;
 
   Discovery(ClassLoader classLoader) {
+    this(classLoader, provider -> true);
+  }
+
+  Discovery(ClassLoader classLoader, java.util.function.Predicate<RuntimeProvider> accept) {
     List<RuntimeProvider> found = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     Iterator<RuntimeProvider> iterator = ServiceLoader.load(RuntimeProvider.class, classLoader).iterator();
@@ -29,7 +33,10 @@ final class Discovery {
         if (!iterator.hasNext()) {
           break;
         }
-        found.add(iterator.next());
+        RuntimeProvider provider = iterator.next();
+        if (accept.test(provider)) {
+          found.add(provider);
+        }
       } catch (ServiceConfigurationError | LinkageError e) {
         failures.add(describe(e));
       }
