@@ -1,0 +1,42 @@
+package dev.berth.runtime.testkit;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Live-thread snapshots for the leak checks. Threads the JVM, JUnit or the kit itself start lazily are
+ * ignored; everything else that appears during a measured section and outlives it is reported by name.
+ */
+final class Threads {
+  private static final List<String> IGNORED_PREFIXES = List.of("junit", "ForkJoinPool.commonPool",
+      "process reaper", "Attach Listener", "Common-Cleaner", "InnocuousThread", "berth-tck-", "surefire",
+      "Signal Dispatcher", "Notification Thread", "Reference Handler", "Finalizer", "JFR", "Monitor Ctrl");
+
+  private Threads() {}
+
+  /** The threads alive now. */
+  static Set<Thread> snapshot() {
+    return new HashSet<>(Thread.getAllStackTraces().keySet());
+  }
+
+  /** Waits until no thread outside {@code baseline} (and not ignored) is alive; fails naming the leftovers. */
+  static void awaitNoneBeyond(Set<Thread> baseline, KitTimeouts timeouts, String after) {
+    Await.until(timeouts, "every thread started " + after + " to end", () -> extra(baseline),
+        List::isEmpty);
+  }
+
+  static List<String> extra(Set<Thread> baseline) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.isAlive() && !baseline.contains(thread) && !ignored(thread.getName()))
+        .map(thread -> "'" + thread.getName() + "' (" + thread.getState() + (thread.isDaemon() ? ", daemon)" : ")"))
+        .sorted()
+        .collect(Collectors.toList());
+  }
+
+  private static boolean ignored(String name) {
+    return IGNORED_PREFIXES.stream().anyMatch(name::startsWith);
+  }
+
+}

@@ -1,0 +1,76 @@
+package dev.berth.runtime.testkit;
+
+import dev.berth.runtime.BacktestSpec;
+import dev.berth.runtime.BotSpec;
+
+/**
+ * Turns the abstract behaviours the conformance kits need into specs that really run on one backend. The
+ * kits never build a command themselves: a Docker backend answers with a busybox {@code sh -c} script, the
+ * local backend with a host {@code sh} or {@code python3} script, {@link MockWorkloads} with {@code mock.*}
+ * options that {@link MockRuntime} interprets.
+ *
+ * <p>The kit adds labels, env, config, restart policy and timeouts to the returned builders and builds
+ * them, so return a builder with only what the behaviour needs (id, image, command, options). Fixed test
+ * scripts may use {@code sh -c}; user data (env, config, id) reaches them only through the environment and
+ * the config file, never by interpolation.
+ *
+ * <p>"Runs until SIGTERM" means: it installs its SIGTERM handler <em>before</em> it writes its first line,
+ * and on SIGTERM it exits 0 within a fraction of a second (so {@code sh} must wait with
+ * {@code sleep 1000 & wait}, not with a foreground {@code sleep}).
+ *
+ * <pre>{@code
+ * final class DockerWorkloads implements Workloads {
+ *   public BotSpec.Builder exitWith(String id, int exitCode) {
+ *     return BotSpec.builder(id).image("local/busybox:1").command("sh", "-c", "exit " + exitCode);
+ *   }
+ *   ...
+ * }
+ * }</pre>
+ */
+public interface Workloads {
+  /**
+   * Writes {@code line-1}..{@code line-<n>} to stdout and then {@code err-1} to stderr, then runs until
+   * SIGTERM, on which it exits 0 promptly.
+   */
+  BotSpec.Builder printLinesThenSleep(String id, int n);
+
+  /**
+   * Writes {@code line-1}..{@code line-<n>} to stdout as fast as it can, then exits with {@code exitCode}.
+   * No line may be lost.
+   */
+  BotSpec.Builder printLinesThenExit(String id, int n, int exitCode);
+
+  /** Exits at once with {@code exitCode}, writing nothing. */
+  BotSpec.Builder exitWith(String id, int exitCode);
+
+  /**
+   * Prints {@code env=<value of env var envName>}, {@code config=<content of config.json in its working
+   * dir>} and {@code bot-id=<value of BOT_ID>} on stdout (one line each, in this order), then runs until
+   * SIGTERM. The config file holds one line of JSON in the kit's tests.
+   */
+  BotSpec.Builder echoEnvAndConfig(String id, String envName);
+
+  /**
+   * Ignores SIGTERM and keeps running; only SIGKILL ends it. Prints {@code ready} on stdout once SIGTERM is
+   * ignored, so the kit knows when stopping it is meaningful.
+   */
+  BotSpec.Builder ignoreSigterm(String id);
+
+  /** Runs until SIGTERM, exits 0 promptly on it. Writes nothing. */
+  BotSpec.Builder sleepForever(String id);
+
+  /**
+   * Backtest: writes {@code resultJson} to its result path ({@code result.json} in its working dir; the kit
+   * never changes {@link BacktestSpec#resultPath()}), prints {@code done} on stdout, exits 0.
+   */
+  BacktestSpec.Builder writeResult(String id, String resultJson);
+
+  /** Backtest: prints {@code failing} on stderr, exits with {@code exitCode}, writes no result. */
+  BacktestSpec.Builder failWith(String id, int exitCode);
+
+  /**
+   * Backtest: runs until killed (for timeout and cancel tests). Prints {@code started} on stdout first, and
+   * exits 0 on SIGTERM like {@link #sleepForever}.
+   */
+  BacktestSpec.Builder runForever(String id);
+}
