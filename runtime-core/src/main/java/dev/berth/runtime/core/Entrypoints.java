@@ -66,6 +66,9 @@ public final class Entrypoints {
   public static LaunchPlan plan(WorkloadSpec spec, Path hostWorkspace, String workdir,
       InterpreterResolver interpreters) {
     Map<String, String> env = environment(spec, workdir);
+    if (spec instanceof BacktestSpec) {
+      createResultDirectory(hostWorkspace, ((BacktestSpec) spec).resultPath());
+    }
     if (spec.entrypoint().isEmpty()) {
       return new LaunchPlan(spec.command(), env, workdir);
     }
@@ -111,6 +114,20 @@ public final class Entrypoints {
       env.put(RESULT_PATH_ENV, join(workdir, ((BacktestSpec) spec).resultPath()));
     }
     return env;
+  }
+
+  /** Creates the result file's parent directories, so a program can write {@code out/result.json} at once. */
+  private static void createResultDirectory(Path hostWorkspace, String resultPath) {
+    Path parent = hostWorkspace.resolve(resultPath).normalize().getParent();
+    if (parent == null || !parent.startsWith(hostWorkspace) || parent.equals(hostWorkspace)) {
+      return;
+    }
+    try {
+      Files.createDirectories(parent);
+    } catch (IOException e) {
+      throw new RuntimeOperationException("Creating the result directory " + parent + " failed (" + e
+          + "); check the workspace's permissions", e);
+    }
   }
 
   /** Joins a workload-side directory and a relative {@code /}-path without touching the host file system. */
