@@ -1,0 +1,92 @@
+package dev.berth.runtime.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import dev.berth.runtime.BotNotFoundException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Finds this scope's containers of one kind by label. The container id found (or created) for a Berth id
+ * is remembered, so most calls cost one request; a remembered id that Docker no longer knows is
+ * forgotten and looked up again by label, so a container removed behind the runtime's back is reported
+ * at once.
+ */
+final class ContainerLookup {
+  private final DockerClient client;
+  private final DockerErrors errors;
+  private final String scope;
+  private final String kind;
+  private final Map<String, String> known = new ConcurrentHashMap<>();
+
+  ContainerLookup(DockerConnection connection, String scope, String kind) {
+    this.client = connection.client();
+    this.errors = connection.errors();
+    this.scope = scope;
+    this.kind = kind;
+  }
+
+  /** The container of {@code id}, asking Docker by label unless it is remembered. */
+  Optional<String> find(String id) {
+    String cached = known.get(id);
+    return cached != null ? Optional.of(cached) : findByLabel(id);
+  }
+
+  /** The container of {@code id}, always asking Docker. */
+  Optional<String> findByLabel(String id) {
+    List<Container> found = list(Labels.selector(scope, kind, id));
+    // Two containers for one id exist only for a moment during a recreate: the newest is the bot.
+    Optional<String> containerId = found.stream().max(Comparator.comparing(Container::getCreated))
+        .map(Container::getId);
+    containerId.ifPresentOrElse(c -> known.put(id, c), () -> known.remove(id));
+    return containerId;
+  }
+
+  /**
+   * Runs {@code call} on the bot's container. If the remembered container is gone, looks it up again by
+   * label once; throws {@link BotNotFoundException} when there is none.
+   */
+  <T> T withContainer(String id, Function<String, T> call) {
+    String containerId = find(id).orElseThrow(() -> new BotNotFoundException(id));
+    try {
+      return call.apply(containerId);
+    } catch (RuntimeException e) {
+      if (!DockerErrors.isNotFound(e)) {
+        throw e;
+      }
+      forget(id, containerId);
+      String again = findByLabel(id).orElseThrow(() -> new BotNotFoundException(id));
+      if (again.equals(containerId)) {
+        throw e;
+      }
+      return call.apply(again);
+    }
+  }
+
+  void remember(String id, String containerId) {
+    known.put(id, containerId);
+  }
+
+  void forget(String id, String containerId) {
+    known.remove(id, containerId);
+  }
+
+  /** Every container of this scope and kind that also carries {@code extraLabels}. */
+  List<Container> all(Map<String, String> extraLabels) {
+    Map<String, String> labels = Labels.scopeSelector(scope, kind);
+    labels.putAll(extraLabels);
+    return list(labels);
+  }
+
+  private List<Container> list(Map<String, String> labels) {
+    try {
+      return client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec();
+    } catch (RuntimeException e) {
+      throw errors.translate(e, "listing containers", null);
+    }
+  }
+}

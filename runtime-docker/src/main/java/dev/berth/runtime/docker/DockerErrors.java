@@ -1,0 +1,109 @@
+package dev.berth.runtime.docker;
+
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import dev.berth.runtime.BerthException;
+import dev.berth.runtime.BotNotFoundException;
+import dev.berth.runtime.RuntimeOperationException;
+import dev.berth.runtime.RuntimeUnavailableException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.nio.file.NoSuchFileException;
+import java.util.Locale;
+
+/**
+ * Turns docker-java and transport exceptions into Berth's: no docker-java type escapes the module. An
+ * engine that cannot be reached becomes {@link RuntimeUnavailableException} with the fix in its message.
+ */
+final class DockerErrors {
+  private final DockerEndpoint endpoint;
+
+  DockerErrors(DockerEndpoint endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  /**
+   * The Berth exception for a failed call.
+   *
+   * @param what what was being done, e.g. {@code "starting bot 'b1'"}
+   * @param botId the bot concerned, for not-found errors; null when none
+   */
+  BerthException translate(RuntimeException e, String what, String botId) {
+    if (e instanceof BerthException) {
+      return (BerthException) e;
+    }
+    if (isConnectionFailure(e)) {
+      return unreachable(e);
+    }
+    if (e instanceof NotFoundException && botId != null) {
+      return new BotNotFoundException(botId, "Bot '" + botId + "' disappeared while " + what
+          + " (its container was removed outside Berth). Create it again.");
+    }
+    return new RuntimeOperationException("Docker failed " + what + ": " + message(e), e);
+  }
+
+  /** The error for an engine that does not answer. */
+  RuntimeUnavailableException unreachable(RuntimeException e) {
+    return new RuntimeUnavailableException("Docker is not reachable at " + endpoint.host() + " ("
+        + reason(e) + "). Start dockerd or set DOCKER_HOST" + (endpoint.source().equals("default")
+        ? "" : " (the address came from " + endpoint.source() + ")") + ".", e);
+  }
+
+  static boolean isNotFound(RuntimeException e) {
+    return e instanceof NotFoundException;
+  }
+
+  static boolean isConflict(RuntimeException e) {
+    return e instanceof ConflictException;
+  }
+
+  static boolean isConnectionFailure(Throwable e) {
+    if (e instanceof DockerException) {
+      return false;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IOException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String reason(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException) {
+        return "connection refused";
+      }
+      if (t instanceof NoSuchFileException) {
+        return "connection refused: no socket at that path";
+      }
+      if (t instanceof SocketTimeoutException) {
+        return "timed out";
+      }
+      String text = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+      if (text.contains("no such file") || text.contains("connection refused")) {
+        return text.contains("no such file") ? "connection refused: no socket at that path" : "connection refused";
+      }
+    }
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  /** The engine's own message without docker-java's "Status 404: {...}" wrapping. */
+  static String message(RuntimeException e) {
+    String text = String.valueOf(e.getMessage());
+    int start = text.indexOf("{\"message\":\"");
+    if (start >= 0) {
+      int end = text.lastIndexOf("\"}");
+      if (end > start) {
+        return text.substring(start + 12, end).replace("\\\"", "\"");
+      }
+    }
+    return text.trim();
+  }
+}

@@ -1,0 +1,193 @@
+package dev.berth.runtime.docker;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Container;
+import dev.berth.runtime.BotFilter;
+import dev.berth.runtime.BotSpec;
+import dev.berth.runtime.BotStatus;
+import dev.berth.runtime.BotUpdate;
+import dev.berth.runtime.Capabilities;
+import dev.berth.runtime.EventManager;
+import dev.berth.runtime.ExecManager;
+import dev.berth.runtime.Feature;
+import dev.berth.runtime.Health;
+import dev.berth.runtime.ImageManager;
+import dev.berth.runtime.LogLine;
+import dev.berth.runtime.LogOptions;
+import dev.berth.runtime.NetworkManager;
+import dev.berth.runtime.NetworkMode;
+import dev.berth.runtime.RestartPolicy;
+import dev.berth.runtime.Runtime;
+import dev.berth.runtime.SidecarManager;
+import dev.berth.runtime.StatsManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bots as Docker containers, found by label ({@code berth.managed}, {@code berth.scope}, {@code berth.id},
+ * {@code berth.kind}); a new JVM manages what an earlier one created. Every feature manager is offered.
+ *
+ * <pre>{@code
+ * try (Runtime docker = DockerRuntime.builder().scope("research").build()) {
+ *   docker.create(BotSpec.builder("ticker").image("busybox:1.36").command("sh", "-c", "...").build());
+ *   docker.start("ticker");
+ * }
+ * }</pre>
+ *
+ * <p>Containers run with an init process, {@code no-new-privileges}, a minimal capability set and the
+ * spec's limits; the bot's workspace is mounted read-only at {@code /bot}. Connection settings follow the
+ * docker CLI ({@code DOCKER_HOST}, {@code DOCKER_TLS_VERIFY}, {@code DOCKER_CERT_PATH}, Docker contexts).
+ */
+public final class DockerRuntime implements Runtime {
+  private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
+
+  private final DockerConnection connection;
+  private final DockerSettings settings;
+  private final ContainerLookup lookup;
+  private final BotOperations operations;
+  private final LogStreams logs;
+  private final Addresses addresses;
+  private final IdLocks locks = new IdLocks();
+  private final DockerEventManager events;
+  private final Map<Class<? extends Feature>, Feature> features = new HashMap<>();
+
+  DockerRuntime(DockerSettings settings, DockerConnection connection, WorkloadCreator creator,
+      DockerImageManager images) {
+    this.settings = settings;
+    this.connection = connection;
+    this.lookup = new ContainerLookup(connection, settings.scope(), Labels.KIND_BOT);
+    BotFiles files = new BotFiles(settings.scopeDir(), Labels.KIND_BOT);
+    this.addresses = new Addresses(connection);
+    DockerSidecarManager sidecars = new DockerSidecarManager(connection, settings.scope(), lookup, files,
+        this::address);
+    this.operations = new BotOperations(connection, lookup, files, creator, sidecars, settings.stopGrace());
+    this.logs = new LogStreams(connection);
+    this.events = new DockerEventManager(connection, settings.scope());
+    features.put(NetworkManager.class, new DockerNetworkManager(connection, settings.scope()));
+    features.put(SidecarManager.class, sidecars);
+    features.put(ImageManager.class, images);
+    features.put(ExecManager.class, new DockerExecManager(connection, lookup));
+    features.put(StatsManager.class, new DockerStatsManager(connection, lookup));
+    features.put(EventManager.class, events);
+    log.info("Docker runtime for scope {} at {}", settings.scope(), connection.endpoint().host());
+  }
+
+  /** A builder; unset settings come from the environment like the docker CLI's. */
+  public static DockerBuilder<DockerRuntime> builder() {
+    return new DockerBuilder<>(DockerBuilder::runtime);
+  }
+
+  @Override
+  public String type() {
+    return DockerRuntimeProvider.TYPE;
+  }
+
+  @Override
+  public BotStatus create(BotSpec spec) {
+    return locks.with(spec.id(), () -> operations.create(spec));
+  }
+
+  @Override
+  public void start(String botId) {
+    locks.run(botId, () -> operations.start(botId));
+  }
+
+  @Override
+  public void stop(String botId, Duration grace) {
+    locks.run(botId, () -> operations.stop(botId, grace));
+  }
+
+  @Override
+  public void restart(String botId) {
+    locks.run(botId, () -> {
+      operations.stop(botId, settings.stopGrace());
+      operations.start(botId);
+    });
+  }
+
+  @Override
+  public void delete(String botId) {
+    locks.run(botId, () -> operations.delete(botId));
+  }
+
+  @Override
+  public BotStatus status(String botId) {
+    return operations.status(botId);
+  }
+
+  @Override
+  public Optional<String> address(String botId) {
+    return lookup.withContainer(botId, containerId -> Addresses.of(operations.inspect(botId, containerId)));
+  }
+
+  @Override
+  public String hostAddress() {
+    return addresses.hostAddress();
+  }
+
+  @Override
+  public Stream<LogLine> logs(String botId, LogOptions options) {
+    String containerId = lookup.withContainer(botId, id -> operations.inspect(botId, id).getId());
+    return logs.open(containerId, options, botId);
+  }
+
+  @Override
+  public BotStatus update(String botId, BotUpdate update) {
+    return locks.with(botId, () -> operations.update(botId, update));
+  }
+
+  @Override
+  public List<BotStatus> list(BotFilter filter) {
+    Map<String, String> labels = new HashMap<>(filter.labels());
+    filter.segment().ifPresent(segment -> labels.put(BotFilter.SEGMENT_LABEL, segment));
+    List<BotStatus> statuses = new ArrayList<>();
+    for (Container container : lookup.all(labels)) {
+      String botId = container.getLabels().get(Labels.ID);
+      try {
+        InspectContainerResponse inspected = connection.client().inspectContainerCmd(container.getId()).exec();
+        BotStatus status = operations.map(botId, inspected);
+        if (filter.matches(status)) {
+          statuses.add(status);
+        }
+      } catch (RuntimeException e) {
+        if (!DockerErrors.isNotFound(e)) { // deleted between list and inspect: not listed
+          throw connection.errors().translate(e, "listing bots", null);
+        }
+      }
+    }
+    statuses.sort(java.util.Comparator.comparing(BotStatus::id));
+    return statuses;
+  }
+
+  @Override
+  public Health health() {
+    return connection.health();
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return Capabilities.builder().enforcesMemoryLimit(true).enforcesCpuLimit(true).enforcesPidsLimit(true)
+        .detectsOomKill(true).networkModes(EnumSet.allOf(NetworkMode.Kind.class))
+        .restartPolicies(EnumSet.allOf(RestartPolicy.Kind.class)).publishesPorts(true).runsImages(true).build();
+  }
+
+  @Override
+  public <F extends Feature> Optional<F> feature(Class<F> type) {
+    return Optional.ofNullable(features.get(type)).map(type::cast);
+  }
+
+  /** Closes event subscriptions and the Docker client; containers keep running. */
+  @Override
+  public void close() {
+    events.close();
+    connection.close();
+  }
+}

@@ -1,0 +1,51 @@
+package dev.berth.runtime.docker;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A docker-java stream callback that keeps its error for the caller instead of logging it at ERROR (the
+ * default does, even when Berth closed the stream on purpose).
+ *
+ * @param <T> the streamed item type
+ */
+class QuietCallback<T> extends ResultCallback.Adapter<T> {
+  private static final Logger log = LoggerFactory.getLogger(QuietCallback.class);
+  private volatile Throwable error;
+
+  @Override
+  public void onNext(T item) {
+    // subclasses consume items
+  }
+
+  @Override
+  public void onError(Throwable throwable) {
+    if (error == null) {
+      error = throwable;
+    }
+    log.debug("Docker stream ended with an error", throwable);
+    closeQuietly(this);
+  }
+
+  /** The stream's error, if it ended with one. */
+  Optional<Throwable> error() {
+    return Optional.ofNullable(error);
+  }
+
+  /** Records an error reported inside a stream item (e.g. a pull's errorDetail). */
+  void fail(Throwable throwable) {
+    onError(throwable);
+  }
+
+  static void closeQuietly(Closeable closeable) {
+    try {
+      closeable.close();
+    } catch (IOException | RuntimeException e) {
+      log.debug("Closing a Docker stream failed", e);
+    }
+  }
+}

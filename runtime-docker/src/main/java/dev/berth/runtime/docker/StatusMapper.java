@@ -1,0 +1,76 @@
+package dev.berth.runtime.docker;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import dev.berth.runtime.BotState;
+import dev.berth.runtime.BotStatus;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/** Maps Docker's container state onto {@link BotStatus}. */
+final class StatusMapper {
+  private static final String NEVER = "0001-01-01T00:00:00Z";
+
+  private final BotFiles files;
+
+  StatusMapper(BotFiles files) {
+    this.files = files;
+  }
+
+  BotStatus map(String botId, InspectContainerResponse container) {
+    InspectContainerResponse.ContainerState state = container.getState();
+    String status = String.valueOf(state.getStatus());
+    BotStatus.Builder builder = BotStatus.builder(botId)
+        .runtimeId(container.getId())
+        .restartCount(container.getRestartCount() == null ? 0 : container.getRestartCount())
+        .labels(Labels.userLabels(container.getConfig().getLabels()));
+    instant(state.getStartedAt()).ifPresent(builder::startedAt);
+    boolean everStarted = instant(state.getStartedAt()).isPresent();
+    Integer exitCode = state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue();
+    switch (status) {
+      case "created":
+        return builder.state(BotState.CREATED).build();
+      case "running":
+        return builder.state(BotState.RUNNING).build();
+      case "restarting":
+        return builder.state(BotState.RUNNING).exitCode(exitCode == null ? 0 : exitCode)
+            .message("restarting after exit code " + exitCode).build();
+      case "paused":
+        return builder.state(BotState.RUNNING).message("paused").build();
+      case "exited":
+      case "dead":
+      case "removing":
+        break;
+      default:
+        return builder.state(BotState.UNKNOWN).message("Docker reports state '" + status + "'").build();
+    }
+    if (!everStarted) {
+      return builder.state(BotState.CREATED).build();
+    }
+    instant(state.getFinishedAt()).ifPresent(builder::finishedAt);
+    int code = exitCode == null ? -1 : exitCode;
+    boolean oom = Boolean.TRUE.equals(state.getOOMKilled());
+    builder.exitCode(code).oomKilled(oom);
+    if (code == 0) {
+      return builder.state(BotState.STOPPED).build();
+    }
+    if (!oom && files.stopRequested(botId, container.getId(), state.getStartedAt())) {
+      return builder.state(BotState.STOPPED).message("stopped on request (exit code " + code + ")").build();
+    }
+    String error = state.getError() == null || state.getError().isBlank() ? "" : ": " + state.getError();
+    return builder.state(BotState.FAILED)
+        .message((oom ? "killed: out of memory (exit code " + code + ")" : "exited with code " + code) + error)
+        .build();
+  }
+
+  static Optional<Instant> instant(String text) {
+    if (text == null || text.isBlank() || text.equals(NEVER)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.parse(text));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+}
