@@ -1,0 +1,105 @@
+package dev.berth.runtime.local;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * File helpers whose results survive a crash at any instant: a reader sees the old or the new content of a
+ * file, never a torn one.
+ */
+final class AtomicFiles {
+  private AtomicFiles() {}
+
+  /** Writes {@code text} to a temporary sibling and renames it over {@code target}. */
+  static void write(Path target, String text) throws IOException {
+    Path temp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid()
+        + "-" + Thread.currentThread().getId());
+    Files.writeString(temp, text, StandardCharsets.UTF_8);
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /** Stores properties sorted by key, without the date comment, atomically. */
+  static void writeProperties(Path target, Properties properties) throws IOException {
+    Properties sorted = new Properties() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public java.util.Set<java.util.Map.Entry<Object, Object>> entrySet() {
+        return java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(
+            new TreeMap<Object, Object>(properties).entrySet()));
+      }
+    };
+    StringWriter out = new StringWriter();
+    sorted.store(out, null);
+    String text = out.toString();
+    // Properties.store always writes a date comment first; drop it so files are stable.
+    if (text.startsWith("#")) {
+      text = text.substring(text.indexOf('\n') + 1);
+    }
+    write(target, text);
+  }
+
+  /** The properties in {@code file}, or empty when it does not exist. */
+  static Optional<Properties> readProperties(Path file) {
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      Properties properties = new Properties();
+      properties.load(reader);
+      return Optional.of(properties);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Reading " + file + " failed", e);
+    }
+  }
+
+  /** Deletes a directory tree without following symbolic links; a missing directory is fine. */
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.deleteIfExists(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+        if (e != null && !(e instanceof NoSuchFileException)) {
+          throw e;
+        }
+        Files.deleteIfExists(dir);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}

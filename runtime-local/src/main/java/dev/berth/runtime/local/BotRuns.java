@@ -1,0 +1,213 @@
+package dev.berth.runtime.local;
+
+import dev.berth.runtime.BotState;
+import dev.berth.runtime.EventManager.BotEvent;
+import dev.berth.runtime.EventManager.EventType;
+import dev.berth.runtime.RuntimeOperationException;
+import dev.berth.runtime.local.ProcessControl.ProcessRef;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transitions of one bot's runs: launch, stop (SIGTERM to the tree, SIGKILL after the grace), and
+ * recording an exit (exit code, state, restart per policy with exponential backoff). Every method is called
+ * with the bot's {@link WorkloadLock} held and saves the record before it returns.
+ */
+final class BotRuns {
+  private static final Logger LOG = LoggerFactory.getLogger(BotRuns.class);
+  static final long BACKOFF_START_MILLIS = 100;
+  static final long BACKOFF_MAX_MILLIS = 10_000;
+  /** A run that lasted this long resets the backoff, as Docker does. */
+  static final Duration BACKOFF_RESET_AFTER = Duration.ofSeconds(10);
+  private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
+  private final LocalSettings settings;
+  private final Launcher launcher;
+  private final Cgroups cgroups;
+  private final LocalEvents events;
+  private final Consumer<TrackedBot> onChildExit;
+
+  BotRuns(LocalSettings settings, Launcher launcher, Cgroups cgroups, LocalEvents events,
+      Consumer<TrackedBot> onChildExit) {
+    this.settings = settings;
+    this.launcher = launcher;
+    this.cgroups = cgroups;
+    this.events = events;
+    this.onChildExit = onChildExit;
+  }
+
+  void save(TrackedBot bot, BotRecord record) {
+    record.save(bot.dir);
+    bot.observe(record);
+  }
+
+  void publish(BotRecord record, EventType type) {
+    OptionalInt code = record.exitCode == null || record.state == BotState.RUNNING
+        ? OptionalInt.empty() : OptionalInt.of(record.exitCode);
+    events.publish(new BotEvent(record.spec.id(), type, Instant.now(), code, record.message), record.status());
+  }
+
+  /** Starts a new run. {@code policyRestart} counts it in restartCount. */
+  void launch(TrackedBot bot, BotRecord record, boolean policyRestart) {
+    record.restartAt = null;
+    String id = record.spec.id();
+    Optional<Path> cgroup = cgroups.prepare(settings.scope(), "bot", id, record.spec.resources());
+    Process process;
+    try {
+      drainLogs(bot, true); // anything left of the previous run goes first
+      process = launcher.start(record.spec, bot.dir, cgroup);
+    } catch (RuntimeException e) {
+      record.state = BotState.FAILED;
+      record.exitCode = null;
+      record.finishedAt = Instant.now();
+      record.message = "could not start: " + e.getMessage();
+      save(bot, record);
+      publish(record, EventType.FAILED);
+      throw e;
+    }
+    ProcessRef ref = ProcessControl.refOf(process, bot.dir.runDir());
+    record.run++;
+    record.pid = ref.pid();
+    record.pidStart = ref.startMillis();
+    record.groupLeader = ref.groupLeader();
+    record.state = BotState.RUNNING;
+    record.startedAt = Instant.now();
+    record.finishedAt = null;
+    record.exitCode = null;
+    record.stopRequested = false;
+    record.message = "";
+    if (policyRestart) {
+      record.restartCount++;
+    }
+    bot.child = process;
+    bot.nextLogCheck = 0;
+    bot.logInterval = BotSupervisor.TICK_MILLIS;
+    save(bot, record);
+    process.onExit().thenRun(() -> onChildExit.accept(bot));
+    LOG.debug("Bot {} {} (pid {})", id, policyRestart ? "restarted" : "started", ref.pid());
+    publish(record, policyRestart ? EventType.RESTARTED : EventType.STARTED);
+  }
+
+  /** Stops the run, if any: SIGTERM to the tree, SIGKILL after {@code grace}; cancels a pending restart. */
+  void stop(TrackedBot bot, BotRecord record, Duration grace) {
+    if (record.restartAt != null) {
+      record.restartAt = null;
+      record.message = record.message.replaceAll("; restart \\d+ in .*$", "") + "; policy restart cancelled by stop";
+      if (record.state != BotState.RUNNING) {
+        save(bot, record);
+        return;
+      }
+    }
+    if (record.state != BotState.RUNNING) {
+      return;
+    }
+    if (!bot.isAlive(record)) {
+      recordExit(bot, record, OptionalInt.empty(), true); // it exited on its own just now
+      return;
+    }
+    ProcessRef ref = record.process(bot.dir).orElseThrow();
+    Optional<Process> child = bot.childOf(record);
+    record.stopRequested = true;
+    save(bot, record);
+    ProcessControl.signalTree(ref, false);
+    OptionalInt fallback = OptionalInt.empty();
+    if (!ProcessControl.awaitExit(ref, child, grace)) {
+      LOG.info("Bot {} did not exit within {} of SIGTERM; killing its process tree", record.spec.id(), grace);
+      ProcessControl.signalTree(ref, true);
+      if (!ProcessControl.awaitExit(ref, child, KILL_WAIT)) {
+        throw new RuntimeOperationException("Bot '" + record.spec.id() + "' (pid " + ref.pid() + ") is still "
+            + "alive " + KILL_WAIT.toSeconds() + "s after SIGKILL (stuck in the kernel?). Check it with ps.");
+      }
+      fallback = OptionalInt.of(137);
+    }
+    recordExit(bot, record, fallback, true);
+  }
+
+  /**
+   * Records that the run has ended: flushes its output into the log (before the terminal state is saved,
+   * so a follower that sees the state has every line), reads the exit code the wrapper wrote, sets
+   * STOPPED/FAILED and schedules a policy restart.
+   *
+   * @param fallback the exit code to assume when the wrapper could not write one (it was SIGKILLed)
+   * @param justExited the exit was seen promptly, so the process group id cannot have been reused yet and
+   *     leftover group members may be killed
+   */
+  void recordExit(TrackedBot bot, BotRecord record, OptionalInt fallback, boolean justExited) {
+    Optional<ProcessRef> ref = record.process(bot.dir);
+    if (ref.isPresent() && justExited) {
+      ProcessControl.killLeftovers(ref.get());
+    }
+    drainLogs(bot, true);
+    OptionalInt code = bot.dir.exitCode();
+    Optional<Process> child = bot.childOf(record);
+    if (code.isEmpty() && child.isPresent() && !child.get().isAlive()) {
+      code = OptionalInt.of(child.get().exitValue());
+    }
+    if (code.isEmpty()) {
+      code = fallback;
+    }
+    String id = record.spec.id();
+    boolean oom = cgroups.leaf(settings.scope(), "bot", id).map(cgroups::oomKilled).orElse(false);
+    Optional<String> lastError = Launcher.lastErrorLine(bot.dir);
+    record.finishedAt = bot.dir.exitTime().orElseGet(Instant::now);
+    record.exitCode = code.isPresent() ? code.getAsInt() : null;
+    EventType type;
+    if (record.stopRequested) {
+      record.state = BotState.STOPPED;
+      record.message = "stopped on request";
+      type = EventType.STOPPED;
+    } else if (code.isPresent() && code.getAsInt() == 0) {
+      record.state = BotState.STOPPED;
+      record.message = "exited with code 0";
+      type = EventType.EXITED;
+    } else {
+      record.state = BotState.FAILED;
+      record.message = ExitCodes.describe(code, oom, lastError);
+      type = oom ? EventType.OOM_KILLED : EventType.FAILED;
+    }
+    if (!record.stopRequested && record.spec.restartPolicy().shouldRestart(code.orElse(-1), record.restartCount)) {
+      scheduleRestart(record);
+    }
+    record.stopRequested = false;
+    bot.child = null;
+    cgroups.remove(settings.scope(), "bot", id);
+    try {
+      AtomicFiles.deleteTree(bot.dir.runDir()); // drained: the raw files are no longer needed
+    } catch (IOException e) {
+      LOG.debug("Could not remove the run directory of bot {}: {}", id, e.getMessage());
+    }
+    save(bot, record);
+    LOG.debug("Bot {} ended: {}", id, record.message);
+    publish(record, type);
+  }
+
+  private void scheduleRestart(BotRecord record) {
+    if (record.startedAt != null && record.finishedAt != null
+        && Duration.between(record.startedAt, record.finishedAt).compareTo(BACKOFF_RESET_AFTER) >= 0) {
+      record.backoff = 0;
+    }
+    long delay = Math.min(BACKOFF_MAX_MILLIS, BACKOFF_START_MILLIS << Math.min(record.backoff, 16));
+    record.backoff = Math.min(record.backoff + 1, 16);
+    record.restartAt = Instant.now().plusMillis(delay);
+    record.message = record.message + "; restart " + (record.restartCount + 1) + " in " + delay + "ms";
+  }
+
+  /** Copies new output into the bot's log, under the log lock; failures are logged, never thrown. */
+  void drainLogs(TrackedBot bot, boolean flush) {
+    WorkloadLock.Held held = WorkloadLock.lock(bot.dir.logsDir());
+    try {
+      bot.pump.drain(flush);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Copying the output of {} into its log failed: {}", bot.id(), e.toString());
+    } finally {
+      held.close();
+    }
+  }
+}

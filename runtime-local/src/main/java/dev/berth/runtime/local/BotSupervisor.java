@@ -1,0 +1,319 @@
+package dev.berth.runtime.local;
+
+import dev.berth.runtime.BotAlreadyExistsException;
+import dev.berth.runtime.BotFilter;
+import dev.berth.runtime.BotNotFoundException;
+import dev.berth.runtime.BotSpec;
+import dev.berth.runtime.BotState;
+import dev.berth.runtime.BotStatus;
+import dev.berth.runtime.BotUpdate;
+import dev.berth.runtime.EventManager.EventType;
+import dev.berth.runtime.LogLine;
+import dev.berth.runtime.LogOptions;
+import dev.berth.runtime.RuntimeOperationException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bots of one scope: the operations behind {@link LocalRuntime}, each under the bot's lock, plus the
+ * in-memory index the {@link SupervisorLoop} polls.
+ */
+final class BotSupervisor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BotSupervisor.class);
+  static final long TICK_MILLIS = 100;
+
+  final LocalSettings settings;
+  final Launcher launcher;
+  final Cgroups cgroups;
+  final LocalEvents events;
+  final BotRuns runs;
+  final ConcurrentHashMap<String, TrackedBot> bots = new ConcurrentHashMap<>();
+  private final SupervisorLoop loop;
+
+  BotSupervisor(LocalSettings settings, Launcher launcher, Cgroups cgroups) {
+    this.settings = settings;
+    this.launcher = launcher;
+    this.cgroups = cgroups;
+    this.events = new LocalEvents(settings.scope());
+    try {
+      Files.createDirectories(settings.botsDir());
+    } catch (IOException e) {
+      throw new RuntimeOperationException("Cannot create the local runtime's state directory "
+          + settings.botsDir() + ": " + e.getMessage() + ". Set local.state-dir to a writable directory.", e);
+    }
+    this.loop = new SupervisorLoop(this);
+    this.runs = new BotRuns(settings, launcher, cgroups, events, loop::childExited);
+    loop.rescan();
+    loop.start();
+  }
+
+  private WorkloadDir dirOf(String id) {
+    return new WorkloadDir(settings.botsDir().resolve(LocalSupport.requireId(id)));
+  }
+
+  /** The tracked bot, adopting it from disk if this instance has not seen it yet. */
+  TrackedBot track(WorkloadDir dir) {
+    return bots.computeIfAbsent(dir.id(),
+        id -> new TrackedBot(dir, new LogPump(dir, settings.logMaxBytes(), settings.logFiles())));
+  }
+
+  /** @throws BotNotFoundException when the bot does not exist in this scope */
+  TrackedBot require(String id) {
+    WorkloadDir dir = dirOf(id);
+    if (!dir.exists()) {
+      bots.remove(id);
+      throw new BotNotFoundException(id);
+    }
+    return track(dir);
+  }
+
+  BotRecord load(TrackedBot bot) {
+    return BotRecord.load(bot.dir).orElseThrow(() -> {
+      bots.remove(bot.id());
+      return new BotNotFoundException(bot.id());
+    });
+  }
+
+  BotStatus create(BotSpec spec) {
+    LocalSupport.check(spec);
+    WorkloadDir dir = dirOf(spec.id());
+    BotRecord record = new BotRecord(spec);
+    WorkloadLock.Held held = WorkloadLock.lockCreating(dir.root());
+    try {
+      if (dir.exists()) {
+        throw new BotAlreadyExistsException(spec.id());
+      }
+      clearLeftovers(dir); // of a create that crashed half-way
+      try {
+        launcher.materialize(spec, dir);
+        record.limitsNote = cgroups.note(spec.resources());
+        runs.save(track(dir), record);
+      } catch (RuntimeException e) {
+        bots.remove(spec.id());
+        clearLeftovers(dir);
+        throw e;
+      }
+    } finally {
+      held.close();
+    }
+    runs.publish(record, EventType.CREATED);
+    return record.status();
+  }
+
+  private static void clearLeftovers(WorkloadDir dir) {
+    try (Stream<Path> entries = Files.list(dir.root())) {
+      for (Path entry : (Iterable<Path>) entries::iterator) {
+        if (!entry.getFileName().toString().equals(".lock")) {
+          AtomicFiles.deleteTree(entry);
+        }
+      }
+    } catch (IOException e) {
+      throw new RuntimeOperationException("Cleaning " + dir.root() + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  void start(String id) {
+    TrackedBot bot = require(id);
+    WorkloadLock.Held held = WorkloadLock.lock(bot.dir.root());
+    try {
+      BotRecord record = load(bot);
+      if (record.state == BotState.RUNNING) {
+        if (bot.isAlive(record)) {
+          return;
+        }
+        runs.recordExit(bot, record, OptionalInt.empty(), true);
+      }
+      runs.launch(bot, record, false);
+    } finally {
+      held.close();
+    }
+  }
+
+  void stop(String id, Duration grace) {
+    TrackedBot bot = require(id);
+    WorkloadLock.Held held = WorkloadLock.lock(bot.dir.root());
+    try {
+      runs.stop(bot, load(bot), grace);
+    } finally {
+      held.close();
+    }
+  }
+
+  void restart(String id) {
+    TrackedBot bot = require(id);
+    WorkloadLock.Held held = WorkloadLock.lock(bot.dir.root());
+    try {
+      BotRecord record = load(bot);
+      runs.stop(bot, record, settings.stopGrace());
+      runs.launch(bot, record, false);
+    } finally {
+      held.close();
+    }
+  }
+
+  void delete(String id) {
+    WorkloadDir dir = dirOf(id);
+    if (!Files.isDirectory(dir.root())) {
+      return;
+    }
+    TrackedBot bot = track(dir);
+    BotRecord record;
+    WorkloadLock.Held held = WorkloadLock.lock(dir.root());
+    try {
+      Optional<BotRecord> found = BotRecord.load(dir);
+      if (found.isPresent()) {
+        record = found.get();
+        runs.stop(bot, record, settings.stopGrace());
+      } else {
+        record = null;
+      }
+      cgroups.remove(settings.scope(), "bot", id);
+      AtomicFiles.deleteTree(dir.root());
+    } catch (IOException e) {
+      throw new RuntimeOperationException("Deleting bot '" + id + "' failed while removing " + dir.root() + ": "
+          + e.getMessage() + ". Check the directory's permissions and delete it by hand.", e);
+    } finally {
+      held.close();
+      bots.remove(id);
+    }
+    if (record != null) {
+      runs.publish(record, EventType.DELETED);
+    }
+  }
+
+  BotStatus status(String id) {
+    TrackedBot bot = require(id);
+    BotRecord record = load(bot);
+    if (record.state == BotState.RUNNING && !bot.isAlive(record)) {
+      // Exited (or killed behind our back): record it now rather than report a dead bot as running.
+      Optional<WorkloadLock.Held> held = WorkloadLock.tryLock(bot.dir.root());
+      if (held.isPresent()) {
+        WorkloadLock.Held lock = held.get();
+        try {
+          record = load(bot);
+          if (record.state == BotState.RUNNING && !bot.isAlive(record)) {
+            runs.recordExit(bot, record, OptionalInt.empty(), true);
+          }
+        } finally {
+          lock.close();
+        }
+      }
+    }
+    bot.observe(record);
+    return record.status();
+  }
+
+  List<BotStatus> list(BotFilter filter) {
+    List<BotStatus> result = new ArrayList<>();
+    for (String id : ids()) {
+      try {
+        BotStatus status = status(id);
+        if (filter.matches(status)) {
+          result.add(status);
+        }
+      } catch (BotNotFoundException e) {
+        // deleted while listing
+      }
+    }
+    return result;
+  }
+
+  /** The ids of every bot of the scope on disk, sorted. */
+  List<String> ids() {
+    List<String> ids = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(settings.botsDir())) {
+      entries.filter(dir -> Files.isRegularFile(dir.resolve("state.properties")))
+          .map(dir -> dir.getFileName().toString()).sorted().forEach(ids::add);
+    } catch (IOException e) {
+      throw new RuntimeOperationException("Listing " + settings.botsDir() + " failed: " + e.getMessage(), e);
+    }
+    return ids;
+  }
+
+  BotStatus update(String id, BotUpdate update) {
+    TrackedBot bot = require(id);
+    WorkloadLock.Held held = WorkloadLock.lock(bot.dir.root());
+    try {
+      BotRecord record = load(bot);
+      BotSpec next = update.applyTo(record.spec);
+      LocalSupport.check(next);
+      if (!next.image().equals(record.spec.image())) {
+        LOG.debug("Bot {}: image changed to '{}'; the local runtime ignores images", id, next.image());
+      }
+      boolean recreate = !next.env().equals(record.spec.env()) || !next.config().equals(record.spec.config());
+      boolean wasRunning = record.state == BotState.RUNNING && bot.isAlive(record);
+      if (recreate && wasRunning) {
+        runs.stop(bot, record, settings.stopGrace());
+      }
+      record.spec = next;
+      record.limitsNote = cgroups.note(next.resources());
+      if (recreate) {
+        launcher.writeConfig(next, bot.dir);
+      } else if (wasRunning) {
+        cgroups.leaf(settings.scope(), "bot", id).ifPresent(leaf -> {
+          try {
+            cgroups.apply(leaf, next.resources());
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+      }
+      runs.save(bot, record);
+      if (recreate && wasRunning) {
+        runs.launch(bot, record, false);
+      }
+      return record.status();
+    } finally {
+      held.close();
+    }
+  }
+
+  Stream<LogLine> logs(String id, LogOptions options) {
+    TrackedBot bot = require(id);
+    return LogReader.open(new LogReader.Source() {
+      @Override
+      public boolean isRunning() {
+        try {
+          return status(id).isRunning();
+        } catch (BotNotFoundException e) {
+          return false;
+        }
+      }
+
+      @Override
+      public <T> T drainAndRead(LogReader.IoFunction<Path, T> read) {
+        WorkloadLock.Held held = WorkloadLock.lock(bot.dir.logsDir());
+        try {
+          try {
+            bot.pump.drain(false);
+          } catch (IOException e) {
+            LOG.warn("Copying the output of {} into its log failed: {}", id, e.toString());
+          }
+          return read.apply(bot.dir.logsDir());
+        } catch (IOException e) {
+          throw new RuntimeOperationException("Reading the logs of bot '" + id + "' from " + bot.dir.logsDir()
+              + " failed: " + e.getMessage(), e);
+        } finally {
+          held.close();
+        }
+      }
+    }, options);
+  }
+
+  @Override
+  public void close() {
+    loop.close();
+    events.close();
+  }
+}

@@ -1,0 +1,228 @@
+package dev.berth.runtime.local;
+
+import dev.berth.runtime.LogLine;
+import dev.berth.runtime.LogOptions;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * Serves {@code logs()} from {@code output.log} and its rotations.
+ *
+ * <p>Following needs no thread: the returned stream's spliterator drains new output and reads on the
+ * caller's thread, pausing briefly when there is nothing new. It ends once the workload is no longer running
+ * and everything it wrote has been read (the workload's output is flushed into the log before its terminal
+ * state is recorded, so nothing is lost at the end), or within one pause after the stream is closed.
+ */
+final class LogReader {
+  private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  private LogReader() {}
+
+  /** What the reader needs from the runtime. */
+  interface Source {
+    /** Whether the workload runs now; finalises it first when it has just exited. */
+    boolean isRunning();
+
+    /** Drains new output into the log and runs {@code read} on the logs directory, under the workload's lock. */
+    <T> T drainAndRead(IoFunction<Path, T> read);
+  }
+
+  /** A function that may fail with an {@link IOException}. */
+  @FunctionalInterface
+  interface IoFunction<A, T> {
+    T apply(A argument) throws IOException;
+  }
+
+  static Stream<LogLine> open(Source source, LogOptions options) {
+    boolean running = source.isRunning();
+    Snapshot snapshot = source.drainAndRead(logs -> snapshot(logs, options));
+    if (!options.follow() || !running) {
+      return snapshot.lines.stream();
+    }
+    Follower follower = new Follower(source, options, snapshot);
+    return StreamSupport.stream(follower, false).onClose(follower::close);
+  }
+
+  /** Position after the last line read: the file (by identity, it moves when rotated) and byte offset. */
+  private record Cursor(Object fileKey, long position) {}
+
+  private record Snapshot(List<LogLine> lines, Cursor cursor) {}
+
+  private static List<Path> files(Path logs) throws IOException {
+    List<Path> files = new ArrayList<>();
+    if (!Files.isDirectory(logs)) {
+      return files;
+    }
+    int highest = 0;
+    try (Stream<Path> list = Files.list(logs)) {
+      for (Path path : (Iterable<Path>) list::iterator) {
+        String name = path.getFileName().toString();
+        if (name.startsWith(LogPump.CURRENT + ".")) {
+          try {
+            highest = Math.max(highest, Integer.parseInt(name.substring(LogPump.CURRENT.length() + 1)));
+          } catch (NumberFormatException ignored) {
+            // not a rotation
+          }
+        }
+      }
+    }
+    for (int i = highest; i >= 1; i--) {
+      Path rotated = logs.resolve(LogPump.CURRENT + "." + i);
+      if (Files.exists(rotated)) {
+        files.add(rotated);
+      }
+    }
+    files.add(logs.resolve(LogPump.CURRENT));
+    return files;
+  }
+
+  private static Snapshot snapshot(Path logs, LogOptions options) throws IOException {
+    ArrayDeque<LogLine> lines = new ArrayDeque<>();
+    Cursor cursor = new Cursor(null, 0);
+    for (Path file : files(logs)) {
+      cursor = read(file, 0, line -> {
+        if (options.accepts(line)) {
+          lines.addLast(line);
+          if (options.tail() >= 0 && lines.size() > options.tail()) {
+            lines.removeFirst();
+          }
+        }
+      }).orElse(cursor);
+    }
+    return new Snapshot(List.copyOf(lines), cursor);
+  }
+
+  /** Lines written after {@code cursor}, and the new cursor. */
+  private static Cursor readAfter(Path logs, Cursor cursor, Consumer<LogLine> sink) throws IOException {
+    List<Path> files = files(logs);
+    int start = 0;
+    long position = 0;
+    for (int i = 0; i < files.size(); i++) {
+      if (cursor.fileKey() != null && cursor.fileKey().equals(fileKey(files.get(i)))) {
+        start = i;
+        position = cursor.position();
+        break;
+      }
+    }
+    Cursor next = cursor;
+    for (int i = start; i < files.size(); i++) {
+      next = read(files.get(i), i == start ? position : 0, sink).orElse(next);
+    }
+    return next;
+  }
+
+  private static Object fileKey(Path file) {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Reads complete lines from {@code position}; returns the cursor after them, empty if the file is absent. */
+  private static java.util.Optional<Cursor> read(Path file, long position, Consumer<LogLine> sink)
+      throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      Object key = fileKey(file);
+      long size = channel.size();
+      if (position > size) {
+        position = 0; // the file was replaced by a shorter one with the same identity
+      }
+      // Split on '\n' only: a '\r' inside a line is part of its text.
+      long consumed = position;
+      java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
+      ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+      long at = position;
+      while (at < size) {
+        buffer.clear();
+        int n = channel.read(buffer, at);
+        if (n <= 0) {
+          break;
+        }
+        byte[] bytes = buffer.array();
+        for (int i = 0; i < n; i++) {
+          if (bytes[i] == '\n') {
+            LogFormat.parse(line.toString(StandardCharsets.UTF_8)).ifPresent(sink);
+            line.reset();
+            consumed = at + i + 1;
+          } else {
+            line.write(bytes[i]);
+          }
+        }
+        at += n;
+      }
+      return java.util.Optional.of(new Cursor(key, Math.min(consumed, size)));
+    } catch (NoSuchFileException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** The following part of a {@code logs(follow)} stream. */
+  private static final class Follower extends Spliterators.AbstractSpliterator<LogLine> {
+    private final Source source;
+    private final LogOptions options;
+    private final ArrayDeque<LogLine> buffer;
+    private Cursor cursor;
+    private volatile boolean closed;
+    private boolean ended;
+
+    Follower(Source source, LogOptions options, Snapshot snapshot) {
+      super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
+      this.source = source;
+      this.options = options;
+      this.buffer = new ArrayDeque<>(snapshot.lines());
+      this.cursor = snapshot.cursor();
+    }
+
+    void close() {
+      closed = true;
+    }
+
+    @Override
+    public boolean tryAdvance(Consumer<? super LogLine> action) {
+      Objects.requireNonNull(action, "action");
+      while (true) {
+        LogLine next = buffer.pollFirst();
+        if (next != null) {
+          action.accept(next);
+          return true;
+        }
+        if (closed || ended || Thread.currentThread().isInterrupted()) {
+          return false;
+        }
+        // Check first, read second: once it is seen stopped, its output has been flushed into the log.
+        boolean running = source.isRunning();
+        cursor = source.drainAndRead(logs -> readAfter(logs, cursor, line -> {
+          if (options.accepts(line)) {
+            buffer.addLast(line);
+          }
+        }));
+        if (buffer.isEmpty()) {
+          if (!running) {
+            ended = true;
+            return false;
+          }
+          LockSupport.parkNanos(this, PAUSE_NANOS);
+        }
+      }
+    }
+  }
+}

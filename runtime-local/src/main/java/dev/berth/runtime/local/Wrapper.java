@@ -1,0 +1,90 @@
+package dev.berth.runtime.local;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds the argument list that starts a workload under a tiny supervisor shell which outlives the JVM.
+ *
+ * <p>Why a wrapper: the JVM that starts a bot may die while the bot runs on. A later JVM can find the process
+ * again (pid + start time) but can never collect its exit status, because only a parent can {@code wait}
+ * for a child. So every workload is started as the child of a fixed {@code /bin/sh} script that waits for it
+ * and writes its exit code to {@code <run-dir>/exit}, where any JVM can read it. The script text is a
+ * constant: the run directory, the cgroup path and the workload's argv are passed as positional parameters
+ * ({@code $1}, {@code $2}, {@code "$@"}), never interpolated into the script, so no user data is ever parsed
+ * by the shell.
+ *
+ * <p>The wrapper traps TERM and INT with a no-op: a SIGTERM sent to the whole process group reaches the
+ * workload, while the wrapper defers its trap until the workload has exited (POSIX: traps run after the
+ * foreground command completes) and then still records the code. A trap with an action, unlike an ignored
+ * signal, is reset to the default in the exec'd workload, so the workload sees TERM normally.
+ *
+ * <p>When {@code setsid} exists (Linux, util-linux) the wrapper runs in a session and process group of its
+ * own (pid = pgid), so the supervisor can signal the whole tree with one {@code kill -- -pgid}, including
+ * grandchildren that were re-parented, and terminal hang-ups of the JVM's session never reach the bot.
+ * Without {@code setsid} (macOS) the tree is signalled through {@link ProcessHandle#descendants()}.
+ */
+final class Wrapper {
+  /** The fixed script. $1 = run dir, $2 = cgroup dir or empty, then the workload's argv. */
+  static final String SCRIPT = String.join("\n",
+      "d=$1; g=$2; shift 2",
+      "if [ -n \"$g\" ]; then",
+      "  echo $$ > \"$g/cgroup.procs\" || { echo \"berth: cannot join cgroup $g\" >&2; echo 125 > \"$d/exit\"; exit 125; }",
+      "fi",
+      "trap : TERM INT",
+      "\"$@\"",
+      "c=$?",
+      "echo \"$c\" > \"$d/exit\"",
+      "exit \"$c\"");
+
+  /** The name the wrapper shows as {@code $0} in {@code ps}. */
+  static final String NAME = "berth-wrapper";
+
+  private static final Optional<Path> SETSID = findExecutable("setsid");
+  private static final Optional<Path> KILL = findExecutable("kill");
+  private static final Path SHELL = Path.of("/bin/sh");
+
+  private Wrapper() {}
+
+  /** The argv that runs {@code command} under the wrapper, recording its exit code in {@code runDir}. */
+  static List<String> argv(Path runDir, Optional<Path> cgroup, List<String> command) {
+    List<String> argv = new ArrayList<>(command.size() + 8);
+    SETSID.ifPresent(setsid -> argv.add(setsid.toString()));
+    argv.add(SHELL.toString());
+    argv.add("-c");
+    argv.add(SCRIPT);
+    argv.add(NAME);
+    argv.add(runDir.toString());
+    argv.add(cgroup.map(Path::toString).orElse(""));
+    argv.addAll(command);
+    return argv;
+  }
+
+  /** Whether workloads get a process group of their own. */
+  static boolean usesProcessGroups() {
+    return SETSID.isPresent() && KILL.isPresent();
+  }
+
+  /** The {@code kill} executable, used to signal a whole process group. */
+  static Optional<Path> killCommand() {
+    return KILL;
+  }
+
+  /** Whether {@code /bin/sh} exists, without which nothing can run. */
+  static boolean shellAvailable() {
+    return Files.isExecutable(SHELL);
+  }
+
+  static Optional<Path> findExecutable(String name) {
+    for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin")) {
+      Path candidate = Path.of(dir, name);
+      if (Files.isExecutable(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+}
