@@ -77,7 +77,7 @@ public final class DockerRuntime implements Runtime {
     features.put(ExecManager.class, new DockerExecManager(connection, lookup));
     features.put(StatsManager.class, new DockerStatsManager(connection, lookup));
     features.put(EventManager.class, events);
-    log.info("Docker runtime for scope {} at {}", settings.scope(), connection.endpoint().host());
+    log.debug("Docker runtime for scope {} at {}", settings.scope(), connection.endpoint().host());
   }
 
   /** A builder; unset settings come from the environment like the docker CLI's. */

@@ -1,0 +1,38 @@
+package dev.berth.runtime.docker;
+
+import dev.berth.runtime.Runtime;
+import dev.berth.runtime.testkit.RuntimeConformanceKit;
+import dev.berth.runtime.testkit.Workloads;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+
+/** The Docker runtime against the full conformance kit, on the local engine with busybox workloads. */
+@Tag("docker")
+class DockerRuntimeConformanceTest extends RuntimeConformanceKit {
+  @BeforeEach
+  void engine() {
+    DockerTestSupport.requireEngine();
+  }
+
+  @Override
+  protected Runtime newRuntime(String scope) {
+    return DockerTestSupport.runtime(scope).build();
+  }
+
+  @Override
+  protected Workloads workloads() {
+    return new DockerWorkloads(DockerTestSupport.IMAGE);
+  }
+
+  @Override
+  protected boolean removeBehindTheRuntimesBack(String scope, String botId) {
+    String ids = DockerTestSupport.docker("ps", "-aq", "--filter", "label=berth.scope=" + scope,
+        "--filter", "label=berth.id=" + botId, "--filter", "label=berth.kind=bot");
+    for (String id : ids.split("\\s+")) {
+      if (!id.isBlank()) {
+        DockerTestSupport.docker("rm", "-f", id);
+      }
+    }
+    return true;
+  }
+}
