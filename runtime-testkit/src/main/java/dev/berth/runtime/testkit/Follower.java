@@ -78,6 +78,11 @@ final class Follower implements AutoCloseable {
     return failure;
   }
 
+  /** Closes the stream from the calling thread without waiting for the consumer. */
+  void closeStream() {
+    stream.close();
+  }
+
   /** Closes the stream and waits for the consumer to finish; never throws. */
   @Override
   public void close() {

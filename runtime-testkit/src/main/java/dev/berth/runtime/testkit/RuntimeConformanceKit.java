@@ -8,6 +8,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The rules every {@link Runtime} backend must follow (DESIGN §2 "Semantics"), as JUnit 5 tests. A backend
@@ -72,6 +73,34 @@ public abstract class RuntimeConformanceKit {
 
   private LifecycleChecks lifecycle() {
     return new LifecycleChecks(kit);
+  }
+
+  private ErrorChecks errors() {
+    return new ErrorChecks(kit);
+  }
+
+  private LogChecks logs() {
+    return new LogChecks(kit);
+  }
+
+  private StatusChecks status() {
+    return new StatusChecks(kit);
+  }
+
+  private FleetChecks fleet() {
+    return new FleetChecks(kit);
+  }
+
+  private ConcurrencyChecks concurrency() {
+    return new ConcurrencyChecks(kit);
+  }
+
+  private CloseChecks close() {
+    return new CloseChecks(kit);
+  }
+
+  private BackendChecks backend() {
+    return new BackendChecks(kit);
   }
 
   @Nested
@@ -169,6 +198,331 @@ public abstract class RuntimeConformanceKit {
     @DisplayName("delete of an unknown id is a no-op")
     void required_delete_ofAnUnknownId_isANoOp() {
       lifecycle().deleteOfAnUnknownIdIsANoOp();
+    }
+  }
+
+  @Nested
+  @DisplayName("Errors: taken ids, unknown ids, unsupported settings")
+  class Errors {
+    @Test
+    @DisplayName("create with a taken id throws BotAlreadyExistsException and changes nothing")
+    void required_create_withATakenId_throwsAndChangesNothing() {
+      errors().createWithATakenIdThrowsAndChangesNothing();
+    }
+
+    @Test
+    @DisplayName("every call but delete on an unknown id throws BotNotFoundException naming the id")
+    void required_everyCallOnAnUnknownId_throwsBotNotFound() {
+      errors().everyCallOnAnUnknownIdThrowsBotNotFound();
+    }
+
+    @Test
+    @DisplayName("calls on a deleted bot throw BotNotFoundException")
+    void required_callsOnADeletedBot_throwBotNotFound() {
+      errors().callsOnADeletedBotThrowBotNotFound();
+    }
+
+    @Test
+    @DisplayName("create with a restart policy or network mode capabilities() lacks throws UnsupportedFeatureException")
+    void optional_create_withAnUnsupportedSetting_isRejected() {
+      errors().createWithAnUnsupportedSettingIsRejected();
+    }
+  }
+
+  @Nested
+  @DisplayName("Logs: streams, tail, since, follow")
+  class Logs {
+    @Test
+    @DisplayName("logs return stdout and stderr lines, in order, with plausible timestamps")
+    void required_logs_haveBothStreamsWithTimestamps() {
+      logs().logsHaveBothStreamsWithTimestamps();
+    }
+
+    @Test
+    @DisplayName("stdoutOnly and stderrOnly select one stream")
+    void required_logs_selectStreams() {
+      logs().logsSelectStreams();
+    }
+
+    @Test
+    @DisplayName("tail returns the last lines of the selected streams")
+    void required_logs_tail() {
+      logs().logsTail();
+    }
+
+    @Test
+    @DisplayName("since returns lines at or after the instant")
+    void required_logs_since() {
+      logs().logsSince();
+    }
+
+    @Test
+    @DisplayName("a bot that never ran has no lines, and a follow of it ends")
+    void required_logs_ofANeverStartedBot_areEmpty() {
+      logs().logsOfANeverStartedBotAreEmpty();
+    }
+
+    @Test
+    @DisplayName("a follow delivers all 500 lines of a run that exits, then ends")
+    void required_follow_deliversEveryLineOfAFinishedRun() {
+      logs().followDeliversEveryLineOfAFinishedRun();
+    }
+
+    @Test
+    @DisplayName("a follow ends when the bot is stopped")
+    void required_follow_endsWhenTheBotStops() {
+      logs().followEndsWhenTheBotStops();
+    }
+
+    @Test
+    @DisplayName("closing the stream from another thread ends a blocked follow, and the bot keeps running")
+    void required_follow_endsWhenTheStreamIsClosed() {
+      logs().followEndsWhenTheStreamIsClosed();
+    }
+
+    @Test
+    @DisplayName("a follow of a stopped bot returns its lines and ends")
+    void required_follow_ofAStoppedBot_returnsItsLinesAndEnds() {
+      logs().followOfAStoppedBotReturnsItsLinesAndEnds();
+    }
+  }
+
+  @Nested
+  @DisplayName("Status: exit codes, times, restart policies, environment")
+  class Status {
+    @Test
+    @DisplayName("a bot that exits 0 is STOPPED with exit code 0")
+    void required_exitZero_isStoppedWithExitCodeZero() {
+      status().exitZeroIsStoppedWithExitCodeZero();
+    }
+
+    @Test
+    @DisplayName("a bot that exits 3 is FAILED with exit code 3")
+    void required_exitNonZero_isFailedWithItsExitCode() {
+      status().exitNonZeroIsFailedWithItsExitCode();
+    }
+
+    @Test
+    @DisplayName("an exited bot has a start and a later finish time")
+    void required_exitedBot_hasStartAndFinishTimes() {
+      status().exitedBotHasStartAndFinishTimes();
+    }
+
+    @Test
+    @DisplayName("status() and list() report the same state and exit code")
+    void required_statusAndList_agree() {
+      status().statusAndListAgree();
+    }
+
+    @Test
+    @DisplayName("RestartPolicy.NEVER leaves a failed bot FAILED with restartCount 0")
+    void required_restartPolicyNever_doesNotRestart() {
+      status().restartPolicyNeverDoesNotRestart();
+    }
+
+    @Test
+    @DisplayName("RestartPolicy.onFailure(2) restarts a failing bot twice, then leaves it FAILED")
+    void optional_restartPolicyOnFailure_restartsUpToItsMaximum() {
+      status().restartPolicyOnFailureRestartsUpToItsMaximum();
+    }
+
+    @Test
+    @DisplayName("RestartPolicy.ALWAYS restarts a bot that exited 0, and stop is final")
+    void optional_restartPolicyAlways_restartsAnExitedBot() {
+      status().restartPolicyAlwaysRestartsAnExitedBot();
+    }
+
+    @Test
+    @DisplayName("env vars, config.json and BOT_ID reach the workload")
+    void required_envConfigAndBotId_reachTheWorkload() {
+      status().envConfigAndBotIdReachTheWorkload();
+    }
+  }
+
+  @Nested
+  @DisplayName("Labels and scoping: list filters, isolation between scopes")
+  class Scoping {
+    @Test
+    @DisplayName("a runtime of another scope lists none of the bots and cannot touch them")
+    void required_anotherScope_seesNoneOfTheBots() {
+      fleet().anotherScopeSeesNoneOfTheBots();
+    }
+
+    @Test
+    @DisplayName("the same id can be created in another scope, independently")
+    void required_theSameIdInAnotherScope_isIndependent() {
+      fleet().theSameIdInAnotherScopeIsIndependent();
+    }
+
+    @Test
+    @DisplayName("list filters by labels")
+    void required_list_filtersByLabels() {
+      fleet().listFiltersByLabels();
+    }
+
+    @Test
+    @DisplayName("list filters by states")
+    void required_list_filtersByStates() {
+      fleet().listFiltersByStates();
+    }
+
+    @Test
+    @DisplayName("list filters by segment")
+    void required_list_filtersBySegment() {
+      fleet().listFiltersBySegment();
+    }
+
+    @Test
+    @DisplayName("status and list carry exactly the user labels")
+    void required_status_carriesExactlyTheUserLabels() {
+      fleet().statusCarriesExactlyTheUserLabels();
+    }
+  }
+
+  @Nested
+  @DisplayName("Update: in place where possible, otherwise recreate")
+  class Update {
+    @Test
+    @DisplayName("updating resources keeps a running bot running with its id and labels")
+    void required_update_ofResources_keepsARunningBotRunning() {
+      fleet().updateOfResourcesKeepsARunningBotRunning();
+    }
+
+    @Test
+    @DisplayName("updating config recreates a running bot, which then sees the new config")
+    void required_update_ofConfig_recreatesTheBotWithTheNewConfig() {
+      fleet().updateOfConfigRecreatesTheBotWithTheNewConfig();
+    }
+
+    @Test
+    @DisplayName("updating env recreates a running bot, which then sees the new value")
+    void required_update_ofEnv_recreatesTheBotWithTheNewValue() {
+      fleet().updateOfEnvRecreatesTheBotWithTheNewValue();
+    }
+
+    @Test
+    @DisplayName("updating a bot that is not running leaves it not running")
+    void required_update_ofANotRunningBot_leavesItNotRunning() {
+      fleet().updateOfANotRunningBotLeavesItNotRunning();
+    }
+  }
+
+  @Nested
+  @DisplayName("Concurrency: calls are thread-safe and serialise per id")
+  class Concurrency {
+    @Test
+    @DisplayName("16 threads x 20 calls on 4 ids throw only documented exceptions and leave consistent states")
+    void required_concurrentCalls_onOverlappingIds_keepStatesConsistent() {
+      concurrency().concurrentCallsOnOverlappingIdsKeepStatesConsistent();
+    }
+
+    @Test
+    @DisplayName("8 concurrent creates of one id: exactly one wins, the others get BotAlreadyExistsException")
+    void required_concurrentCreates_ofOneId_letExactlyOneWin() {
+      concurrency().concurrentCreatesOfOneIdLetExactlyOneWin();
+    }
+  }
+
+  @Nested
+  @DisplayName("Close and re-adoption: close never stops bots; a new instance manages them")
+  class CloseAndReadoption {
+    @Test
+    @DisplayName("close leaves bots running, and a new instance of the scope sees, stops and deletes them")
+    void required_close_leavesBotsRunning_andANewInstanceReadoptsThem() {
+      close().closeLeavesBotsRunningAndANewInstanceReadoptsThem();
+    }
+
+    @Test
+    @DisplayName("close twice is a no-op")
+    void required_close_twice_isANoOp() {
+      close().closeTwiceIsANoOp();
+    }
+  }
+
+  @Nested
+  @DisplayName("Threads: closed follows and closed runtimes leak no thread")
+  @Isolated
+  class ThreadLeaks {
+    @Test
+    @DisplayName("closed follows leave no thread behind")
+    void required_follow_leaksNoThreadAfterClose() {
+      logs().followLeaksNoThreadAfterClose();
+    }
+
+    @Test
+    @DisplayName("close releases every thread the runtime started")
+    void required_close_releasesThreads() {
+      close().closeReleasesThreads();
+    }
+  }
+
+  @Nested
+  @DisplayName("Backend: health, capabilities and optional features")
+  class Backend {
+    @Test
+    @DisplayName("health() is healthy with a message")
+    void required_health_isHealthy() {
+      backend().healthIsHealthy();
+    }
+
+    @Test
+    @DisplayName("hostAddress() is not blank")
+    void required_hostAddress_isNotBlank() {
+      backend().hostAddressIsNotBlank();
+    }
+
+    @Test
+    @DisplayName("type() is a lower-case name")
+    void required_type_isALowerCaseName() {
+      backend().typeIsALowerCaseName();
+    }
+
+    @Test
+    @DisplayName("capabilities() include the default network and NEVER restarts")
+    void required_capabilities_areReported() {
+      backend().capabilitiesAreReported();
+    }
+
+    @Test
+    @DisplayName("require() of a feature the backend lacks throws UnsupportedFeatureException naming it")
+    void required_require_throwsUnsupportedFeatureForMissingFeatures() {
+      backend().requireThrowsForMissingFeatures();
+    }
+
+    @Test
+    @DisplayName("ExecManager runs a command in a running bot")
+    void optional_execManager_runsACommandInTheBot() {
+      backend().execRunsACommandInTheBot();
+    }
+
+    @Test
+    @DisplayName("StatsManager reports usage of a running bot")
+    void optional_statsManager_reportsUsageOfARunningBot() {
+      backend().statsReportUsageOfARunningBot();
+    }
+
+    @Test
+    @DisplayName("EventManager reports STARTED and STOPPED events")
+    void optional_eventManager_reportsLifecycleChanges() {
+      backend().eventsReportLifecycleChanges();
+    }
+
+    @Test
+    @DisplayName("NetworkManager creates, lists and removes a network")
+    void optional_networkManager_createsListsAndRemovesNetworks() {
+      backend().networksCanBeCreatedListedAndRemoved();
+    }
+
+    @Test
+    @DisplayName("ScheduleManager creates, lists and removes a schedule")
+    void optional_scheduleManager_createsListsAndRemovesSchedules() {
+      backend().schedulesCanBeCreatedListedAndRemoved();
+    }
+
+    @Test
+    @DisplayName("a workload removed behind the runtime's back is FAILED or not found at once, and delete works")
+    void optional_workloadRemovedBehindTheRuntimesBack_isReportedAtOnce() {
+      backend().aWorkloadRemovedBehindTheRuntimesBackIsReportedAtOnce();
     }
   }
 }

@@ -1,0 +1,123 @@
+package dev.berth.runtime.testkit;
+
+import dev.berth.runtime.BacktestResult;
+import dev.berth.runtime.BacktestSpec;
+import dev.berth.runtime.BacktestState;
+import dev.berth.runtime.BacktestStatus;
+import dev.berth.runtime.LogLine;
+import dev.berth.runtime.LogOptions;
+import dev.berth.runtime.LogStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+
+/** One backtest on a {@link MockEngine}. Guarded by its own monitor; the result future completes once. */
+final class MockBacktest {
+  /** Lines of both streams kept in {@link BacktestResult#logTail()}. */
+  static final int LOG_TAIL = 100;
+
+  final String scope;
+  final String runtimeId;
+  final MockLog log = new MockLog();
+  private final BacktestSpec spec;
+  private final MockBacktestOutcome outcome;
+  private final CompletableFuture<BacktestResult> result = new CompletableFuture<>();
+  private BacktestState state = BacktestState.PENDING;
+  private OptionalInt exitCode = OptionalInt.empty();
+  private Instant startedAt;
+  private Instant finishedAt;
+  private String message = "";
+  private boolean workloadPresent = true;
+  private final List<Future<?>> timers = new ArrayList<>();
+
+  MockBacktest(String scope, BacktestSpec spec, MockBacktestOutcome outcome, String runtimeId) {
+    this.scope = scope;
+    this.spec = spec;
+    this.outcome = outcome;
+    this.runtimeId = runtimeId;
+  }
+
+  BacktestSpec spec() {
+    return spec;
+  }
+
+  MockBacktestOutcome outcome() {
+    return outcome;
+  }
+
+  CompletableFuture<BacktestResult> future() {
+    return result;
+  }
+
+  synchronized boolean workloadPresent() {
+    return workloadPresent;
+  }
+
+  synchronized BacktestState state() {
+    return state;
+  }
+
+  synchronized Instant startedAt() {
+    return startedAt;
+  }
+
+  synchronized BacktestStatus status() {
+    return new BacktestStatus(spec.id(), state, exitCode, Optional.ofNullable(startedAt),
+        Optional.ofNullable(finishedAt), message);
+  }
+
+  /** A pending end or timeout, cancelled once the backtest has ended. */
+  synchronized void addTimer(Future<?> timer) {
+    if (state.isTerminal()) {
+      timer.cancel(false);
+    } else {
+      timers.add(timer);
+    }
+  }
+
+  synchronized void running(Instant now) {
+    state = BacktestState.RUNNING;
+    startedAt = now;
+    log.live(true);
+  }
+
+  void print(LogStream stream, String text, Instant now) {
+    log.append(new LogLine(now, stream, text));
+  }
+
+  /**
+   * Ends the backtest unless it has ended already; the workload goes away unless the spec keeps it.
+   *
+   * @return whether this call ended it
+   */
+  boolean finish(BacktestState end, OptionalInt code, Optional<String> json, String why, Instant now) {
+    BacktestResult done;
+    synchronized (this) {
+      if (state.isTerminal()) {
+        return false;
+      }
+      state = end;
+      exitCode = code;
+      finishedAt = now;
+      message = why;
+      workloadPresent = spec.keep();
+      log.live(false);
+      done = BacktestResult.builder(spec.id(), end).from(status()).resultJson(json.orElse(null))
+          .logTail(log.read(LogOptions.tail(LOG_TAIL))).build();
+      timers.forEach(timer -> timer.cancel(false));
+      timers.clear();
+    }
+    result.complete(done);
+    return true;
+  }
+
+  /** Deleted: the workload and its log are gone. */
+  synchronized void remove() {
+    workloadPresent = false;
+    log.remove();
+  }
+}

@@ -1,0 +1,332 @@
+package dev.berth.runtime.testkit;
+
+import dev.berth.runtime.BacktestExecution;
+import dev.berth.runtime.BacktestResult;
+import dev.berth.runtime.BacktestRunner;
+import dev.berth.runtime.BacktestSpec;
+import dev.berth.runtime.BacktestState;
+import dev.berth.runtime.BacktestStatus;
+import dev.berth.runtime.BotAlreadyExistsException;
+import dev.berth.runtime.BotNotFoundException;
+import dev.berth.runtime.Health;
+import dev.berth.runtime.LogLine;
+import dev.berth.runtime.LogOptions;
+import dev.berth.runtime.LogStream;
+import dev.berth.runtime.RuntimeUnavailableException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * An in-memory {@link BacktestRunner}: deterministic, thread-safe, recording, and strict enough to pass
+ * {@link BacktestRunnerConformanceKit}. A backtest ends as its {@link MockWorkloads} options say (without
+ * options it succeeds at once, without a result) unless an outcome is scripted for its id; timeouts and
+ * scripted run times use real time on one daemon thread per runner, stopped by {@link #close()}.
+ *
+ * <pre>{@code
+ * MockBacktestRunner runner = new MockBacktestRunner();
+ * runner.script("bt-1", MockBacktestOutcome.success("{\"pnl\":12.5}"));
+ * BacktestResult result = runner.run(BacktestSpec.builder("bt-1").command("backtest").build());
+ * assertThat(result).succeeded().hasResultJsonContaining("pnl");
+ * }</pre>
+ */
+public final class MockBacktestRunner implements BacktestRunner {
+  /** The methods {@link #calls()} records and {@link #failNext} can fail. */
+  public static final Set<String> RECORDED_METHODS = Set.of("submit", "status", "logs", "cancel", "delete");
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private final MockEngine engine;
+  private final String scope;
+  private final Map<String, MockBacktest> table;
+  private final Map<String, MockBacktestOutcome> scripted = new ConcurrentHashMap<>();
+  private final CallScript script;
+  private ScheduledThreadPoolExecutor timer;
+  private volatile boolean closed;
+
+  /** A runner of scope {@code default} on a fresh engine of its own. */
+  public MockBacktestRunner() {
+    this(new MockEngine(), "default");
+  }
+
+  /** A runner of {@code scope} on {@code engine}; it takes over the timeouts of backtests still running. */
+  public MockBacktestRunner(MockEngine engine, String scope) {
+    this.engine = Objects.requireNonNull(engine, "engine");
+    this.scope = dev.berth.runtime.spi.RuntimeConfig.of(Map.of("scope", scope)).scope();
+    this.table = engine.backtestTable();
+    this.script = new CallScript("MockBacktestRunner", RECORDED_METHODS, engine.clock(), true);
+    table.values().stream().filter(b -> b.scope.equals(scope) && b.state() == BacktestState.RUNNING)
+        .forEach(this::arm);
+  }
+
+  public MockEngine engine() {
+    return engine;
+  }
+
+  public String scope() {
+    return scope;
+  }
+
+  @Override
+  public String type() {
+    return "mock";
+  }
+
+  @Override
+  public BacktestExecution submit(BacktestSpec spec) {
+    return call("submit", () -> {
+      Objects.requireNonNull(spec, "spec");
+      MockBacktestOutcome outcome = scripted.getOrDefault(spec.id(), MockBacktestOutcome.of(MockBehaviour.of(spec)));
+      MockBacktest backtest = engine.withLock(key(spec.id()), () -> {
+        if (table.containsKey(key(spec.id()))) {
+          throw new BotAlreadyExistsException(spec.id());
+        }
+        MockBacktest created = new MockBacktest(scope, spec, outcome, engine.nextNativeId("mockbt"));
+        table.put(key(spec.id()), created);
+        launch(created);
+        return created;
+      });
+      return new Execution(backtest);
+    }, spec);
+  }
+
+  @Override
+  public BacktestStatus status(String backtestId) {
+    return call("status", () -> find(backtestId).status(), backtestId);
+  }
+
+  @Override
+  public Stream<LogLine> logs(String backtestId, LogOptions options) {
+    return call("logs", () -> find(backtestId).log.stream(Objects.requireNonNull(options, "options")),
+        backtestId, options);
+  }
+
+  @Override
+  public void cancel(String backtestId) {
+    call("cancel", () -> engine.withLock(key(backtestId), () -> cancel(find(backtestId))), backtestId);
+  }
+
+  @Override
+  public void delete(String backtestId) {
+    call("delete", () -> engine.withLock(key(backtestId), () -> {
+      MockBacktest removed = table.remove(key(backtestId));
+      if (removed != null) {
+        cancel(removed);
+        removed.remove();
+      }
+      return null;
+    }), backtestId);
+  }
+
+  @Override
+  public Health health() {
+    return engine.downReason().map(reason -> Health.unhealthy("The mock engine is down (" + reason
+        + "); call MockEngine.simulateUp()")).orElseGet(() -> Health.healthy("Berth MockEngine"));
+  }
+
+  /** Stops this runner's timer thread; running backtests keep running and the next runner times them out. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (timer != null) {
+      timer.shutdownNow();
+      timer = null;
+    }
+  }
+
+  // ---- scripting ----
+
+  /** Backtests submitted with {@code id} from now on end as {@code outcome}, whatever their options say. */
+  public MockBacktestRunner script(String id, MockBacktestOutcome outcome) {
+    scripted.put(id, Objects.requireNonNull(outcome, "outcome"));
+    return this;
+  }
+
+  /** Runs {@code hook} with the spec before every submit; a hook that throws fails the call. */
+  public MockBacktestRunner onSubmit(Consumer<BacktestSpec> hook) {
+    script.hook("submit", arguments -> hook.accept((BacktestSpec) arguments.get(0)));
+    return this;
+  }
+
+  /** Makes the next {@code times} calls to {@code method} throw {@code exception}. */
+  public MockBacktestRunner failNext(String method, int times, RuntimeException exception) {
+    Objects.requireNonNull(exception, "exception");
+    return failNext(method, times, () -> exception);
+  }
+
+  /** As {@link #failNext(String, int, RuntimeException)}, with a fresh exception per call. */
+  public MockBacktestRunner failNext(String method, int times, Supplier<? extends RuntimeException> exception) {
+    script.failNext(method, times, exception);
+    return this;
+  }
+
+  /** Appends stdout lines to a running or finished backtest's log. */
+  public MockBacktestRunner appendLog(String backtestId, String... lines) {
+    MockBacktest backtest = find(backtestId);
+    Arrays.stream(lines).forEach(line -> backtest.print(LogStream.STDOUT, line, now()));
+    return this;
+  }
+
+  /** Every recorded call, oldest first. */
+  public List<MockCall> calls() {
+    return script.calls();
+  }
+
+  /** The recorded calls to {@code method}. */
+  public List<MockCall> callsTo(String method) {
+    return script.callsTo(method);
+  }
+
+  /** Forgets recorded calls, hooks, scripted failures and scripted outcomes; backtests stay. */
+  public MockBacktestRunner reset() {
+    script.reset();
+    scripted.clear();
+    return this;
+  }
+
+  /** The ids of this scope's backtests that are PENDING or RUNNING. */
+  public List<String> activeBacktests() {
+    return table.values().stream().filter(b -> b.scope.equals(scope) && !b.state().isTerminal())
+        .map(b -> b.spec().id()).sorted().collect(java.util.stream.Collectors.toList());
+  }
+
+  private void launch(MockBacktest backtest) {
+    backtest.running(now());
+    MockBacktestOutcome outcome = backtest.outcome();
+    MockBehaviour.of(backtest.spec()).output(backtest.spec())
+        .forEach(out -> backtest.print(out.stream(), out.text(), now()));
+    outcome.logLines().forEach(line -> backtest.print(LogStream.STDOUT, line, now()));
+    if (outcome.state() != BacktestState.RUNNING && outcome.duration().isZero()) {
+      end(backtest);
+    } else {
+      arm(backtest);
+    }
+  }
+
+  /** Schedules the scripted end and the timeout, measured from the backtest's start. */
+  private void arm(MockBacktest backtest) {
+    Instant started = Optional.ofNullable(backtest.startedAt()).orElse(now());
+    MockBacktestOutcome outcome = backtest.outcome();
+    if (outcome.state() != BacktestState.RUNNING) {
+      schedule(backtest, Duration.between(now(), started.plus(outcome.duration())), () -> end(backtest));
+    }
+    Duration timeout = backtest.spec().timeout();
+    schedule(backtest, Duration.between(now(), started.plus(timeout)), () -> backtest.finish(
+        BacktestState.TIMED_OUT, OptionalInt.empty(), Optional.empty(), "timed out after " + timeout + "; killed",
+        now()));
+  }
+
+  private void end(MockBacktest backtest) {
+    MockBacktestOutcome outcome = backtest.outcome();
+    backtest.finish(outcome.state(), outcome.exitCode(), outcome.resultJson(), outcome.state()
+        == BacktestState.SUCCEEDED ? "" : "exited with code " + outcome.exitCode().orElse(-1), now());
+  }
+
+  private Object cancel(MockBacktest backtest) {
+    backtest.finish(BacktestState.CANCELLED, OptionalInt.empty(), Optional.empty(), "cancelled on request", now());
+    return null;
+  }
+
+  private synchronized void schedule(MockBacktest backtest, Duration delay, Runnable task) {
+    if (closed) {
+      return;
+    }
+    if (timer == null) {
+      timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+        Thread thread = new Thread(runnable, "berth-mock-backtests-" + THREADS.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+      });
+      timer.setRemoveOnCancelPolicy(true);
+    }
+    backtest.addTimer(timer.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS));
+  }
+
+  private MockBacktest find(String id) {
+    MockBacktest backtest = table.get(key(id));
+    if (backtest == null) {
+      throw new BotNotFoundException(id, "No backtest with id '" + id + "' exists in scope '" + scope
+          + "' of the mock engine. Check the id; deleted backtests are gone.");
+    }
+    return backtest;
+  }
+
+  private String key(String id) {
+    return MockEngine.backtestKey(scope, id);
+  }
+
+  private Instant now() {
+    return engine.clock().instant();
+  }
+
+  private <T> T call(String method, Supplier<T> body, Object... arguments) {
+    return script.call(method, Arrays.asList(arguments), () -> {
+      if (closed) {
+        throw new RuntimeUnavailableException("This MockBacktestRunner (scope '" + scope + "') is closed; create "
+            + "a new one on the same engine.");
+      }
+      engine.checkUp();
+      return body.get();
+    });
+  }
+
+  /** The handle {@link #submit} returns; it keeps working after the backtest was deleted. */
+  private final class Execution implements BacktestExecution {
+    private final MockBacktest backtest;
+
+    Execution(MockBacktest backtest) {
+      this.backtest = backtest;
+    }
+
+    @Override
+    public String id() {
+      return backtest.spec().id();
+    }
+
+    @Override
+    public BacktestStatus status() {
+      return backtest.status();
+    }
+
+    @Override
+    public BacktestResult await() {
+      return backtest.future().join();
+    }
+
+    @Override
+    public Optional<BacktestResult> await(Duration maxWait) {
+      try {
+        return Optional.of(backtest.future().get(maxWait.toNanos(), TimeUnit.NANOSECONDS));
+      } catch (java.util.concurrent.TimeoutException e) {
+        return Optional.empty();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("The mock backtest future cannot fail", e);
+      }
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<BacktestResult> result() {
+      return backtest.future().copy();
+    }
+
+    @Override
+    public void cancel() {
+      engine.withLock(key(id()), () -> MockBacktestRunner.this.cancel(backtest));
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package dev.berth.runtime.testkit;
+
+import dev.berth.runtime.BotStatus;
+import dev.berth.runtime.RuntimeUnavailableException;
+import dev.berth.runtime.ScheduleManager;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The in-memory stand-in for a Docker daemon: holds every bot and backtest of every scope. Several
+ * {@link MockRuntime}s and {@link MockBacktestRunner}s on one engine behave like several JVMs on one
+ * daemon: a runtime sees only its scope, and a new runtime of a scope re-adopts the bots an earlier,
+ * closed one created.
+ *
+ * <pre>{@code
+ * MockEngine engine = new MockEngine();
+ * try (MockRuntime first = MockRuntime.builder().engine(engine).scope("svc").build()) {
+ *   first.create(spec);
+ *   first.start(spec.id());
+ * }
+ * MockRuntime second = MockRuntime.builder().engine(engine).scope("svc").build();
+ * assertThat(second.status(spec.id()).isRunning()).isTrue();   // re-adopted
+ * engine.simulateDown("dockerd was restarted");                  // every call now throws
+ * }</pre>
+ *
+ * <p>Thread-safe. Calls for one id are serialised by a per-id lock that all runtimes on the engine share.
+ */
+public final class MockEngine {
+  private static final Map<String, MockEngine> NAMED = new ConcurrentHashMap<>();
+
+  private final Clock clock;
+  private final Map<String, MockBot> bots = new ConcurrentHashMap<>();
+  private final Map<String, MockBacktest> backtests = new ConcurrentHashMap<>();
+  private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final AtomicLong nativeIds = new AtomicLong();
+  private final MockEvents events = new MockEvents();
+  private final MockNetworks networks = new MockNetworks();
+  private final Map<String, ScheduleManager.Schedule> schedules = new ConcurrentHashMap<>();
+  private volatile String downReason;
+
+  /** An empty engine with the system clock (UTC). */
+  public MockEngine() {
+    this(Clock.systemUTC());
+  }
+
+  /** An empty engine stamping log lines and times with {@code clock} (e.g. a fixed clock for golden tests). */
+  public MockEngine(Clock clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * The engine of this name, shared JVM-wide; {@code Runtimes.create("mock", config)} uses the one named by
+   * config key {@code mock.engine} (default {@code default}).
+   */
+  public static MockEngine named(String name) {
+    return NAMED.computeIfAbsent(name, n -> new MockEngine());
+  }
+
+  /** The clock that stamps log lines, start and finish times. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** From now on health checks fail with {@code reason} and every call throws RuntimeUnavailableException. */
+  public void simulateDown(String reason) {
+    this.downReason = reason;
+  }
+
+  /** Ends {@link #simulateDown}. */
+  public void simulateUp() {
+    this.downReason = null;
+  }
+
+  /** Why the engine is down, or empty while it is up. */
+  public Optional<String> downReason() {
+    return Optional.ofNullable(downReason);
+  }
+
+  /** The statuses of the bots of {@code scope}, sorted by id; for assertions that bypass any runtime. */
+  public List<BotStatus> bots(String scope) {
+    return bots.values().stream().filter(bot -> bot.scope.equals(scope)).map(MockBot::status)
+        .sorted(Comparator.comparing(BotStatus::id)).collect(Collectors.toList());
+  }
+
+  /** The ids of the backtests of {@code scope} that still hold a workload (have not been cleaned up). */
+  public List<String> backtestWorkloads(String scope) {
+    return backtests.values().stream().filter(b -> b.scope.equals(scope) && b.workloadPresent())
+        .map(b -> b.spec().id()).sorted().collect(Collectors.toList());
+  }
+
+  /**
+   * Removes a bot behind every runtime's back, as {@code docker rm -f} would: followers of its logs end, and
+   * runtimes report it as not found.
+   *
+   * @return whether there was such a bot
+   */
+  public boolean removeBehindTheRuntimesBack(String scope, String botId) {
+    return withLock(botKey(scope, botId), () -> {
+      MockBot removed = bots.remove(botKey(scope, botId));
+      if (removed != null) {
+        removed.markRemoved();
+      }
+      return removed != null;
+    });
+  }
+
+  /** Removes every bot and backtest of every scope. */
+  public void clear() {
+    new ArrayList<>(bots.keySet()).forEach(key -> Optional.ofNullable(bots.remove(key)).ifPresent(MockBot::markRemoved));
+    backtests.clear();
+  }
+
+  void checkUp() {
+    String reason = downReason;
+    if (reason != null) {
+      throw new RuntimeUnavailableException("The mock engine is down (" + reason + "). This was simulated by "
+          + "MockEngine.simulateDown; call simulateUp() to bring it back.");
+    }
+  }
+
+  static String botKey(String scope, String id) {
+    return "bot/" + scope + "/" + id;
+  }
+
+  static String backtestKey(String scope, String id) {
+    return "backtest/" + scope + "/" + id;
+  }
+
+  /** Runs {@code body} holding the lock of {@code key}; the same lock for every runtime on this engine. */
+  <T> T withLock(String key, Supplier<T> body) {
+    ReentrantLock lock = locks.computeIfAbsent(key, k -> new ReentrantLock());
+    lock.lock();
+    try {
+      return body.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  Map<String, MockBot> botTable() {
+    return bots;
+  }
+
+  Map<String, MockBacktest> backtestTable() {
+    return backtests;
+  }
+
+  String nextNativeId(String prefix) {
+    return prefix + "-" + String.format("%08x", nativeIds.incrementAndGet());
+  }
+
+  MockEvents events() {
+    return events;
+  }
+
+  MockNetworks networks() {
+    return networks;
+  }
+
+  /** Schedules keyed {@code scope/id}. */
+  Map<String, ScheduleManager.Schedule> schedules() {
+    return schedules;
+  }
+}

@@ -1,0 +1,90 @@
+package dev.berth.runtime.testkit;
+
+import dev.berth.runtime.BacktestSpec;
+import dev.berth.runtime.BotSpec;
+
+/**
+ * {@link Workloads} for {@link MockRuntime} and {@link MockBacktestRunner}: each behaviour is encoded in
+ * {@code mock.*} spec options that the mock executes instantly (print lines, exit, ignore SIGTERM). Useful
+ * in service tests too, to make a mock bot crash-loop or print a given number of lines:
+ *
+ * <pre>{@code
+ * BotSpec spec = BotSpec.builder("bot-1").image("mock").command("run")
+ *     .option(MockWorkloads.BEHAVIOUR, "exit").option(MockWorkloads.EXIT_CODE, "3")
+ *     .restartPolicy(RestartPolicy.onFailure(2)).build();
+ * }</pre>
+ *
+ * <p>Behaviours ({@value #BEHAVIOUR}): {@code sleep} (the default for bots: runs until stopped),
+ * {@code print-lines}, {@code exit}, {@code echo-env}, {@code ignore-sigterm}, and for backtests
+ * {@code write-result} (the default), {@code fail}, {@code run-forever}. {@value #LINES} and
+ * {@value #STDERR_LINES} print {@code line-1..n} and {@code err-1..n} first with any behaviour.
+ */
+public final class MockWorkloads implements Workloads {
+  /** Option naming the behaviour. */
+  public static final String BEHAVIOUR = "mock.behaviour";
+  /** Option: number of {@code line-i} stdout lines printed at start. */
+  public static final String LINES = "mock.lines";
+  /** Option: number of {@code err-i} stderr lines printed at start. */
+  public static final String STDERR_LINES = "mock.stderr-lines";
+  /** Option: exit code; with {@code sleep}/{@code print-lines} the workload exits right after printing. */
+  public static final String EXIT_CODE = "mock.exit-code";
+  /** Option: the env var {@code echo-env} prints. */
+  public static final String ENV_NAME = "mock.env-name";
+  /** Option: the result JSON {@code write-result} writes. */
+  public static final String RESULT = "mock.result";
+  /** Option: ISO-8601 run time of a backtest before it ends (e.g. {@code PT0.5S}); default instant. */
+  public static final String DURATION = "mock.duration";
+
+  private static BotSpec.Builder bot(String id, String behaviour) {
+    return BotSpec.builder(id).image("mock").command("mock-workload", behaviour).option(BEHAVIOUR, behaviour);
+  }
+
+  private static BacktestSpec.Builder backtest(String id, String behaviour) {
+    return BacktestSpec.builder(id).image("mock").command("mock-workload", behaviour).option(BEHAVIOUR, behaviour);
+  }
+
+  @Override
+  public BotSpec.Builder printLinesThenSleep(String id, int n) {
+    return bot(id, "print-lines").option(LINES, Integer.toString(n)).option(STDERR_LINES, "1");
+  }
+
+  @Override
+  public BotSpec.Builder printLinesThenExit(String id, int n, int exitCode) {
+    return bot(id, "print-lines").option(LINES, Integer.toString(n)).option(EXIT_CODE, Integer.toString(exitCode));
+  }
+
+  @Override
+  public BotSpec.Builder exitWith(String id, int exitCode) {
+    return bot(id, "exit").option(EXIT_CODE, Integer.toString(exitCode));
+  }
+
+  @Override
+  public BotSpec.Builder echoEnvAndConfig(String id, String envName) {
+    return bot(id, "echo-env").option(ENV_NAME, envName);
+  }
+
+  @Override
+  public BotSpec.Builder ignoreSigterm(String id) {
+    return bot(id, "ignore-sigterm");
+  }
+
+  @Override
+  public BotSpec.Builder sleepForever(String id) {
+    return bot(id, "sleep");
+  }
+
+  @Override
+  public BacktestSpec.Builder writeResult(String id, String resultJson) {
+    return backtest(id, "write-result").option(RESULT, resultJson);
+  }
+
+  @Override
+  public BacktestSpec.Builder failWith(String id, int exitCode) {
+    return backtest(id, "fail").option(EXIT_CODE, Integer.toString(exitCode));
+  }
+
+  @Override
+  public BacktestSpec.Builder runForever(String id) {
+    return backtest(id, "run-forever");
+  }
+}
