@@ -3,6 +3,7 @@ package dev.berth.runtime.docker;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.core.CodeMaterializer;
 import dev.berth.runtime.core.ExtractionLimits;
+import dev.berth.runtime.core.ObjectStores;
 import dev.berth.runtime.spi.RuntimeConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,7 +65,11 @@ public final class DockerBuilder<T> {
     return set("scope", scope);
   }
 
-  /** Where stored code bundles come from and where backtest results and logs go. */
+  /**
+   * Where stored code bundles come from and where backtest results and logs go. Without it the store is
+   * built from the config's {@code store.*} keys (a file-system store in {@code ~/.berth/store} by default,
+   * none with {@code store.type=none}).
+   */
   public DockerBuilder<T> objectStore(ObjectStore objectStore) {
     this.objectStore = Objects.requireNonNull(objectStore, "objectStore");
     return this;
@@ -99,7 +104,7 @@ public final class DockerBuilder<T> {
   public T build() {
     RuntimeConfig merged = config.merge(overrides);
     DockerSettings settings = DockerSettings.from(merged);
-    Optional<ObjectStore> store = Optional.ofNullable(objectStore);
+    Optional<ObjectStore> store = objectStore != null ? Optional.of(objectStore) : ObjectStores.fromConfig(merged);
     DockerConnection connection = DockerConnection.open(settings, environment);
     DockerImageManager images = new DockerImageManager(connection, settings.pullTimeout());
     CodeMaterializer materializer = new CodeMaterializer(ExtractionLimits.DEFAULTS, store);

@@ -1,0 +1,69 @@
+package dev.berth.runtime.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.runtime.LogLine;
+import dev.berth.runtime.LogStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LogFrameDecoderTest {
+  private final List<LogLine> lines = new ArrayList<>();
+  private final LogFrameDecoder decoder = new LogFrameDecoder(lines::add);
+
+  private void feed(LogStream stream, String text) {
+    decoder.accept(stream, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void parsesTheTimestampPrefixWithNanoseconds() {
+    feed(LogStream.STDOUT, "2026-11-23T10:15:30.123456789Z hello world\n");
+    assertThat(lines).containsExactly(new LogLine(Instant.parse("2026-11-23T10:15:30.123456789Z"),
+        LogStream.STDOUT, "hello world"));
+  }
+
+  @Test
+  void keepsStreamsApartAndSplitsSeveralLinesInOneFrame() {
+    feed(LogStream.STDOUT, "2026-11-23T10:15:30.1Z a\n2026-11-23T10:15:30.2Z b\n");
+    feed(LogStream.STDERR, "2026-11-23T10:15:30.3Z e\n");
+    assertThat(lines).extracting(LogLine::stream, LogLine::text).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(LogStream.STDOUT, "a"), org.assertj.core.groups.Tuple.tuple(LogStream.STDOUT, "b"),
+        org.assertj.core.groups.Tuple.tuple(LogStream.STDERR, "e"));
+  }
+
+  @Test
+  void joinsPartialMessagesAndDropsTheirRepeatedTimestamps() {
+    feed(LogStream.STDOUT, "2026-11-23T10:15:30.100000000Z first half ");
+    feed(LogStream.STDOUT, "2026-11-23T10:15:30.200000000Z second half\n");
+    assertThat(lines).singleElement().satisfies(line -> {
+      assertThat(line.text()).isEqualTo("first half second half");
+      assertThat(line.timestamp()).isEqualTo(Instant.parse("2026-11-23T10:15:30.100Z"));
+    });
+  }
+
+  @Test
+  void decodesMultiByteCharactersSplitAcrossFrames() {
+    byte[] all = "2026-11-23T10:15:30Z price €5\n".getBytes(StandardCharsets.UTF_8);
+    int split = all.length - 4; // inside the three bytes of the euro sign
+    decoder.accept(LogStream.STDOUT, java.util.Arrays.copyOfRange(all, 0, split));
+    decoder.accept(LogStream.STDOUT, java.util.Arrays.copyOfRange(all, split, all.length));
+    assertThat(lines).extracting(LogLine::text).containsExactly("price €5");
+  }
+
+  @Test
+  void flushEmitsAnUnterminatedLastLine() {
+    feed(LogStream.STDOUT, "2026-11-23T10:15:30Z no newline");
+    assertThat(lines).isEmpty();
+    decoder.flush();
+    assertThat(lines).extracting(LogLine::text).containsExactly("no newline");
+  }
+
+  @Test
+  void keepsEmptyLinesAndStripsCarriageReturns() {
+    feed(LogStream.STDOUT, "2026-11-23T10:15:30Z \n2026-11-23T10:15:31Z dos\r\n");
+    assertThat(lines).extracting(LogLine::text).containsExactly("", "dos");
+  }
+}
