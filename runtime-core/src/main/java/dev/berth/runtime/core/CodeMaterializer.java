@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -143,7 +142,7 @@ public final class CodeMaterializer {
     if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
       List<String> found;
       try (var files = Files.walk(dir, 2)) {
-        found = files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).map(dir::relativize)
+        found = files.filter(Files::isRegularFile).map(dir::relativize)
             .map(Path::toString).sorted().limit(10).toList();
       }
       throw new InvalidSpecException("code bundle", List.of("entrypoint: '" + entrypoint + "' is not a file in "

@@ -14,7 +14,6 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -60,13 +59,14 @@ public final class FileSystemObjectStore implements ObjectStore {
   @Override
   public Optional<InputStream> get(String bucket, String key) {
     Path file = file(bucket, key);
+    if (Files.isDirectory(file)) {
+      return Optional.empty(); // a prefix of other keys, not an object (Linux would open it)
+    }
     try {
       return Optional.of(Files.newInputStream(file));
-    } catch (NoSuchFileException | NotDirectoryException e) {
-      return Optional.empty();
     } catch (IOException e) {
-      if (Files.isDirectory(file)) {
-        return Optional.empty();
+      if (!Files.isRegularFile(file)) {
+        return Optional.empty(); // missing, or a parent is an object ("Not a directory")
       }
       throw failure("reading", bucket, key, e);
     }
