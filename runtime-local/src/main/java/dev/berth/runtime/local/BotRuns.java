@@ -95,21 +95,21 @@ final class BotRuns {
     publish(record, policyRestart ? EventType.RESTARTED : EventType.STARTED);
   }
 
-  /** Stops the run, if any: SIGTERM to the tree, SIGKILL after {@code grace}; cancels a pending restart. */
+  /**
+   * Stops the run, if any: SIGTERM to the tree, SIGKILL after {@code grace}. Also cancels a pending policy
+   * restart: a requested stop is never undone by the policy.
+   */
   void stop(TrackedBot bot, BotRecord record, Duration grace) {
+    if (record.state == BotState.RUNNING && !bot.isAlive(record)) {
+      recordExit(bot, record, OptionalInt.empty(), true); // it exited on its own just now
+    }
     if (record.restartAt != null) {
       record.restartAt = null;
-      record.message = record.message.replaceAll("; restart \\d+ in .*$", "") + "; policy restart cancelled by stop";
-      if (record.state != BotState.RUNNING) {
-        save(bot, record);
-        return;
-      }
+      record.message = record.message.replaceAll("; restart \\d+ in \\d+ms$", "")
+          + "; policy restart cancelled by stop";
+      save(bot, record);
     }
     if (record.state != BotState.RUNNING) {
-      return;
-    }
-    if (!bot.isAlive(record)) {
-      recordExit(bot, record, OptionalInt.empty(), true); // it exited on its own just now
       return;
     }
     ProcessRef ref = record.process(bot.dir).orElseThrow();

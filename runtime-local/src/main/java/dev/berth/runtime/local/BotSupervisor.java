@@ -101,7 +101,11 @@ final class BotSupervisor implements AutoCloseable {
         runs.save(track(dir), record);
       } catch (RuntimeException e) {
         bots.remove(spec.id());
-        clearLeftovers(dir);
+        try {
+          AtomicFiles.deleteTree(dir.root());
+        } catch (IOException cleanup) {
+          e.addSuppressed(cleanup);
+        }
         throw e;
       }
     } finally {
@@ -112,6 +116,9 @@ final class BotSupervisor implements AutoCloseable {
   }
 
   private static void clearLeftovers(WorkloadDir dir) {
+    if (!Files.isDirectory(dir.root())) {
+      return;
+    }
     try (Stream<Path> entries = Files.list(dir.root())) {
       for (Path entry : (Iterable<Path>) entries::iterator) {
         if (!entry.getFileName().toString().equals(".lock")) {
@@ -185,7 +192,7 @@ final class BotSupervisor implements AutoCloseable {
           + e.getMessage() + ". Check the directory's permissions and delete it by hand.", e);
     } finally {
       held.close();
-      bots.remove(id);
+      bots.remove(id, bot);
     }
     if (record != null) {
       runs.publish(record, EventType.DELETED);

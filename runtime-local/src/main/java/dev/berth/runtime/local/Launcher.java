@@ -102,11 +102,36 @@ final class Launcher {
       builder.environment().clear();
       builder.environment().putAll(environment(plan));
       Process process = builder.start();
+      awaitWorkload(process);
       LOG.debug("Started {} {} as pid {}: {}", spec.kind(), spec.id(), process.pid(), plan.command());
       return process;
     } catch (IOException e) {
       throw new RuntimeOperationException("Starting " + spec.kind() + " '" + spec.id() + "' failed: "
           + e.getMessage() + ". Check that /bin/sh exists and " + dir.root() + " is writable.", e);
+    }
+  }
+
+  /**
+   * Waits (briefly) until the wrapper has forked the workload. Until then a SIGTERM to the process group would
+   * reach only the wrapper, whose no-op trap would swallow it, and the workload would start unaware of the
+   * stop; once {@code start} returns, every stop reaches the workload.
+   */
+  private static void awaitWorkload(Process process) {
+    Path children = Path.of("/proc", Long.toString(process.pid()), "task", Long.toString(process.pid()),
+        "children");
+    boolean procChildren = Files.exists(children);
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    long pause = 200_000;
+    while (process.isAlive() && System.nanoTime() < deadline) {
+      try {
+        if (procChildren ? !Files.readString(children).isBlank() : process.children().findAny().isPresent()) {
+          return;
+        }
+      } catch (IOException e) {
+        return; // exited meanwhile
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(pause);
+      pause = Math.min(pause * 2, 20_000_000);
     }
   }
 

@@ -48,13 +48,17 @@ final class WorkloadLock {
 
   /** Creates {@code dir} if needed (for a workload being created) and locks it on both levels. */
   static Held lockCreating(Path dir) {
+    Entry entry = use(dir);
+    entry.lock.lock();
     try {
       java.nio.file.Files.createDirectories(dir);
     } catch (IOException e) {
+      entry.lock.unlock();
+      release(dir);
       throw new RuntimeOperationException("Creating " + dir + " failed: " + e.getMessage()
           + ". Check that the local runtime's state directory is writable.", e);
     }
-    return lock(dir);
+    return fileLock(dir, entry, true).orElseThrow();
   }
 
   /** Locks without waiting, or empty when another thread or JVM holds the lock. */
