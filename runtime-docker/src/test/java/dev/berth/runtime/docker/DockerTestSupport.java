@@ -57,6 +57,17 @@ final class DockerTestSupport {
     return DockerRuntime.builder().scope(scope).workDir(workDir());
   }
 
+  /** A raw docker-java client on the test engine, for checks independent of the runtime. */
+  static DockerConnection connection() {
+    return DockerConnection.open(DockerSettings.from(RuntimeConfig.empty()), System.getenv());
+  }
+
+  /** The ids of every container, network or image carrying {@code berth.scope=<scope>}; empty when clean. */
+  static String leftovers(String scope) {
+    return (docker("ps", "-aq", "--filter", "label=berth.scope=" + scope) + " "
+        + docker("network", "ls", "-q", "--filter", "label=berth.scope=" + scope)).trim();
+  }
+
   /** Runs the docker CLI (the test's independent view of the engine) and returns its stdout. */
   static String docker(String... args) {
     try {
