@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * CodeMaterializer materializer = new CodeMaterializer(ExtractionLimits.DEFAULTS, ObjectStores.fromConfig(config));
  * Workspace workspace = materializer.materialize(spec, stateDir.resolve("bots").resolve(spec.id()));
  * }</pre>
+ *
+ * <p>Holds no state between calls: one instance may materialise many workspaces concurrently.
  */
 public final class CodeMaterializer {
   private static final Logger log = LoggerFactory.getLogger(CodeMaterializer.class);
@@ -113,7 +115,7 @@ public final class CodeMaterializer {
         progress == ProgressListener.NONE ? -1 : DirectoryCopier.sizeOf(source), "Copying");
     ExtractionSink sink = new ExtractionSink(dir, limits, null, tracker);
     tracker.measuring(sink::totalBytes);
-    new DirectoryCopier(source, sink).copy();
+    new DirectoryCopier(source, dir, sink).copy();
     sink.finish();
   }
 

@@ -43,7 +43,15 @@ final class Directories {
             return FileVisitResult.CONTINUE;
           }
           if (e instanceof AccessDeniedException) {
-            Files.deleteIfExists(file);
+            // an unreadable directory: make it accessible and delete it on its own
+            if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+              if (!makeWritable(file)) {
+                throw e;
+              }
+              deleteRecursively(file);
+            } else {
+              Files.deleteIfExists(file);
+            }
             return FileVisitResult.CONTINUE;
           }
           throw e;
@@ -64,16 +72,20 @@ final class Directories {
     }
   }
 
-  private static void makeWritable(Path dir) {
+  /** Adds owner rwx; true if the permissions changed. */
+  private static boolean makeWritable(Path dir) {
     try {
-      Set<PosixFilePermission> perms = EnumSet.copyOf(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS));
+      Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+      perms.addAll(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS));
       if (perms.addAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
           PosixFilePermission.OWNER_EXECUTE))) {
         Files.setPosixFilePermissions(dir, perms);
+        return true;
       }
     } catch (IOException | UnsupportedOperationException e) {
-      // best effort: the delete below reports the real problem
+      // best effort: the delete reports the real problem
     }
+    return false;
   }
 
   /** True when {@code dir} does not exist or is an empty directory. */

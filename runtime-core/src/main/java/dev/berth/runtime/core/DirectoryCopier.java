@@ -19,10 +19,14 @@ final class DirectoryCopier {
   private final Path realSource;
   private final ExtractionSink sink;
 
-  DirectoryCopier(Path source, ExtractionSink sink) throws IOException {
+  DirectoryCopier(Path source, Path target, ExtractionSink sink) throws IOException {
     this.source = source;
     this.realSource = source.toRealPath();
     this.sink = sink;
+    if (target.toRealPath().startsWith(realSource)) {
+      throw EntryNames.rejectBundle("the workspace " + target + " lies inside the bundle directory " + source
+          + ", which would copy it into itself; put workspaces elsewhere");
+    }
   }
 
   /** Total bytes of regular files below {@code dir}, for progress reports. */

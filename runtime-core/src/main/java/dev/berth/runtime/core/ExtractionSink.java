@@ -104,8 +104,8 @@ final class ExtractionSink {
   /** Materialises a hard link as a copy of a regular file extracted earlier. */
   void hardlink(String name, String linkTarget) throws IOException {
     List<String> source = EntryNames.segments(linkTarget);
-    Path sourceFile = source.isEmpty() ? target : prepareParents(name, source, 0);
-    if (source.isEmpty() || !Files.isRegularFile(sourceFile, LinkOption.NOFOLLOW_LINKS)) {
+    Path sourceFile = existingFile(source);
+    if (sourceFile == null) {
       entries++;
       throw EntryNames.reject(name, "is a hard link to '" + EntryNames.printable(linkTarget)
           + "', which is not a regular file earlier in the archive");
@@ -114,6 +114,20 @@ final class ExtractionSink {
     try (InputStream in = Files.newInputStream(sourceFile, LinkOption.NOFOLLOW_LINKS)) {
       file(name, in, executable, null);
     }
+  }
+
+  /** The regular file at {@code segments}, reached through real directories only, or {@code null}. */
+  private Path existingFile(List<String> segments) {
+    Path current = target;
+    for (int i = 0; i < segments.size(); i++) {
+      current = current.resolve(segments.get(i));
+      boolean last = i == segments.size() - 1;
+      if (last ? !Files.isRegularFile(current, LinkOption.NOFOLLOW_LINKS)
+          : !Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+        return null;
+      }
+    }
+    return segments.isEmpty() ? null : current;
   }
 
   /** Counts and rejects an entry of a kind that is never extracted. */

@@ -23,11 +23,16 @@ import java.util.zip.ZipInputStream;
  * <p>Zip files are read entry by entry from their local headers; symbolic links stored in a zip are
  * extracted as small regular files (the zip stream carries no file types). Tar hard links become copies.
  *
+ * <p>Stateless and thread-safe.
+ *
  * <pre>{@code
  * new SafeExtractor(ExtractionLimits.DEFAULTS).extract(Path.of("bot.tar.gz"), ArchiveFormat.TAR_GZ, workspaceDir);
  * }</pre>
  */
 public final class SafeExtractor {
+  /** Room for tar headers beyond the file bytes (pax and long-name records). */
+  private static final long TAR_METADATA_ALLOWANCE = 16L << 20;
+
   private final ExtractionLimits limits;
   private final ProgressListener progress;
 
@@ -76,6 +81,7 @@ public final class SafeExtractor {
     extract(in, format, target, "archive", -1);
   }
 
+  /** As {@link #extract(InputStream, CodeBundle.ArchiveFormat, Path)}, naming the source in messages and progress. */
   void extract(InputStream in, CodeBundle.ArchiveFormat format, Path target, String subject, long size) {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(format, "format");
@@ -119,10 +125,21 @@ public final class SafeExtractor {
       }
       if (entry.isDirectory()) {
         sink.directory(entry.getName());
+        if (readData(zip) >= 0) {
+          throw EntryNames.reject(entry.getName(), "is a directory entry that carries data");
+        }
       } else {
         long start = raw.count();
         sink.file(entry.getName(), zip, false, () -> raw.count() - start);
       }
+    }
+  }
+
+  private static int readData(ZipInputStream zip) throws IOException {
+    try {
+      return zip.read();
+    } catch (IOException e) {
+      throw new ExtractionSink.ArchiveReadException(e);
     }
   }
 
@@ -134,19 +151,24 @@ public final class SafeExtractor {
     }
   }
 
-  private static void extractTar(CountingInputStream raw, ExtractionSink sink) throws IOException {
-    TarReader tar;
+  private void extractTar(CountingInputStream raw, ExtractionSink sink) throws IOException {
+    DecompressionGuard guard;
     try {
-      tar = new TarReader(new GZIPInputStream(raw, 64 * 1024));
+      // Headers and skipped data count too: cap the whole tar, with room for headers beyond the file bytes.
+      long cap = limits.maxTotalBytes() + 2048L * limits.maxEntries() + TAR_METADATA_ALLOWANCE;
+      guard = new DecompressionGuard(new GZIPInputStream(raw, 64 * 1024), raw::count, cap,
+          limits.maxCompressionRatio());
     } catch (IOException e) {
       throw new ExtractionSink.ArchiveReadException(e);
     }
+    TarReader tar = new TarReader(guard);
     while (true) {
       TarReader.Entry entry = nextTarEntry(tar);
       if (entry == null) {
         return;
       }
       String name = entry.name();
+      guard.entry(name);
       switch (entry.type()) {
         case FILE:
           sink.file(name, tar.data(), (entry.mode() & 0100) != 0, null);

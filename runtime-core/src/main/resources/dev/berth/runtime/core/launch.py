@@ -60,6 +60,8 @@ def _run():
     workspace = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     sys.argv = [entry] + sys.argv[2:]
     sys.path[0] = os.path.dirname(entry)
+    if workspace not in sys.path:
+        sys.path.insert(1, workspace)  # lets src/bot.py import src.helpers as a package
     if not _calls_main(entry):
         runpy.run_path(entry, run_name="__main__")
         return
