@@ -4,7 +4,13 @@ import dev.berth.runtime.BacktestRunner;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The rules every {@link BacktestRunner} backend must follow, as JUnit 5 tests. A backend extends this class
@@ -20,9 +26,15 @@ import org.junit.jupiter.api.Timeout;
  *   }
  * }
  * }</pre>
+ *
+ * <p>Tests named {@code required_…} fail when the rule is broken; {@code optional_…} ones abort with the reason
+ * when the backend's test cannot check them ({@link #leftovers} not implemented). Every test uses its own
+ * scope and unique ids and deletes every backtest it submitted.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 public abstract class BacktestRunnerConformanceKit {
+  private BacktestKitSession kit;
+
   /** A new runner for {@code scope}; runners of one scope must see the same backtests. */
   protected abstract BacktestRunner newRunner(String scope);
 
@@ -40,5 +52,184 @@ public abstract class BacktestRunnerConformanceKit {
    */
   protected Optional<Set<String>> leftovers(String scope) {
     return Optional.empty();
+  }
+
+  @BeforeEach
+  final void openKitSession() {
+    kit = new BacktestKitSession(this::newRunner, workloads(), timeouts(), this::leftovers);
+  }
+
+  @AfterEach
+  final void closeKitSession() {
+    if (kit != null) {
+      kit.cleanUp();
+    }
+  }
+
+  private BacktestOutcomeChecks outcomes() {
+    return new BacktestOutcomeChecks(kit);
+  }
+
+  private BacktestLifecycleChecks lifecycle() {
+    return new BacktestLifecycleChecks(kit);
+  }
+
+  @Nested
+  @DisplayName("Outcomes: success, failure, timeout, cancel")
+  class Outcomes {
+    @Test
+    @DisplayName("a backtest that writes its result and exits 0 SUCCEEDED with that JSON and its logs")
+    void required_success_returnsTheResultJson() {
+      outcomes().successReturnsTheResultJson();
+    }
+
+    @Test
+    @DisplayName("a backtest that exits 2 FAILED with exit code 2, no result and 'failing' in its log tail")
+    void required_failure_isFailedWithItsLogTail() {
+      outcomes().failureIsFailedWithItsLogTail();
+    }
+
+    @Test
+    @DisplayName("a backtest running past its timeout ends TIMED_OUT")
+    void required_timeout_endsTimedOut() {
+      outcomes().timeoutEndsTimedOut();
+    }
+
+    @Test
+    @DisplayName("cancel ends a running backtest CANCELLED; a second cancel is a no-op")
+    void required_cancel_endsCancelled() {
+      outcomes().cancelEndsCancelled();
+    }
+
+    @Test
+    @DisplayName("BacktestExecution.cancel ends it CANCELLED")
+    void required_executionCancel_endsCancelled() {
+      outcomes().executionCancelEndsCancelled();
+    }
+
+    @Test
+    @DisplayName("cancel of a finished backtest is a no-op")
+    void required_cancel_ofAFinishedBacktest_isANoOp() {
+      outcomes().cancelOfAFinishedBacktestIsANoOp();
+    }
+
+    @Test
+    @DisplayName("status after completion matches the result")
+    void required_status_afterCompletion_matchesTheResult() {
+      outcomes().statusAfterCompletionMatchesTheResult();
+    }
+  }
+
+  @Nested
+  @DisplayName("Execution handle: submit returns at once, await, result future")
+  class Execution {
+    @Test
+    @DisplayName("submit returns at once; await with a short wait is empty while it runs")
+    void required_submit_returnsAtOnce() {
+      outcomes().submitReturnsAtOnce();
+    }
+
+    @Test
+    @DisplayName("result() completes with the result; cancelling that future does not cancel the backtest")
+    void required_resultFuture_completes_andCancellingItDoesNotCancelTheBacktest() throws Exception {
+      outcomes().resultFutureCompletesAndCancellingItDoesNotCancelTheBacktest();
+    }
+  }
+
+  @Nested
+  @DisplayName("Ids and delete")
+  class IdsAndDelete {
+    @Test
+    @DisplayName("an id stays taken until the backtest is deleted")
+    void required_submit_withATakenId_isRejectedWhileTheBacktestIsPresent() {
+      lifecycle().aTakenIdIsRejectedWhileTheBacktestIsPresent();
+    }
+
+    @Test
+    @DisplayName("status, logs and cancel of an unknown id throw BotNotFoundException; delete is a no-op")
+    void required_callsOnAnUnknownId_throwBotNotFound() {
+      lifecycle().callsOnAnUnknownIdThrowBotNotFound();
+    }
+
+    @Test
+    @DisplayName("delete removes everything: status and logs then throw BotNotFoundException")
+    void required_delete_removesEverything() {
+      lifecycle().deleteRemovesEverything();
+    }
+
+    @Test
+    @DisplayName("delete of a running backtest cancels it")
+    void required_delete_ofARunningBacktest_cancelsIt() {
+      lifecycle().deleteOfARunningBacktestCancelsIt();
+    }
+  }
+
+  @Nested
+  @DisplayName("Logs")
+  class Logs {
+    @Test
+    @DisplayName("logs of finished backtests keep stdout and stderr")
+    void required_logs_ofFinishedBacktests() {
+      outcomes().logsOfFinishedBacktests();
+    }
+
+    @Test
+    @DisplayName("a follow ends when the backtest ends")
+    void required_follow_endsWhenTheBacktestEnds() {
+      lifecycle().followEndsWhenTheBacktestEnds();
+    }
+  }
+
+  @Nested
+  @DisplayName("Concurrency")
+  class Concurrency {
+    @Test
+    @DisplayName("8 backtests submitted concurrently all succeed with their own results")
+    void required_eightConcurrentBacktests_allSucceed() throws Exception {
+      outcomes().eightConcurrentBacktestsAllSucceed();
+    }
+  }
+
+  @Nested
+  @DisplayName("Clean-up: ended backtests leave nothing behind")
+  class CleanUp {
+    @Test
+    @DisplayName("succeeded, failed, timed-out and cancelled backtests leave no workload behind")
+    void optional_endedBacktests_leaveNoWorkloadBehind() {
+      lifecycle().endedBacktestsLeaveNoWorkloadBehind();
+    }
+
+    @Test
+    @DisplayName("keep(true) leaves the workload until delete")
+    void optional_keep_leavesTheWorkloadUntilDelete() {
+      lifecycle().keepLeavesTheWorkloadUntilDelete();
+    }
+  }
+
+  @Nested
+  @DisplayName("Runner: health and close")
+  class Runner {
+    @Test
+    @DisplayName("health() is healthy and type() a lower-case name")
+    void required_health_isHealthy() {
+      lifecycle().healthIsHealthy();
+    }
+
+    @Test
+    @DisplayName("close twice is a no-op")
+    void required_close_twice_isANoOp() {
+      lifecycle().closeTwiceIsANoOp();
+    }
+  }
+
+  @Nested
+  @DisplayName("Threads: a closed runner leaks no thread")
+  @Isolated
+  class ThreadLeaks {
+    @Test
+    @DisplayName("close releases every thread the runner started")
+    void required_close_releasesThreads() {
+      lifecycle().closeReleasesThreads();
+    }
   }
 }
