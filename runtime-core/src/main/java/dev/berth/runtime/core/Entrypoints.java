@@ -48,6 +48,10 @@ public final class Entrypoints {
   public static final String RESULT_PATH_ENV = "BERTH_RESULT_PATH";
   /** Directory inside the workspace holding launcher files. */
   public static final String LAUNCHER_DIR = ".berth";
+  /** Where container backends mount a bot's workspace. */
+  public static final String BOT_WORKDIR = "/bot";
+  /** Where container backends mount a backtest's workspace. */
+  public static final String BACKTEST_WORKDIR = "/backtest";
   /** Config larger than this is delivered in {@code config.json} only. */
   public static final int MAX_CONFIG_ENV_BYTES = 100_000;
 
@@ -99,6 +103,11 @@ public final class Entrypoints {
     }
     command.addAll(spec.command());
     return new LaunchPlan(command, env, workdir);
+  }
+
+  /** {@value #BOT_WORKDIR} for bots, {@value #BACKTEST_WORKDIR} for backtests: the workdir inside a container. */
+  public static String containerWorkdir(WorkloadSpec spec) {
+    return spec instanceof BacktestSpec ? BACKTEST_WORKDIR : BOT_WORKDIR;
   }
 
   private static Map<String, String> environment(WorkloadSpec spec, String workdir) {

@@ -1,5 +1,6 @@
 package dev.berth.runtime.core;
 
+import dev.berth.runtime.InvalidSpecException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ public record LaunchPlan(List<String> command, Map<String, String> environment, 
     environment = Collections.unmodifiableMap(new TreeMap<>(environment));
     Objects.requireNonNull(workingDirectory, "workingDirectory");
     if (command.isEmpty()) {
-      throw new IllegalArgumentException("command is empty");
+      throw new InvalidSpecException("LaunchPlan", List.of("command: is empty; give the program to run"));
     }
   }
 }

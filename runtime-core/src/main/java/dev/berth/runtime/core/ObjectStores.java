@@ -11,11 +11,11 @@ import java.util.Optional;
  * Builds the object store a runtime's config asks for.
  *
  * <ul>
- *   <li>{@code store.type=filesystem} (the default): a {@link FileSystemObjectStore} in {@code store.root},
+ *   <li>{@code store.type=filesystem} (the default unless {@code store.endpoint} is set): a {@link FileSystemObjectStore} in {@code store.root},
  *       default {@code ~/.berth/store}.
  *   <li>{@code store.type=none}: no store; bots still run, but logs are not shipped and stored bundles
  *       cannot be used.
- *   <li>{@code store.type=minio}: not built into this module; construct the MinIO store from
+ *   <li>{@code store.type=minio} (the default when {@code store.endpoint} is set): not built into this module; construct the MinIO store from
  *       {@code berth-runtime-minio} and pass it to the backend's builder.
  * </ul>
  *
@@ -35,7 +35,8 @@ public final class ObjectStores {
    * @throws InvalidConfigException for an unknown or unsupported {@code store.type}
    */
   public static Optional<ObjectStore> fromConfig(RuntimeConfig config) {
-    String type = config.get("store.type", "filesystem").trim().toLowerCase(Locale.ROOT);
+    String defaultType = config.get("store.endpoint").isPresent() ? "minio" : "filesystem";
+    String type = config.get("store.type", defaultType).trim().toLowerCase(Locale.ROOT);
     switch (type) {
       case "filesystem":
         return Optional.of(new FileSystemObjectStore(config.getPath("store.root").orElse(DEFAULT_ROOT)));

@@ -77,6 +77,12 @@ class EntrypointsTest {
   }
 
   @Test
+  void containersMountBotsAndBacktestsInTheirOwnDirectories() {
+    assertThat(Entrypoints.containerWorkdir(BotSpec.builder("b").command("x").build())).isEqualTo("/bot");
+    assertThat(Entrypoints.containerWorkdir(BacktestSpec.builder("b").command("x").build())).isEqualTo("/backtest");
+  }
+
+  @Test
   void aBacktestLearnsWhereToWriteItsResult() {
     BacktestSpec spec = BacktestSpec.builder("bt-1").command("true").resultPath("out/result.json").build();
 

@@ -196,6 +196,8 @@ class SafeExtractorTest {
         .hasMessageContaining("is not a valid tar.gz archive");
     assertThatThrownBy(() -> extract(TestArchives.gzip("garbage".repeat(100).getBytes()), ArchiveFormat.TAR_GZ))
         .isInstanceOf(InvalidSpecException.class).hasMessageContaining("checksum");
+    assertThatThrownBy(() -> extract(latin1Names(), ArchiveFormat.ZIP)).isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("is not a valid zip archive");
     assertThatThrownBy(() -> extract(emptyZip, ArchiveFormat.ZIP)).isInstanceOf(InvalidSpecException.class)
         .hasMessageContaining("has no entries");
     assertThat(tmp.resolve("ws")).doesNotExist();
@@ -224,6 +226,19 @@ class SafeExtractorTest {
       tar.entry("pax", 'g', "", record, 0644);
     }
     return tar.bytes();
+  }
+
+  /** A zip whose entry name is not UTF-8 (and does not say so). */
+  private static byte[] latin1Names() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes,
+        java.nio.charset.StandardCharsets.ISO_8859_1)) {
+      zip.putNextEntry(new java.util.zip.ZipEntry("caf\u00e9.txt"));
+      zip.write(1);
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    return bytes.toByteArray();
   }
 
   private static byte[] manyFiles(int count) {
