@@ -41,9 +41,17 @@ final class DockerEventManager implements EventManager {
     filter.segment().ifPresent(segment -> labels.put(BotFilter.SEGMENT_LABEL, segment));
     labels.putAll(Labels.scopeSelector(scope, Labels.KIND_BOT));
     DockerSubscription subscription = new DockerSubscription(listener);
-    client.eventsCmd().withEventTypeFilter("container").withLabelFilter(labels)
-        .withSince(String.valueOf(Instant.now().getEpochSecond())).exec(subscription);
+    // Without "since", Docker streams only what happens from now on.
+    client.eventsCmd().withEventTypeFilter("container").withLabelFilter(labels).exec(subscription);
     open.add(subscription);
+    try {
+      // The engine answers once it listens: events after subscribe() returns are not missed.
+      if (!subscription.awaitStarted(10, TimeUnit.SECONDS)) {
+        log.warn("The Docker event stream did not open within 10 s; early events may be missed");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     return subscription;
   }
 
