@@ -40,10 +40,11 @@ final class BacktestLifecycle {
       job.saveState();
       Optional<Path> cgroup = runner.cgroups.prepare(runner.settings.scope(), "backtest", job.id(),
           job.spec.resources());
+      Instant startedAt = Instant.now();
       Process process = runner.launcher.start(job.spec, job.dir, cgroup);
       job.process = process;
       job.ref = ProcessControl.refOf(process, job.dir.runDir());
-      job.startedAt = Instant.now();
+      job.startedAt = startedAt;
       job.state = BacktestState.RUNNING;
       job.saveState();
       job.timeoutTask = runner.executor.schedule(() -> end(job, BacktestState.TIMED_OUT, false),
@@ -119,7 +120,8 @@ final class BacktestLifecycle {
         code = OptionalInt.of(process.exitValue());
       }
       job.exitCode = code;
-      job.finishedAt = job.dir.exitTime().orElseGet(Instant::now);
+      Instant finished = job.dir.exitTime().orElseGet(Instant::now);
+      job.finishedAt = job.startedAt != null && finished.isBefore(job.startedAt) ? job.startedAt : finished;
       BacktestState state;
       if (job.requestedEnd == BacktestState.TIMED_OUT) {
         state = BacktestState.TIMED_OUT;

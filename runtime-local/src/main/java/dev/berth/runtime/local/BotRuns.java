@@ -60,6 +60,7 @@ final class BotRuns {
     String id = record.spec.id();
     Optional<Path> cgroup = cgroups.prepare(settings.scope(), "bot", id, record.spec.resources());
     Process process;
+    Instant startedAt = Instant.now(); // before the process exists, so it never follows its exit time
     try {
       drainLogs(bot, true); // anything left of the previous run goes first
       process = launcher.start(record.spec, bot.dir, cgroup);
@@ -78,7 +79,7 @@ final class BotRuns {
     record.pidStart = ref.startMillis();
     record.groupLeader = ref.groupLeader();
     record.state = BotState.RUNNING;
-    record.startedAt = Instant.now();
+    record.startedAt = startedAt;
     record.finishedAt = null;
     record.exitCode = null;
     record.stopRequested = false;
@@ -157,6 +158,9 @@ final class BotRuns {
     boolean oom = cgroups.leaf(settings.scope(), "bot", id).map(cgroups::oomKilled).orElse(false);
     Optional<String> lastError = Launcher.lastErrorLine(bot.dir);
     record.finishedAt = bot.dir.exitTime().orElseGet(Instant::now);
+    if (record.startedAt != null && record.finishedAt.isBefore(record.startedAt)) {
+      record.finishedAt = record.startedAt; // the file time is coarser than the clock
+    }
     record.exitCode = code.isPresent() ? code.getAsInt() : null;
     EventType type;
     if (record.stopRequested) {

@@ -113,8 +113,8 @@ public final class LocalBacktestRunner implements BacktestRunner {
     BacktestJob job = new BacktestJob(spec, dir, new LogPump(dir, settings.logMaxBytes(), settings.logFiles()));
     WorkloadLock.Held held = WorkloadLock.lockCreating(dir.root());
     try {
-      BacktestJob existing = jobs.get(spec.id());
-      if ((existing != null && !existing.state.isTerminal()) || dir.exists()) {
+      // An ended backtest keeps its id (and result) until delete, as a container would.
+      if (jobs.containsKey(spec.id()) || dir.exists()) {
         throw new BotAlreadyExistsException(spec.id());
       }
       if (!job.lease()) {

@@ -42,10 +42,17 @@ class LocalRuntimeConformanceTest extends RuntimeConformanceKit {
     WorkloadDir dir = new WorkloadDir(stateDir.resolve(scope).resolve("bots").resolve(botId));
     Optional<BotRecord> record = BotRecord.load(dir);
     record.flatMap(r -> r.process(dir)).ifPresent(ref -> kill(ref));
-    try {
-      AtomicFiles.deleteTree(dir.root());
-    } catch (IOException e) {
-      throw new AssertionError("Could not remove " + dir.root(), e);
+    // The supervisor may be recording the exit it just saw while we delete: retry until the tree is gone.
+    IOException last = null;
+    for (int attempt = 0; attempt < 100 && Files.exists(dir.root()); attempt++) {
+      try {
+        AtomicFiles.deleteTree(dir.root());
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    if (Files.exists(dir.root())) {
+      throw new AssertionError("Could not remove " + dir.root(), last);
     }
     return true;
   }

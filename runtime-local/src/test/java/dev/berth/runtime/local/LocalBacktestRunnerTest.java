@@ -1,0 +1,139 @@
+package dev.berth.runtime.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.runtime.BacktestExecution;
+import dev.berth.runtime.BacktestResult;
+import dev.berth.runtime.BacktestSpec;
+import dev.berth.runtime.BacktestState;
+import dev.berth.runtime.BotAlreadyExistsException;
+import dev.berth.runtime.BotNotFoundException;
+import dev.berth.runtime.LogLine;
+import dev.berth.runtime.ObjectStore;
+import dev.berth.runtime.core.FileSystemObjectStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Results, storage, timeouts, cancel, keep and the sweep of leftovers. */
+class LocalBacktestRunnerTest {
+  private static final String FOREVER = "trap 'exit 0' TERM; echo started; while :; do sleep 1000 & wait $!; done";
+
+  @TempDir
+  Path stateDir;
+  @TempDir
+  Path storeDir;
+
+  private LocalBacktestRunner runner(Optional<ObjectStore> store) {
+    LocalBacktestRunner.Builder builder = LocalBacktestRunner.builder().stateDir(stateDir).scope("bt")
+        .stopGrace(Duration.ofSeconds(2));
+    store.ifPresent(builder::objectStore);
+    return builder.build();
+  }
+
+  private static BacktestSpec.Builder sh(String id, String script, String... args) {
+    return BacktestSpec.builder(id).command(LocalTestSupport.shBot(id, script, args).build().command());
+  }
+
+  private Path dir(String id) {
+    return stateDir.resolve("bt/backtests").resolve(id);
+  }
+
+  @Test
+  void theResultIsCollectedStoredAndTheWorkspaceRemoved() {
+    FileSystemObjectStore store = new FileSystemObjectStore(storeDir);
+    try (LocalBacktestRunner runner = runner(Optional.of(store))) {
+      BacktestResult result = runner.run(sh("bt-ok", "echo \"config $BOT_CONFIG\"; mkdir -p out; "
+          + "printf '%s' \"$1\" > out/r.json; echo done", "{\"pnl\":12.5}")
+          .config("{\"from\":\"2024-01-01\"}").resultPath("out/r.json").build());
+      assertThat(result.state()).isEqualTo(BacktestState.SUCCEEDED);
+      assertThat(result.exitCode()).hasValue(0);
+      assertThat(result.resultJson()).contains("{\"pnl\":12.5}");
+      assertThat(result.logTail()).extracting(LogLine::text)
+          .containsExactly("config {\"from\":\"2024-01-01\"}", "done");
+      assertThat(result.resultLocation()).contains("test-results/bt-ok/result.json");
+      assertThat(store.getBytes(ObjectStore.RESULTS_BUCKET, "bt-ok/result.json"))
+          .hasValueSatisfying(bytes -> assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{\"pnl\":12.5}"));
+      assertThat(result.logsLocation()).contains("bot-logs/backtests/bt-ok/output.log");
+      assertThat(Files.exists(dir("bt-ok"))).as("workspace removed").isFalse();
+      assertThat(runner.status("bt-ok").state()).isEqualTo(BacktestState.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void aTimeoutKillsTheTreeAndATimedOutResultCarriesTheLogs() {
+    try (LocalBacktestRunner runner = runner(Optional.empty())) {
+      BacktestResult result = runner.run(sh("bt-slow", FOREVER).timeout(Duration.ofMillis(500)).build());
+      assertThat(result.state()).isEqualTo(BacktestState.TIMED_OUT);
+      assertThat(result.message()).contains("timed out after PT0.5S");
+      assertThat(result.logTail()).extracting(LogLine::text).startsWith("started");
+      assertThat(Files.exists(dir("bt-slow"))).isFalse();
+    }
+  }
+
+  @Test
+  void cancelEndsItCancelledAndAFailureKeepsItsExitCode() {
+    try (LocalBacktestRunner runner = runner(Optional.empty())) {
+      BacktestExecution execution = runner.submit(sh("bt-cancel", FOREVER).build());
+      assertThatThrownBy(() -> runner.submit(sh("bt-cancel", FOREVER).build()))
+          .isInstanceOf(BotAlreadyExistsException.class);
+      await().atMost(LocalTestSupport.WAIT).until(() -> runner.logs("bt-cancel", dev.berth.runtime.LogOptions.DEFAULT)
+          .map(LogLine::text).anyMatch("started"::equals));
+      execution.cancel();
+      assertThat(execution.status().state()).isEqualTo(BacktestState.CANCELLED);
+      assertThat(execution.await().state()).isEqualTo(BacktestState.CANCELLED);
+      runner.cancel("bt-cancel"); // a no-op once ended
+
+      BacktestResult failed = runner.run(sh("bt-fail", "echo failing >&2; exit 3").build());
+      assertThat(failed.state()).isEqualTo(BacktestState.FAILED);
+      assertThat(failed.exitCode()).hasValue(3);
+      assertThat(failed.message()).isEqualTo("exited with code 3; last stderr line: failing");
+      assertThat(failed.resultJson()).isEmpty();
+    }
+  }
+
+  @Test
+  void keepLeavesTheFilesUntilDelete() {
+    FileSystemObjectStore store = new FileSystemObjectStore(storeDir);
+    try (LocalBacktestRunner runner = runner(Optional.of(store))) {
+      runner.run(sh("bt-keep", "echo '{}' > result.json").keep(true).build());
+      assertThat(dir("bt-keep").resolve("workspace/result.json")).exists();
+      try (LocalBacktestRunner second = runner(Optional.of(store))) {
+        assertThat(dir("bt-keep")).as("a new runner's sweep leaves kept backtests alone").exists();
+        assertThat(second.status("bt-keep").state()).isEqualTo(BacktestState.SUCCEEDED);
+      }
+      runner.delete("bt-keep");
+      assertThat(dir("bt-keep")).doesNotExist();
+      assertThat(store.exists(ObjectStore.RESULTS_BUCKET, "bt-keep/result.json")).isFalse();
+      assertThatThrownBy(() -> runner.status("bt-keep")).isInstanceOf(BotNotFoundException.class);
+      runner.delete("bt-keep");
+    }
+  }
+
+  @Test
+  void aNewRunnerSweepsBacktestsWhoseRunnerIsGone() {
+    LocalBacktestRunner first = runner(Optional.empty());
+    BacktestExecution orphan = first.submit(sh("bt-orphan", FOREVER).build());
+    await().atMost(LocalTestSupport.WAIT).until(() -> Files.exists(dir("bt-orphan").resolve("state.properties")));
+    long pid = Long.parseLong(AtomicFiles.readProperties(dir("bt-orphan").resolve("state.properties"))
+        .orElseThrow().getProperty("pid"));
+    try (LocalBacktestRunner live = runner(Optional.empty())) {
+      assertThat(dir("bt-orphan")).as("a live runner's backtest is not swept").exists();
+      assertThat(live.status("bt-orphan").state()).isEqualTo(BacktestState.RUNNING);
+    }
+    first.close();
+    assertThatThrownBy(orphan::await).hasMessageContaining("closed");
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("close() leaves it running").contains(true);
+    try (LocalBacktestRunner next = runner(Optional.empty())) {
+      assertThat(dir("bt-orphan")).doesNotExist();
+      await().atMost(LocalTestSupport.WAIT).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+      assertThatThrownBy(() -> next.status("bt-orphan")).isInstanceOf(BotNotFoundException.class);
+    }
+  }
+}

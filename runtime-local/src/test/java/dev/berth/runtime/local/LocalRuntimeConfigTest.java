@@ -1,0 +1,97 @@
+package dev.berth.runtime.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.runtime.BacktestRunner;
+import dev.berth.runtime.InvalidConfigException;
+import dev.berth.runtime.NetworkMode;
+import dev.berth.runtime.RestartPolicy;
+import dev.berth.runtime.Runtime;
+import dev.berth.runtime.Runtimes;
+import dev.berth.runtime.spi.Probe;
+import dev.berth.runtime.spi.RuntimeConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalRuntimeConfigTest {
+  @TempDir
+  Path stateDir;
+
+  @Test
+  void providerIsFoundByTypeAndHonoursTheLocalKeys() {
+    RuntimeConfig config = RuntimeConfig.of(Map.of("local.state-dir", stateDir.toString(), "scope", "cfg",
+        "local.stop-grace", "3s", "local.log-max-bytes", "64k", "local.log-files", "2", "store.type", "none"));
+    try (Runtime runtime = Runtimes.create("local", config)) {
+      assertThat(runtime).isInstanceOf(LocalRuntime.class);
+      assertThat(runtime.type()).isEqualTo("local");
+      assertThat(((LocalRuntime) runtime).scopeDirectory()).isEqualTo(stateDir.resolve("cfg"));
+    }
+    try (BacktestRunner runner = Runtimes.backtests("local", config)) {
+      assertThat(runner).isInstanceOf(LocalBacktestRunner.class);
+    }
+    LocalSettings settings = LocalSettings.fromConfig(config, java.util.Optional.empty());
+    assertThat(settings.stopGrace()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(settings.logMaxBytes()).isEqualTo(64 * 1024);
+    assertThat(settings.logFiles()).isEqualTo(2);
+    assertThat(settings.botsDir()).isEqualTo(stateDir.resolve("cfg").resolve("bots"));
+  }
+
+  @Test
+  void defaultsAreTheHomeStateDirAndTheDefaultScope() {
+    LocalSettings settings = LocalSettings.fromConfig(RuntimeConfig.empty(), java.util.Optional.empty());
+    assertThat(settings.stateDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".berth", "local"));
+    assertThat(settings.scope()).isEqualTo("default");
+    assertThat(settings.stopGrace()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(settings.logMaxBytes()).isEqualTo(10L * 1024 * 1024);
+    assertThat(settings.logFiles()).isEqualTo(3);
+  }
+
+  @Test
+  void unknownLocalAndCommonKeysAreRejectedWithAHint() {
+    RuntimeConfig config = RuntimeConfig.of(Map.of("local.state-dri", stateDir.toString(),
+        "docker.host", "unix:///ignored.sock"));
+    assertThatThrownBy(() -> LocalRuntime.fromConfig(config)).isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("'local.state-dri'").hasMessageContaining("did you mean 'local.state-dir'")
+        .hasMessageNotContaining("docker.host'");
+  }
+
+  @Test
+  void badValuesNameTheKey() {
+    assertThatThrownBy(() -> LocalSettings.fromConfig(RuntimeConfig.of(Map.of("local.log-files", "-1")),
+        java.util.Optional.empty())).isInstanceOf(InvalidConfigException.class).hasMessageContaining("local.log-files");
+    assertThatThrownBy(() -> LocalSettings.fromConfig(RuntimeConfig.of(Map.of("local.stop-grace", "soon")),
+        java.util.Optional.empty())).isInstanceOf(InvalidConfigException.class).hasMessageContaining("local.stop-grace");
+    assertThatThrownBy(() -> LocalRuntime.builder().stateDir(stateDir).scope("Not A Scope").build())
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("scope");
+  }
+
+  @Test
+  void probeIsAlwaysAvailableAndThePriorityIsTheLowest() {
+    LocalRuntimeProvider provider = new LocalRuntimeProvider();
+    Probe probe = provider.probe(RuntimeConfig.of(Map.of("local.state-dir", stateDir.toString())));
+    assertThat(probe.available()).isTrue();
+    assertThat(probe.detail()).contains(stateDir.toString());
+    assertThat(provider.priority()).isZero();
+    assertThat(Runtimes.available()).extracting(p -> p.type()).contains("local");
+  }
+
+  @Test
+  void capabilitiesSayHonestlyWhatIsEnforcedHere() {
+    try (LocalRuntime runtime = LocalRuntime.builder().stateDir(stateDir).scope("caps").build()) {
+      boolean cgroupV2 = Cgroups.detect().enforced();
+      assertThat(runtime.capabilities().enforcesMemoryLimit()).isEqualTo(cgroupV2);
+      assertThat(runtime.capabilities().enforcesCpuLimit()).isEqualTo(cgroupV2);
+      assertThat(runtime.capabilities().runsImages()).isFalse();
+      assertThat(runtime.capabilities().publishesPorts()).isFalse();
+      assertThat(runtime.capabilities().supports(NetworkMode.HOST)).isTrue();
+      assertThat(runtime.capabilities().supports(NetworkMode.NONE)).isFalse();
+      assertThat(runtime.capabilities().supports(RestartPolicy.onFailure(3))).isTrue();
+      assertThat(runtime.health().healthy()).isTrue();
+      assertThat(runtime.health().message()).contains(cgroupV2 ? "enforced" : "limits not enforced");
+    }
+  }
+}
