@@ -85,6 +85,14 @@ public final class MockEngine {
     return Optional.ofNullable(downReason);
   }
 
+  /** The scopes that hold bots or backtests now, sorted. */
+  public java.util.SortedSet<String> scopes() {
+    java.util.SortedSet<String> scopes = new java.util.TreeSet<>();
+    bots.values().forEach(bot -> scopes.add(bot.scope));
+    backtests.values().forEach(backtest -> scopes.add(backtest.scope));
+    return scopes;
+  }
+
   /** The statuses of the bots of {@code scope}, sorted by id; for assertions that bypass any runtime. */
   public List<BotStatus> bots(String scope) {
     return bots.values().stream().filter(bot -> bot.scope.equals(scope)).map(MockBot::status)

@@ -1,0 +1,61 @@
+package dev.berth.runtime.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import dev.berth.runtime.testkit.broken.BrokenKits;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The kits test themselves: each deliberately broken implementation must fail the kit test that guards the
+ * rule it breaks, and the correct mocks must pass through the very same harness.
+ */
+class BrokenImplementationsTest {
+  static Stream<Arguments> brokenImplementations() {
+    return Stream.of(
+        arguments(BrokenKits.StartNotIdempotent.class, "required_start_onARunningBot_isANoOp"),
+        arguments(BrokenKits.DeleteThrowsOnUnknownId.class, "required_delete_ofAnUnknownId_isANoOp"),
+        arguments(BrokenKits.ListLeaksOtherScopes.class, "required_anotherScope_seesNoneOfTheBots"),
+        arguments(BrokenKits.FollowNeverEnds.class, "required_follow_endsWhenTheBotStops"),
+        arguments(BrokenKits.LosesTheLastLine.class, "required_follow_deliversEveryLineOfAFinishedRun"),
+        arguments(BrokenKits.StopIgnoresGrace.class, "required_stop_killsABotIgnoringSigtermAfterTheGrace"),
+        arguments(BrokenKits.StopReturnsBeforeStopped.class, "required_stop_leavesTheBotStopped"),
+        arguments(BrokenKits.StaleStatusAfterStop.class, "required_stop_leavesTheBotStopped"),
+        arguments(BrokenKits.WrongExceptionForUnknownId.class, "required_everyCallOnAnUnknownId_throwsBotNotFound"),
+        arguments(BrokenKits.ExitCodeIgnored.class, "required_exitNonZero_isFailedWithItsExitCode"),
+        arguments(BrokenKits.CloseStopsBots.class, "required_close_leavesBotsRunning_andANewInstanceReadoptsThem"),
+        arguments(BrokenKits.DuplicateCreateOverwrites.class, "required_create_withATakenId_throwsAndChangesNothing"),
+        arguments(BrokenKits.NotThreadSafe.class, "required_concurrentCreates_ofOneId_letExactlyOneWin"),
+        arguments(BrokenKits.LeavesWorkloadBehindAfterDelete.class, "required_delete_removesEverything"),
+        arguments(BrokenKits.CancelReportedAsFailed.class, "required_cancel_endsCancelled"),
+        arguments(BrokenKits.ListNotSorted.class, "required_list_returnsThePrefixSortedByKey"),
+        arguments(BrokenKits.OverwriteNotAtomic.class, "required_overwrite_isAtomic"),
+        arguments(BrokenKits.AcceptsTraversalKeys.class, "required_invalidKeys_areRejected"));
+  }
+
+  @ParameterizedTest(name = "{0} fails {1}")
+  @MethodSource("brokenImplementations")
+  void theKitRejectsABrokenImplementation(Class<?> kit, String expectedFailure) {
+    KitRun run = KitRun.of(kit);
+    assertThat(run.summary().getTestsFoundCount()).as("kit tests found in %s", kit.getSimpleName()).isPositive();
+    assertThat(run.summary().getTotalFailureCount()).as("kit failures for %s", kit.getSimpleName()).isPositive();
+    assertThat(run.failures()).as("kit tests that failed for %s", kit.getSimpleName())
+        .containsKey(expectedFailure);
+  }
+
+  static Stream<Arguments> correctImplementations() {
+    return Stream.of(arguments(BrokenKits.CorrectRuntime.class), arguments(BrokenKits.CorrectRunner.class),
+        arguments(BrokenKits.CorrectStore.class));
+  }
+
+  @ParameterizedTest(name = "{0} passes")
+  @MethodSource("correctImplementations")
+  void theCorrectMocksPassThroughTheSameHarness(Class<?> kit) {
+    KitRun run = KitRun.of(kit);
+    assertThat(run.summary().getTestsFoundCount()).as("kit tests found").isGreaterThan(10);
+    assertThat(run.failures()).as("kit tests that failed for the correct mock").isEmpty();
+  }
+}

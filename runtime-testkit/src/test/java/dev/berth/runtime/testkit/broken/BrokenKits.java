@@ -1,0 +1,237 @@
+package dev.berth.runtime.testkit.broken;
+
+import dev.berth.runtime.BacktestRunner;
+import dev.berth.runtime.ObjectStore;
+import dev.berth.runtime.Runtime;
+import dev.berth.runtime.testkit.BacktestRunnerConformanceKit;
+import dev.berth.runtime.testkit.KitTimeouts;
+import dev.berth.runtime.testkit.MockBacktestRunner;
+import dev.berth.runtime.testkit.MockEngine;
+import dev.berth.runtime.testkit.MockObjectStore;
+import dev.berth.runtime.testkit.MockRuntime;
+import dev.berth.runtime.testkit.MockWorkloads;
+import dev.berth.runtime.testkit.ObjectStoreConformanceKit;
+import dev.berth.runtime.testkit.RuntimeConformanceKit;
+import dev.berth.runtime.testkit.Workloads;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The kits bound to broken implementations. They live in this package, which surefire excludes: they are
+ * meant to fail, and only {@code BrokenImplementationsTest} runs them, through the JUnit launcher.
+ * Waits of the broken kits are shortened (the mocks answer in microseconds) to keep the self-test quick; the
+ * correct controls keep the normal waits, so they cannot pass by luck of timing.
+ */
+public final class BrokenKits {
+  static final KitTimeouts FAST = KitTimeouts.withFactor(0.1);
+
+  private BrokenKits() {}
+
+  /** The runtime kit against {@code wrap(correct mock)}. */
+  public abstract static class RuntimeKit extends RuntimeConformanceKit {
+    private final MockEngine engine = new MockEngine();
+    private final Function<MockRuntime, Runtime> wrap;
+
+    RuntimeKit(Function<MockRuntime, Runtime> wrap) {
+      this.wrap = wrap;
+    }
+
+    @Override
+    protected Runtime newRuntime(String scope) {
+      return wrap.apply(MockRuntime.builder().engine(engine).scope(scope).build());
+    }
+
+    @Override
+    protected Workloads workloads() {
+      return new MockWorkloads();
+    }
+
+    @Override
+    protected KitTimeouts timeouts() {
+      return getClass().getSimpleName().startsWith("Correct") ? KitTimeouts.fromEnvironment() : FAST;
+    }
+
+    @Override
+    protected boolean removeBehindTheRuntimesBack(String scope, String botId) {
+      return engine.removeBehindTheRuntimesBack(scope, botId);
+    }
+  }
+
+  /** The backtest kit against {@code wrap(correct mock)}. */
+  public abstract static class RunnerKit extends BacktestRunnerConformanceKit {
+    private final MockEngine engine = new MockEngine();
+    private final Function<MockBacktestRunner, BacktestRunner> wrap;
+
+    RunnerKit(Function<MockBacktestRunner, BacktestRunner> wrap) {
+      this.wrap = wrap;
+    }
+
+    @Override
+    protected BacktestRunner newRunner(String scope) {
+      return wrap.apply(new MockBacktestRunner(engine, scope));
+    }
+
+    @Override
+    protected Workloads workloads() {
+      return new MockWorkloads();
+    }
+
+    @Override
+    protected KitTimeouts timeouts() {
+      return getClass().getSimpleName().startsWith("Correct") ? KitTimeouts.fromEnvironment() : FAST;
+    }
+
+    @Override
+    protected Optional<Set<String>> leftovers(String scope) {
+      return Optional.of(Set.copyOf(engine.backtestWorkloads(scope)));
+    }
+  }
+
+  /** The store kit against a broken store. */
+  public abstract static class StoreKit extends ObjectStoreConformanceKit {
+    private final Supplier<ObjectStore> stores;
+
+    StoreKit(Supplier<ObjectStore> stores) {
+      this.stores = stores;
+    }
+
+    @Override
+    protected ObjectStore newStore() {
+      return stores.get();
+    }
+
+    @Override
+    protected KitTimeouts timeouts() {
+      return getClass().getSimpleName().startsWith("Correct") ? KitTimeouts.fromEnvironment() : FAST;
+    }
+  }
+
+  /** Control: the correct mock through the same harness must pass. */
+  public static class CorrectRuntime extends RuntimeKit {
+    public CorrectRuntime() {
+      super(mock -> mock);
+    }
+  }
+
+  public static class CorrectRunner extends RunnerKit {
+    public CorrectRunner() {
+      super(runner -> runner);
+    }
+  }
+
+  public static class CorrectStore extends StoreKit {
+    public CorrectStore() {
+      super(MockObjectStore::new);
+    }
+  }
+
+  public static class StartNotIdempotent extends RuntimeKit {
+    public StartNotIdempotent() {
+      super(BrokenRuntimes.StartNotIdempotent::new);
+    }
+  }
+
+  public static class DeleteThrowsOnUnknownId extends RuntimeKit {
+    public DeleteThrowsOnUnknownId() {
+      super(BrokenRuntimes.DeleteThrowsOnUnknownId::new);
+    }
+  }
+
+  public static class ListLeaksOtherScopes extends RuntimeKit {
+    public ListLeaksOtherScopes() {
+      super(BrokenRuntimes.ListLeaksOtherScopes::new);
+    }
+  }
+
+  public static class FollowNeverEnds extends RuntimeKit {
+    public FollowNeverEnds() {
+      super(BrokenRuntimes.FollowNeverEnds::new);
+    }
+  }
+
+  public static class LosesTheLastLine extends RuntimeKit {
+    public LosesTheLastLine() {
+      super(BrokenRuntimes.LosesTheLastLine::new);
+    }
+  }
+
+  public static class StopIgnoresGrace extends RuntimeKit {
+    public StopIgnoresGrace() {
+      super(BrokenRuntimes.StopIgnoresGrace::new);
+    }
+  }
+
+  public static class StopReturnsBeforeStopped extends RuntimeKit {
+    public StopReturnsBeforeStopped() {
+      super(BrokenRuntimes.StopReturnsBeforeStopped::new);
+    }
+  }
+
+  public static class StaleStatusAfterStop extends RuntimeKit {
+    public StaleStatusAfterStop() {
+      super(BrokenRuntimes.StaleStatusAfterStop::new);
+    }
+  }
+
+  public static class WrongExceptionForUnknownId extends RuntimeKit {
+    public WrongExceptionForUnknownId() {
+      super(BrokenRuntimes.WrongExceptionForUnknownId::new);
+    }
+  }
+
+  public static class ExitCodeIgnored extends RuntimeKit {
+    public ExitCodeIgnored() {
+      super(BrokenRuntimes.ExitCodeIgnored::new);
+    }
+  }
+
+  public static class CloseStopsBots extends RuntimeKit {
+    public CloseStopsBots() {
+      super(BrokenRuntimes.CloseStopsBots::new);
+    }
+  }
+
+  public static class DuplicateCreateOverwrites extends RuntimeKit {
+    public DuplicateCreateOverwrites() {
+      super(BrokenRuntimes.DuplicateCreateOverwrites::new);
+    }
+  }
+
+  public static class NotThreadSafe extends RuntimeKit {
+    public NotThreadSafe() {
+      super(BrokenRuntimes.NotThreadSafe::new);
+    }
+  }
+
+  public static class LeavesWorkloadBehindAfterDelete extends RunnerKit {
+    public LeavesWorkloadBehindAfterDelete() {
+      super(BrokenRunners.LeavesWorkloadBehindAfterDelete::new);
+    }
+  }
+
+  public static class CancelReportedAsFailed extends RunnerKit {
+    public CancelReportedAsFailed() {
+      super(BrokenRunners.CancelReportedAsFailed::new);
+    }
+  }
+
+  public static class ListNotSorted extends StoreKit {
+    public ListNotSorted() {
+      super(BrokenStores.ListNotSorted::new);
+    }
+  }
+
+  public static class OverwriteNotAtomic extends StoreKit {
+    public OverwriteNotAtomic() {
+      super(BrokenStores.OverwriteNotAtomic::new);
+    }
+  }
+
+  public static class AcceptsTraversalKeys extends StoreKit {
+    public AcceptsTraversalKeys() {
+      super(BrokenStores.AcceptsTraversalKeys::new);
+    }
+  }
+}
