@@ -109,6 +109,15 @@ public final class SafeExtractor {
       Directories.deleteRecursively(dir);
       throw EntryNames.rejectBundle("'" + subject + "' is not a valid " + describe(format) + " archive ("
           + e.getMessage() + "); rebuild it");
+    } catch (java.nio.file.FileSystemException e) {
+      Directories.deleteRecursively(dir);
+      if (e.getReason() != null && e.getReason().toLowerCase(java.util.Locale.ROOT).contains("name too long")) {
+        String file = e.getFile() == null ? "?" : e.getFile().startsWith(dir.toString())
+            ? e.getFile().substring(Math.min(e.getFile().length(), dir.toString().length() + 1)) : e.getFile();
+        throw EntryNames.reject(file, "is too long a path for this file system");
+      }
+      throw new RuntimeOperationException("Extracting code bundle '" + subject + "' into " + dir + " failed ("
+          + e + "); check free disk space and permissions", e);
     } catch (IOException | RuntimeException e) {
       Directories.deleteRecursively(dir);
       throw new RuntimeOperationException("Extracting code bundle '" + subject + "' into " + dir + " failed ("

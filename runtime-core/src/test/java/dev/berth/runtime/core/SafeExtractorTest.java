@@ -92,6 +92,8 @@ class SafeExtractorTest {
             "the archive expands to more than 100.0 times its compressed size"),
         Arguments.of("zip directory carrying data", ArchiveFormat.ZIP, new TestArchives.Zip().file("dir/", "data")
             .bytes(), "entry 'dir/' is a directory entry that carries data"),
+        Arguments.of("name too long", ArchiveFormat.TAR_GZ, new TestArchives.Tar().paxPath("x".repeat(300), "x")
+            .bytes(), "is too long a path for this file system"),
         Arguments.of("file over directory", ArchiveFormat.TAR_GZ, new TestArchives.Tar().dir("a").file("a", "x")
             .bytes(), "entry 'a' is a file where the archive already has a directory"),
         Arguments.of("control characters", ArchiveFormat.ZIP, new TestArchives.Zip().file("../a\nb", "x").bytes(),
