@@ -1,5 +1,6 @@
 package dev.berth.runtime.core;
 
+import dev.berth.runtime.InvalidSpecException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -103,7 +104,14 @@ final class ExtractionSink {
 
   /** Materialises a hard link as a copy of a regular file extracted earlier. */
   void hardlink(String name, String linkTarget) throws IOException {
-    List<String> source = EntryNames.segments(linkTarget);
+    List<String> source;
+    try {
+      source = EntryNames.segments(linkTarget);
+    } catch (InvalidSpecException e) {
+      entries++;
+      throw EntryNames.reject(name, "is a hard link to '" + EntryNames.printable(linkTarget) + "', outside the "
+          + "workspace");
+    }
     Path sourceFile = existingFile(source);
     if (sourceFile == null) {
       entries++;
