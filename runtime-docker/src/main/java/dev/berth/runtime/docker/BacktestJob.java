@@ -37,6 +37,8 @@ final class BacktestJob implements BacktestExecution, Runnable {
   private final BacktestRunnerParts parts;
   private final Instant deadline;
   private final CompletableFuture<BacktestResult> future = new CompletableFuture<>();
+  /** Completes with the container id once it runs, or with empty when the job ends without running one. */
+  private final CompletableFuture<Optional<String>> container = new CompletableFuture<>();
   private volatile BacktestStatus status;
   private volatile Thread thread;
   private volatile String containerId;
@@ -62,6 +64,18 @@ final class BacktestJob implements BacktestExecution, Runnable {
 
   Optional<String> containerId() {
     return Optional.ofNullable(containerId);
+  }
+
+  /** Waits until the container runs (empty when the job ended without running one). */
+  Optional<String> awaitContainer() {
+    try {
+      return container.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.ofNullable(containerId);
+    } catch (ExecutionException e) {
+      return Optional.empty();
+    }
   }
 
   /** The lines captured when it ended; empty while it runs. */
@@ -145,6 +159,7 @@ final class BacktestJob implements BacktestExecution, Runnable {
       }
       Thread.interrupted();
     }
+    container.complete(Optional.empty());
     cleanUp();
     complete(result);
   }
@@ -161,6 +176,7 @@ final class BacktestJob implements BacktestExecution, Runnable {
       }
     }
     parts.start(spec.id(), created);
+    container.complete(Optional.of(created)); // started: a follow now sees its output
     status = new BacktestStatus(spec.id(), BacktestState.RUNNING, OptionalInt.empty(), Optional.of(Instant.now()),
         Optional.empty(), "");
     Integer exitCode = waitForExit(created);

@@ -82,8 +82,8 @@ public final class DockerBacktestRunner implements BacktestRunner {
   @Override
   public BacktestExecution submit(BacktestSpec spec) {
     return locks.with(spec.id(), () -> {
-      BacktestJob existing = jobs.get(spec.id());
-      if ((existing != null && !existing.status().state().isTerminal()) || lookup.findByLabel(spec.id()).isPresent()) {
+      // An ended backtest keeps its id until delete, like a bot.
+      if (jobs.containsKey(spec.id()) || lookup.findByLabel(spec.id()).isPresent()) {
         throw new BotAlreadyExistsException(spec.id());
       }
       BacktestJob job = new BacktestJob(spec, parts);
@@ -120,17 +120,17 @@ public final class DockerBacktestRunner implements BacktestRunner {
   @Override
   public Stream<LogLine> logs(String backtestId, LogOptions options) {
     BacktestJob job = jobs.get(backtestId);
-    if (job != null && job.status().state().isTerminal() && !job.capturedLogs().isEmpty()) {
-      return job.logsAfterEnd(options);
+    if (job == null) {
+      String containerId = lookup.find(backtestId).orElseThrow(() -> new BotNotFoundException(backtestId));
+      return parts.logs().open(containerId, options, backtestId);
     }
-    Optional<String> containerId = job != null ? job.containerId() : lookup.find(backtestId);
-    if (containerId.isPresent()) {
-      return parts.logs().open(containerId.get(), options, backtestId);
+    if (!job.status().state().isTerminal()) {
+      Optional<String> containerId = job.awaitContainer(); // a follow opened right after submit waits for it
+      if (containerId.isPresent() && !job.status().state().isTerminal()) {
+        return parts.logs().open(containerId.get(), options, backtestId);
+      }
     }
-    if (job != null) {
-      return job.logsAfterEnd(options);
-    }
-    throw new BotNotFoundException(backtestId);
+    return job.logsAfterEnd(options); // the container is gone: what was captured when it ended
   }
 
   @Override
@@ -140,7 +140,8 @@ public final class DockerBacktestRunner implements BacktestRunner {
       job.cancel();
       return;
     }
-    locks.run(backtestId, () -> lookup.find(backtestId).ifPresent(parts::kill));
+    locks.run(backtestId, () -> parts.kill(lookup.find(backtestId)
+        .orElseThrow(() -> new BotNotFoundException(backtestId))));
   }
 
   @Override

@@ -1,0 +1,49 @@
+package dev.berth.runtime.docker;
+
+import dev.berth.runtime.BacktestRunner;
+import dev.berth.runtime.core.FileSystemObjectStore;
+import dev.berth.runtime.testkit.BacktestRunnerConformanceKit;
+import dev.berth.runtime.testkit.Workloads;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+
+/** The Docker backtest runner against the backtest conformance kit. */
+@Tag("docker")
+class DockerBacktestRunnerConformanceTest extends BacktestRunnerConformanceKit {
+  @BeforeEach
+  void engine() {
+    DockerTestSupport.requireEngine();
+  }
+
+  @Override
+  protected BacktestRunner newRunner(String scope) {
+    return DockerBacktestRunner.builder().scope(scope).workDir(DockerTestSupport.workDir())
+        .objectStore(new FileSystemObjectStore(DockerTestSupport.workDir().resolve("store"))).build();
+  }
+
+  @Override
+  protected Workloads workloads() {
+    return new DockerWorkloads(DockerTestSupport.IMAGE);
+  }
+
+  @Override
+  protected Optional<Set<String>> leftovers(String scope) {
+    Set<String> ids = new HashSet<>();
+    String containers = DockerTestSupport.docker("ps", "-a", "--filter", "label=berth.scope=" + scope,
+        "--filter", "label=berth.kind=backtest", "--format", "{{.Label \"berth.id\"}}");
+    Arrays.stream(containers.split("\\s+")).filter(id -> !id.isBlank()).forEach(ids::add);
+    java.nio.file.Path dir = DockerTestSupport.workDir().resolve(scope).resolve("backtests");
+    if (java.nio.file.Files.isDirectory(dir)) {
+      try (var entries = java.nio.file.Files.list(dir)) {
+        entries.map(p -> p.getFileName().toString()).filter(name -> !name.startsWith(".new-")).forEach(ids::add);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return Optional.of(ids);
+  }
+}
