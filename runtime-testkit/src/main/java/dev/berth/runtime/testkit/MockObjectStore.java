@@ -9,8 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -125,8 +124,12 @@ public final class MockObjectStore implements ObjectStore {
   private URI presigned(String method, String bucket, String key, Duration expiry) {
     check(bucket, key);
     Instant expires = clock.instant().plus(Objects.requireNonNull(expiry, "expiry"));
-    return URI.create("mock://" + bucket + "/" + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/")
-        + "?method=" + method + "&expires=" + expires.getEpochSecond());
+    try {
+      return new URI("mock", bucket, "/" + key, "method=" + method + "&expires=" + expires.getEpochSecond(), null);
+    } catch (URISyntaxException e) {
+      throw new InvalidSpecException("object key", List.of("key: '" + key + "' cannot be put in a URL: "
+          + e.getMessage()));
+    }
   }
 
   private Optional<Stored> stored(String bucket, String key) {

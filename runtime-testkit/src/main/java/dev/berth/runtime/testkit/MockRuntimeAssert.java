@@ -1,0 +1,101 @@
+package dev.berth.runtime.testkit;
+
+import dev.berth.runtime.BotStatus;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.assertj.core.api.AbstractAssert;
+
+/**
+ * Assertions on what a {@link MockRuntime} was asked to do; start with
+ * {@link BerthAssertions#assertThat(MockRuntime)}. Failure messages list every recorded call.
+ */
+public final class MockRuntimeAssert extends AbstractAssert<MockRuntimeAssert, MockRuntime> {
+  MockRuntimeAssert(MockRuntime actual) {
+    super(actual, MockRuntimeAssert.class);
+  }
+
+  private String recorded() {
+    List<MockCall> calls = actual.calls();
+    return calls.isEmpty() ? "  (no calls)" : calls.stream().map(call -> "  " + call).collect(Collectors.joining("\n"));
+  }
+
+  /** At least one call to {@code method} about {@code id} was recorded (successful or not). */
+  public MockRuntimeAssert received(String method, String id) {
+    isNotNull();
+    if (actual.callsTo(method).stream().noneMatch(call -> call.id().equals(id))) {
+      failWithMessage("Expected the MockRuntime to have received %s(\"%s\"); it received:%n%s", method, id,
+          recorded());
+    }
+    return this;
+  }
+
+  public MockRuntimeAssert receivedCreate(String id) {
+    return received("create", id);
+  }
+
+  public MockRuntimeAssert receivedStart(String id) {
+    return received("start", id);
+  }
+
+  public MockRuntimeAssert receivedStop(String id) {
+    return received("stop", id);
+  }
+
+  public MockRuntimeAssert receivedRestart(String id) {
+    return received("restart", id);
+  }
+
+  public MockRuntimeAssert receivedDelete(String id) {
+    return received("delete", id);
+  }
+
+  public MockRuntimeAssert receivedUpdate(String id) {
+    return received("update", id);
+  }
+
+  /** Exactly {@code times} calls to {@code method} were recorded. */
+  public MockRuntimeAssert receivedCalls(String method, int times) {
+    isNotNull();
+    int count = actual.callsTo(method).size();
+    if (count != times) {
+      failWithMessage("Expected %s calls to %s but there were %s; the MockRuntime received:%n%s", times, method,
+          count, recorded());
+    }
+    return this;
+  }
+
+  public MockRuntimeAssert receivedNoCallsTo(String method) {
+    return receivedCalls(method, 0);
+  }
+
+  /** A bot with this id exists in the runtime's scope. */
+  public MockRuntimeAssert hasBot(String id) {
+    isNotNull();
+    if (actual.engine().bots(actual.scope()).stream().noneMatch(bot -> bot.id().equals(id))) {
+      failWithMessage("Expected bot '%s' to exist in scope '%s'; the bots are %s", id, actual.scope(),
+          ids(actual.engine().bots(actual.scope())));
+    }
+    return this;
+  }
+
+  public MockRuntimeAssert hasNoBot(String id) {
+    isNotNull();
+    if (actual.engine().bots(actual.scope()).stream().anyMatch(bot -> bot.id().equals(id))) {
+      failWithMessage("Expected no bot '%s' in scope '%s', but it exists", id, actual.scope());
+    }
+    return this;
+  }
+
+  public MockRuntimeAssert hasNoRunningBots() {
+    isNotNull();
+    List<BotStatus> running = actual.runningBots();
+    if (!running.isEmpty()) {
+      failWithMessage("Expected no running bots in scope '%s' but these run: %s", actual.scope(), ids(running));
+    }
+    return this;
+  }
+
+  private static List<String> ids(List<BotStatus> statuses) {
+    return statuses.stream().map(BotStatus::id).collect(Collectors.toList());
+  }
+}

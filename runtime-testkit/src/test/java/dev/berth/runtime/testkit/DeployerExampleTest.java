@@ -1,0 +1,56 @@
+package dev.berth.runtime.testkit;
+
+import static dev.berth.runtime.testkit.BerthAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.runtime.BotSpec;
+import dev.berth.runtime.RestartPolicy;
+import dev.berth.runtime.Runtime;
+import dev.berth.runtime.RuntimeUnavailableException;
+import org.junit.jupiter.api.Test;
+
+/** The README's "Testing your service with Berth" example; keep the two in sync. */
+class DeployerExampleTest {
+  /** A service under test: business code that only knows the Runtime interface. */
+  static final class Deployer {
+    private final Runtime runtime;
+
+    Deployer(Runtime runtime) {
+      this.runtime = runtime;
+    }
+
+    void deploy(String botId) {
+      runtime.create(BotSpec.builder(botId).image("registry/momentum:7").command("python", "main.py")
+          .restartPolicy(RestartPolicy.onFailure(3)).label("team", "quant").build());
+      runtime.start(botId);
+    }
+
+    void undeploy(String botId) {
+      runtime.delete(botId);
+    }
+  }
+
+  @BerthMock(verifyNothingRunning = true)
+  MockRuntime runtime;
+
+  @Test
+  void deploysRestartsOnCrashAndUndeploys() {
+    Deployer deployer = new Deployer(runtime);
+    deployer.deploy("momentum-btc");
+    assertThat(runtime.status("momentum-btc")).isRunning().hasLabel("team", "quant");
+
+    runtime.crash("momentum-btc", 137);                   // the bot dies; its restart policy kicks in
+    assertThat(runtime.status("momentum-btc")).isRunning().hasRestartCount(1);
+
+    deployer.undeploy("momentum-btc");
+    assertThat(runtime).receivedStart("momentum-btc").receivedDelete("momentum-btc");
+  }
+
+  @Test
+  void reportsAnEngineOutage() {
+    runtime.failNext("start", 1, new RuntimeUnavailableException("Docker is not reachable"));
+    assertThatThrownBy(() -> new Deployer(runtime).deploy("momentum-eth"))
+        .isInstanceOf(RuntimeUnavailableException.class);
+    assertThat(runtime.status("momentum-eth")).isCreated();
+  }
+}

@@ -1,0 +1,31 @@
+package dev.berth.runtime.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class KitTimeoutsTest {
+  @Test
+  void theFactorStretchesWaitsButNotTheMeasuredGrace() {
+    KitTimeouts slow = KitTimeouts.fromEnvironment(Map.of(KitTimeouts.FACTOR_ENV, "3"), null);
+    assertThat(slow.await()).isEqualTo(Duration.ofSeconds(45));
+    assertThat(slow.backtestTimeout()).isEqualTo(Duration.ofSeconds(6));
+    assertThat(slow.stopGrace()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void theSystemPropertyWinsAndTheDefaultIsOne() {
+    assertThat(KitTimeouts.fromEnvironment(Map.of(KitTimeouts.FACTOR_ENV, "3"), "1.5").factor()).isEqualTo(1.5);
+    assertThat(KitTimeouts.fromEnvironment(Map.of(), null).factor()).isEqualTo(1);
+  }
+
+  @Test
+  void nonsenseIsRejectedWithTheVariableName() {
+    assertThatThrownBy(() -> KitTimeouts.fromEnvironment(Map.of(KitTimeouts.FACTOR_ENV, "fast"), null))
+        .hasMessageContaining(KitTimeouts.FACTOR_ENV);
+    assertThatThrownBy(() -> KitTimeouts.withFactor(0)).hasMessageContaining("positive");
+  }
+}

@@ -1,0 +1,97 @@
+package dev.berth.runtime.testkit;
+
+import static dev.berth.runtime.testkit.BerthAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.runtime.BacktestExecution;
+import dev.berth.runtime.BacktestResult;
+import dev.berth.runtime.BacktestSpec;
+import dev.berth.runtime.BacktestState;
+import dev.berth.runtime.RuntimeUnavailableException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class MockBacktestRunnerTest {
+  private final MockBacktestRunner runner = new MockBacktestRunner();
+
+  @AfterEach
+  void close() {
+    runner.close();
+  }
+
+  private static BacktestSpec spec(String id) {
+    return BacktestSpec.builder(id).image("registry/backtest:3").command("python", "backtest.py").build();
+  }
+
+  @Test
+  void aPlainSpecSucceedsAtOnceWithoutAResult() {
+    BacktestResult result = runner.run(spec("bt-1"));
+    assertThat(result).succeeded().hasExitCode(0).hasNoResultJson();
+    assertThat(runner).receivedSubmit("bt-1").hasNoActiveBacktests();
+  }
+
+  @Test
+  void scriptedOutcomesOverrideTheSpec() {
+    runner.script("bt-ok", MockBacktestOutcome.success("{\"pnl\": 12.5}").withLog("loading", "done"));
+    runner.script("bt-bad", MockBacktestOutcome.failure(2).withLog("boom"));
+    assertThat(runner.run(spec("bt-ok"))).succeeded().hasResultJson("{\"pnl\":12.5}")
+        .hasResultJsonContaining("pnl").hasLogTailContaining("loading", "done");
+    assertThat(runner.run(spec("bt-bad"))).failed().hasExitCode(2).hasLogTailContaining("boom");
+  }
+
+  @Test
+  void aScriptedRunTimeKeepsItRunningUntilThen() {
+    runner.script("bt-slow", MockBacktestOutcome.success("{}").after(Duration.ofMillis(200)));
+    BacktestExecution execution = runner.submit(spec("bt-slow"));
+    assertThat(execution.status()).isRunning();
+    assertThat(execution.await()).succeeded();
+  }
+
+  @Test
+  void aHangEndsOnlyByCancelOrTimeout() {
+    runner.script("bt-hang", MockBacktestOutcome.hang());
+    runner.script("bt-timeout", MockBacktestOutcome.hang());
+    BacktestExecution hanging = runner.submit(spec("bt-hang"));
+    assertThat(hanging.await(Duration.ofMillis(50))).isEmpty();
+    hanging.cancel();
+    assertThat(hanging.await()).wasCancelled();
+    BacktestResult timedOut = runner.run(spec("bt-timeout").toBuilder().timeout(Duration.ofMillis(100)).build());
+    assertThat(timedOut).timedOut();
+    assertThat(runner.status("bt-timeout")).hasState(BacktestState.TIMED_OUT).hasEnded();
+  }
+
+  @Test
+  void aNewRunnerTakesOverTheTimeoutsOfAClosedOne() {
+    MockBacktestRunner first = new MockBacktestRunner(runner.engine(), "default");
+    first.script("bt-1", MockBacktestOutcome.hang());
+    BacktestExecution execution = first.submit(spec("bt-1").toBuilder().timeout(Duration.ofMillis(300)).build());
+    first.close();
+    try (MockBacktestRunner second = new MockBacktestRunner(runner.engine(), "default")) {
+      assertThat(execution.await()).timedOut();
+      assertThat(second.status("bt-1")).hasState(BacktestState.TIMED_OUT);
+    }
+  }
+
+  @Test
+  void failNextAndEngineOutagesFailSubmit() {
+    runner.failNext("submit", 1, new RuntimeUnavailableException("queue full"));
+    assertThatThrownBy(() -> runner.submit(spec("bt-1"))).isInstanceOf(RuntimeUnavailableException.class);
+    runner.engine().simulateDown("maintenance");
+    assertThat(runner.health().healthy()).isFalse();
+    assertThatThrownBy(() -> runner.submit(spec("bt-1"))).isInstanceOf(RuntimeUnavailableException.class)
+        .hasMessageContaining("maintenance");
+    runner.engine().simulateUp();
+    assertThat(runner.run(spec("bt-1"))).succeeded();
+    assertThat(runner.callsTo("submit")).hasSize(3);
+  }
+
+  @Test
+  void mockOptionsDescribeTheOutcome() {
+    MockWorkloads workloads = new MockWorkloads();
+    assertThat(runner.run(workloads.writeResult("bt-1", "{\"a\":1}").build())).succeeded().hasResultJson("{\"a\":1}");
+    assertThat(runner.run(workloads.failWith("bt-2", 4).build())).failed().hasExitCode(4)
+        .hasLogTailContaining("failing");
+  }
+}

@@ -1,0 +1,199 @@
+package dev.berth.runtime.testkit;
+
+import static dev.berth.runtime.testkit.BerthAssertions.assertThat;
+import static dev.berth.runtime.testkit.BerthAssertions.assertThatLogs;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.runtime.BotSpec;
+import dev.berth.runtime.BotState;
+import dev.berth.runtime.ExecManager;
+import dev.berth.runtime.InvalidSpecException;
+import dev.berth.runtime.LogLine;
+import dev.berth.runtime.LogOptions;
+import dev.berth.runtime.LogStream;
+import dev.berth.runtime.RestartPolicy;
+import dev.berth.runtime.RuntimeOperationException;
+import dev.berth.runtime.RuntimeUnavailableException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class MockRuntimeTest {
+  private final MockRuntime mock = new MockRuntime();
+
+  private static BotSpec spec(String id) {
+    return BotSpec.builder(id).image("registry/momentum:7").command("python", "main.py").build();
+  }
+
+  @Test
+  void aPlainSpecRunsUntilStopped() {
+    mock.create(spec("bot-1"));
+    mock.start("bot-1");
+    assertThat(mock.status("bot-1")).isRunning().hasNoExitCode();
+    mock.stop("bot-1");
+    assertThat(mock.status("bot-1")).isStopped().hasExitCode(0);
+  }
+
+  @Test
+  void hooksRunBeforeTheCallAndCanFailIt() {
+    List<String> seen = new ArrayList<>();
+    mock.onCreate(spec -> seen.add("create " + spec.id())).onStart(id -> seen.add("start " + id));
+    mock.onStop(id -> {
+      throw new RuntimeOperationException("stop refused for " + id);
+    });
+    mock.create(spec("bot-1"));
+    mock.start("bot-1");
+    assertThatThrownBy(() -> mock.stop("bot-1")).isInstanceOf(RuntimeOperationException.class);
+    assertThat(seen).containsExactly("create bot-1", "start bot-1");
+    assertThat(mock.status("bot-1")).isRunning();
+    assertThat(mock.callsTo("stop")).singleElement().satisfies(call -> {
+      assertThat(call.succeeded()).isFalse();
+      assertThat(call.id()).isEqualTo("bot-1");
+    });
+  }
+
+  @Test
+  void failNextFailsExactlyThatManyCallsWithoutSideEffects() {
+    mock.failNext("create", 2, () -> new RuntimeUnavailableException("engine restarting"));
+    assertThatThrownBy(() -> mock.create(spec("bot-1"))).isInstanceOf(RuntimeUnavailableException.class);
+    assertThatThrownBy(() -> mock.create(spec("bot-1"))).isInstanceOf(RuntimeUnavailableException.class);
+    assertThat(mock).hasNoBot("bot-1");
+    mock.create(spec("bot-1"));
+    assertThat(mock).hasBot("bot-1").receivedCalls("create", 3);
+  }
+
+  @Test
+  void failNextRejectsUnknownMethodNames() {
+    assertThatThrownBy(() -> mock.failNext("strat", 1, new RuntimeOperationException("x")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'strat'").hasMessageContaining("start");
+  }
+
+  @Test
+  void aCrashAppliesTheRestartPolicy() {
+    mock.create(spec("bot-1").toBuilder().restartPolicy(RestartPolicy.onFailure(1)).build());
+    mock.start("bot-1");
+    mock.crash("bot-1", 3);
+    assertThat(mock.status("bot-1")).isRunning().hasRestartCount(1);
+    mock.crash("bot-1", 3);
+    assertThat(mock.status("bot-1")).hasFailed().hasExitCode(3).hasRestartCount(1);
+    assertThatThrownBy(() -> mock.crash("bot-1", 1)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("FAILED");
+  }
+
+  @Test
+  void anOomKillIsReported() {
+    mock.create(spec("bot-1"));
+    mock.start("bot-1");
+    mock.oomKill("bot-1");
+    assertThat(mock.status("bot-1")).hasFailed().wasOomKilled().hasExitCode(137);
+  }
+
+  @Test
+  void aCrashLoopIsCutShortWithAMessage() {
+    mock.create(BotSpec.builder("loop").command("x").option(MockWorkloads.BEHAVIOUR, "exit")
+        .option(MockWorkloads.EXIT_CODE, "1").restartPolicy(RestartPolicy.ALWAYS).build());
+    mock.start("loop");
+    assertThat(mock.status("loop")).hasFailed().hasRestartCount(MockBots.CRASH_LOOP_LIMIT)
+        .hasMessageContaining("crash loop");
+  }
+
+  @Test
+  void appendedLinesReachFollowers() {
+    mock.create(spec("bot-1"));
+    mock.start("bot-1");
+    mock.appendLog("bot-1", "hello").appendLog("bot-1", LogStream.STDERR, "oops");
+    try (Stream<LogLine> follow = mock.logs("bot-1", LogOptions.following())) {
+      mock.appendLog("bot-1", "after");
+      mock.stop("bot-1");
+      assertThat(follow.map(LogLine::text).collect(Collectors.toList())).containsExactly("hello", "oops", "after");
+    }
+    assertThatLogs(mock.logs("bot-1", LogOptions.builder().stderrOnly().build())).containsExactlyTexts("oops");
+  }
+
+  @Test
+  void aSimulatedEngineOutageFailsCallsAndHealth() {
+    mock.create(spec("bot-1"));
+    mock.simulateEngineDown("dockerd restarting");
+    assertThat(mock.health().healthy()).isFalse();
+    assertThat(mock.health().message()).contains("dockerd restarting");
+    assertThatThrownBy(() -> mock.status("bot-1")).isInstanceOf(RuntimeUnavailableException.class)
+        .hasMessageContaining("simulateUp");
+    mock.simulateEngineUp();
+    assertThat(mock.status("bot-1")).isCreated();
+  }
+
+  @Test
+  void resetForgetsCallsAndScriptsButKeepsBots() {
+    mock.failNext("start", 1, new RuntimeOperationException("no"));
+    mock.create(spec("bot-1"));
+    mock.reset();
+    assertThat(mock.calls()).isEmpty();
+    mock.start("bot-1");
+    assertThat(mock).receivedStart("bot-1").hasBot("bot-1");
+  }
+
+  @Test
+  void invalidMockOptionsAreRejectedWithEveryProblem() {
+    BotSpec bad = BotSpec.builder("bot-1").command("x").option(MockWorkloads.BEHAVIOUR, "dance")
+        .option("mock.linez", "3").build();
+    assertThatThrownBy(() -> mock.create(bad)).isInstanceOfSatisfying(InvalidSpecException.class,
+        e -> assertThat(e.violations()).hasSize(2));
+  }
+
+  @Test
+  void aClosedRuntimeRefusesCallsButTheBotsLiveOn() {
+    MockRuntime first = MockRuntime.builder().engine(mock.engine()).build();
+    first.create(spec("bot-1"));
+    first.start("bot-1");
+    first.close();
+    assertThatThrownBy(() -> first.status("bot-1")).isInstanceOf(RuntimeUnavailableException.class);
+    assertThat(mock.status("bot-1")).isRunning();
+  }
+
+  @Test
+  void aFixedClockMakesTimestampsDeterministic() {
+    Instant noon = Instant.parse("2026-01-02T12:00:00Z");
+    MockRuntime fixed = MockRuntime.builder().engine(new MockEngine(Clock.fixed(noon, ZoneOffset.UTC))).build();
+    fixed.create(new MockWorkloads().printLinesThenSleep("bot-1", 2).build());
+    fixed.start("bot-1");
+    assertThat(fixed.status("bot-1").startedAt()).hasValue(noon);
+    try (Stream<LogLine> lines = fixed.logs("bot-1")) {
+      assertThat(lines.map(LogLine::timestamp)).containsOnly(noon);
+    }
+  }
+
+  @Test
+  void execIsScriptable() {
+    mock.create(spec("bot-1"));
+    mock.start("bot-1");
+    ExecManager exec = mock.require(ExecManager.class);
+    assertThat(exec.exec("bot-1", List.of("echo", "hi"), java.time.Duration.ofSeconds(1)).stdout()).isEqualTo("hi\n");
+    AtomicInteger calls = new AtomicInteger();
+    mock.onExec(argv -> new ExecManager.ExecResult(calls.incrementAndGet(), "scripted", ""));
+    assertThat(exec.exec("bot-1", List.of("anything"), java.time.Duration.ofSeconds(1)).exitCode()).isEqualTo(1);
+  }
+
+  @Test
+  void featuresCanBeHidden() {
+    MockRuntime limited = MockRuntime.builder().withoutFeatures(ExecManager.class).build();
+    assertThat(limited.feature(ExecManager.class)).isEmpty();
+    assertThatThrownBy(() -> limited.require(ExecManager.class))
+        .isInstanceOf(dev.berth.runtime.UnsupportedFeatureException.class).hasMessageContaining("ExecManager");
+  }
+
+  @Test
+  void stateChangesAreVisibleToEveryRuntimeOfTheScope() {
+    MockRuntime other = MockRuntime.builder().engine(mock.engine()).build();
+    mock.create(spec("bot-1"));
+    other.start("bot-1");
+    assertThat(mock.status("bot-1").state()).isEqualTo(BotState.RUNNING);
+    assertThat(mock.engine().scopes()).containsExactly("default");
+  }
+}
