@@ -104,6 +104,7 @@ final class BacktestJob {
     if (current != null) {
       p.setProperty("pid", Long.toString(current.pid()));
       p.setProperty("pidStart", Long.toString(current.startMillis()));
+      p.setProperty("pidTicks", Long.toString(current.startTicks()));
       p.setProperty("groupLeader", Boolean.toString(current.groupLeader()));
     }
     exitCode.ifPresent(code -> p.setProperty("exitCode", Integer.toString(code)));
@@ -130,7 +131,8 @@ final class BacktestJob {
   static Optional<ProcessRef> processOnDisk(WorkloadDir dir) {
     return AtomicFiles.readProperties(dir.stateFile()).filter(p -> p.containsKey("pid"))
         .map(p -> new ProcessRef(Long.parseLong(p.getProperty("pid")), Long.parseLong(p.getProperty("pidStart", "0")),
-            Boolean.parseBoolean(p.getProperty("groupLeader", "false")), dir.runDir()));
+            Long.parseLong(p.getProperty("pidTicks", "0")), Boolean.parseBoolean(p.getProperty("groupLeader", "false")),
+            dir.runDir()));
   }
 
   static boolean keptOnDisk(WorkloadDir dir) {

@@ -43,7 +43,7 @@ final class BacktestLifecycle {
       Instant startedAt = Instant.now();
       Process process = runner.launcher.start(job.spec, job.dir, cgroup);
       job.process = process;
-      job.ref = ProcessControl.refOf(process, job.dir.runDir());
+      job.ref = ProcessControl.refOf(process, job.dir.runDir(), Wrapper.usesProcessGroups());
       job.startedAt = startedAt;
       job.state = BacktestState.RUNNING;
       job.saveState();
@@ -91,7 +91,10 @@ final class BacktestLifecycle {
     if (await) {
       if (!ProcessControl.awaitExit(ref, child, grace)) {
         ProcessControl.signalTree(ref, true);
-        ProcessControl.awaitExit(ref, child, KILL_WAIT);
+        if (!ProcessControl.awaitExit(ref, child, KILL_WAIT)) {
+          ProcessControl.killAll(ref);
+          ProcessControl.awaitExit(ref, child, KILL_WAIT);
+        }
       }
       finish(job);
     } else {
@@ -113,7 +116,6 @@ final class BacktestLifecycle {
       if (job.timeoutTask != null) {
         job.timeoutTask.cancel(false);
       }
-      ProcessControl.killLeftovers(job.ref);
       drain(job, true);
       OptionalInt code = job.dir.exitCode();
       if (code.isEmpty() && process != null) {
@@ -297,7 +299,7 @@ final class BacktestLifecycle {
         try {
           BacktestJob.processOnDisk(dir).filter(ProcessControl::isAlive).ifPresent(ref -> {
             LOG.info("Killing backtest {} (pid {}) left running by a runner that is gone", dir.id(), ref.pid());
-            ProcessControl.signalTree(ref, true);
+            ProcessControl.killAll(ref);
             ProcessControl.awaitExit(ref, Optional.empty(), KILL_WAIT);
           });
           if (!BacktestJob.keptOnDisk(dir)) {

@@ -22,6 +22,7 @@ final class BotRecord {
   int run;
   long pid;
   long pidStart;
+  long pidTicks;
   boolean groupLeader;
   Instant startedAt;
   Instant finishedAt;
@@ -62,6 +63,7 @@ final class BotRecord {
     record.run = Integer.parseInt(p.getProperty("run", "0"));
     record.pid = Long.parseLong(p.getProperty("pid", "0"));
     record.pidStart = Long.parseLong(p.getProperty("pidStart", "0"));
+    record.pidTicks = Long.parseLong(p.getProperty("pidTicks", "0"));
     record.groupLeader = Boolean.parseBoolean(p.getProperty("groupLeader", "false"));
     record.startedAt = instant(p, "startedAt");
     record.finishedAt = instant(p, "finishedAt");
@@ -84,6 +86,7 @@ final class BotRecord {
     p.setProperty("run", Integer.toString(run));
     p.setProperty("pid", Long.toString(pid));
     p.setProperty("pidStart", Long.toString(pidStart));
+    p.setProperty("pidTicks", Long.toString(pidTicks));
     p.setProperty("groupLeader", Boolean.toString(groupLeader));
     put(p, "startedAt", startedAt);
     put(p, "finishedAt", finishedAt);
@@ -107,7 +110,7 @@ final class BotRecord {
   /** The wrapper process of the current run, when the record says one is running. */
   Optional<ProcessRef> process(WorkloadDir dir) {
     return state == BotState.RUNNING && pid > 0
-        ? Optional.of(new ProcessRef(pid, pidStart, groupLeader, dir.runDir()))
+        ? Optional.of(new ProcessRef(pid, pidStart, pidTicks, groupLeader, dir.runDir()))
         : Optional.empty();
   }
 

@@ -73,10 +73,11 @@ final class BotRuns {
       publish(record, EventType.FAILED);
       throw e;
     }
-    ProcessRef ref = ProcessControl.refOf(process, bot.dir.runDir());
+    ProcessRef ref = ProcessControl.refOf(process, bot.dir.runDir(), Wrapper.usesProcessGroups());
     record.run++;
     record.pid = ref.pid();
     record.pidStart = ref.startMillis();
+    record.pidTicks = ref.startTicks();
     record.groupLeader = ref.groupLeader();
     record.state = BotState.RUNNING;
     record.startedAt = startedAt;
@@ -102,7 +103,7 @@ final class BotRuns {
    */
   void stop(TrackedBot bot, BotRecord record, Duration grace) {
     if (record.state == BotState.RUNNING && !bot.isAlive(record)) {
-      recordExit(bot, record, OptionalInt.empty(), true); // it exited on its own just now
+      recordExit(bot, record, OptionalInt.empty()); // it exited on its own just now
     }
     if (record.restartAt != null) {
       record.restartAt = null;
@@ -123,12 +124,15 @@ final class BotRuns {
       LOG.info("Bot {} did not exit within {} of SIGTERM; killing its process tree", record.spec.id(), grace);
       ProcessControl.signalTree(ref, true);
       if (!ProcessControl.awaitExit(ref, child, KILL_WAIT)) {
+        ProcessControl.killAll(ref);
+      }
+      if (!ProcessControl.awaitExit(ref, child, KILL_WAIT)) {
         throw new RuntimeOperationException("Bot '" + record.spec.id() + "' (pid " + ref.pid() + ") is still "
             + "alive " + KILL_WAIT.toSeconds() + "s after SIGKILL (stuck in the kernel?). Check it with ps.");
       }
       fallback = OptionalInt.of(137);
     }
-    recordExit(bot, record, fallback, true);
+    recordExit(bot, record, fallback);
   }
 
   /**
@@ -137,14 +141,8 @@ final class BotRuns {
    * STOPPED/FAILED and schedules a policy restart.
    *
    * @param fallback the exit code to assume when the wrapper could not write one (it was SIGKILLed)
-   * @param justExited the exit was seen promptly, so the process group id cannot have been reused yet and
-   *     leftover group members may be killed
    */
-  void recordExit(TrackedBot bot, BotRecord record, OptionalInt fallback, boolean justExited) {
-    Optional<ProcessRef> ref = record.process(bot.dir);
-    if (ref.isPresent() && justExited) {
-      ProcessControl.killLeftovers(ref.get());
-    }
+  void recordExit(TrackedBot bot, BotRecord record, OptionalInt fallback) {
     drainLogs(bot, true);
     OptionalInt code = bot.dir.exitCode();
     Optional<Process> child = bot.childOf(record);

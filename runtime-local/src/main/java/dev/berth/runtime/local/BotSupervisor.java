@@ -139,7 +139,7 @@ final class BotSupervisor implements AutoCloseable {
         if (bot.isAlive(record)) {
           return;
         }
-        runs.recordExit(bot, record, OptionalInt.empty(), true);
+        runs.recordExit(bot, record, OptionalInt.empty());
       }
       runs.launch(bot, record, false);
     } finally {
@@ -210,7 +210,7 @@ final class BotSupervisor implements AutoCloseable {
         try {
           record = load(bot);
           if (record.state == BotState.RUNNING && !bot.isAlive(record)) {
-            runs.recordExit(bot, record, OptionalInt.empty(), true);
+            runs.recordExit(bot, record, OptionalInt.empty());
           }
         } finally {
           lock.close();

@@ -5,7 +5,6 @@ import dev.berth.runtime.ExecManager;
 import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.RuntimeOperationException;
 import dev.berth.runtime.core.LaunchPlan;
-import dev.berth.runtime.local.ProcessControl.ProcessRef;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +51,7 @@ final class LocalExec implements ExecManager {
       out = Files.createTempFile(bot.dir.root(), ".exec-", ".out");
       err = Files.createTempFile(bot.dir.root(), ".exec-", ".err");
       List<String> argv = new ArrayList<>();
-      Optional<Path> setsid = Wrapper.usesProcessGroups() ? Wrapper.findExecutable("setsid") : Optional.empty();
+      Optional<Path> setsid = Wrapper.setsid();
       setsid.ifPresent(path -> argv.add(path.toString()));
       argv.addAll(command);
       ProcessBuilder builder = new ProcessBuilder(argv)
@@ -67,10 +66,7 @@ final class LocalExec implements ExecManager {
       if (process.waitFor(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
         exitCode = process.exitValue();
       } else {
-        long start = process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
-        ProcessControl.signalTree(new ProcessRef(process.pid(), start, setsid.isPresent(), null),
-            true);
-        process.destroyForcibly();
+        ProcessControl.killAll(ProcessControl.refOf(process, null, setsid.isPresent()));
         process.waitFor(10, TimeUnit.SECONDS);
         exitCode = -1;
       }

@@ -2,26 +2,38 @@ package dev.berth.runtime.local;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.stream.Stream;
 
 /**
- * Finds, signals and waits for a workload's process tree, safely across JVMs.
+ * Finds, signals and waits for a workload's process tree, safely across JVMs and cheaply enough to watch
+ * thousands of bots.
  *
  * <p>A pid alone is not an identity: after the process dies the number is recycled. A {@link ProcessRef}
- * therefore also holds the process start time ({@link ProcessHandle.Info#startInstant()}, the same value in
- * every JVM since it comes from {@code /proc/<pid>/stat}) and the run directory, which is an argument of the
- * wrapper and so visible in its command line. A process matches only when all that agrees.
+ * therefore also holds the process start time. On Linux that is the exact start tick from
+ * {@code /proc/<pid>/stat} (field 22), so one small file read answers "is this still my process, and not a
+ * zombie?"; elsewhere {@link ProcessHandle.Info#startInstant()} plus the wrapper's command line (which holds
+ * the run directory) is compared.
+ *
+ * <p>Signals go to every process of the tree, found by walking {@code /proc/<pid>/task/<tid>/children}
+ * (falling back to {@link ProcessHandle#descendants()}), via {@link ProcessHandle#destroy()}, which itself
+ * re-checks the start time, so a recycled pid is never signalled. No external {@code kill} is spawned:
+ * processes that escaped the tree (double-forked daemons) are still in the wrapper's process group and are
+ * killed by the wrapper itself once the workload has exited (see {@link Wrapper}).
  */
 final class ProcessControl {
-  private static final Logger LOG = LoggerFactory.getLogger(ProcessControl.class);
   private static final long START_TOLERANCE_MILLIS = 1000;
+  private static final Path PROC = Path.of("/proc");
+  private static final boolean PROC_CHILDREN = Files.exists(PROC.resolve("self/task")) && Files.exists(
+      PROC.resolve("self/task").resolve(Long.toString(ProcessHandle.current().pid())).resolve("children"));
 
   private ProcessControl() {}
 
@@ -30,24 +42,38 @@ final class ProcessControl {
    *
    * @param pid the wrapper's pid
    * @param startMillis its start time in epoch milliseconds
+   * @param startTicks its start time in clock ticks since boot ({@code /proc/<pid>/stat} field 22), 0 if unknown
    * @param groupLeader whether it leads its own process group (pgid = pid)
    * @param runDir the run directory it was given, part of its command line; null for processes that are
-   *     not wrappers (then pid and start time identify it)
+   *     not wrappers
    */
-  record ProcessRef(long pid, long startMillis, boolean groupLeader, Path runDir) {}
+  record ProcessRef(long pid, long startMillis, long startTicks, boolean groupLeader, Path runDir) {}
 
   /** The identity of a process this JVM just started. */
-  static ProcessRef refOf(Process process, Path runDir) {
+  static ProcessRef refOf(Process process, Path runDir, boolean groupLeader) {
     long start = process.info().startInstant().map(java.time.Instant::toEpochMilli)
         .orElseGet(System::currentTimeMillis);
-    return new ProcessRef(process.pid(), start, Wrapper.usesProcessGroups(), runDir);
+    long ticks = procStat(process.pid()).map(ProcStat::startTicks).orElse(0L);
+    return new ProcessRef(process.pid(), start, ticks, groupLeader, runDir);
   }
 
-  /** The live process that {@code ref} names, or empty when it has exited or the pid was reused. */
+  /** Whether the process is alive and really the one {@code ref} names (not exited, not a zombie, not reused). */
+  static boolean isAlive(ProcessRef ref) {
+    if (ref.startTicks() > 0) {
+      Optional<ProcStat> stat = procStat(ref.pid());
+      return stat.isPresent() && stat.get().startTicks() == ref.startTicks() && !stat.get().exited();
+    }
+    return find(ref).isPresent();
+  }
+
+  /** The live process that {@code ref} names, or empty. */
   static Optional<ProcessHandle> find(ProcessRef ref) {
-    Optional<ProcessHandle> handle = ProcessHandle.of(ref.pid());
-    if (handle.isEmpty() || !handle.get().isAlive() || isZombie(ref.pid())) {
-      return Optional.empty();
+    Optional<ProcessHandle> handle = ProcessHandle.of(ref.pid()).filter(ProcessHandle::isAlive);
+    if (handle.isEmpty()) {
+      return handle;
+    }
+    if (ref.startTicks() > 0) {
+      return isAlive(ref) ? handle : Optional.empty();
     }
     ProcessHandle.Info info = handle.get().info();
     Optional<java.time.Instant> start = info.startInstant();
@@ -61,87 +87,97 @@ final class ProcessControl {
     return handle;
   }
 
-  /** Whether the process is alive (and really the one {@code ref} names). */
-  static boolean isAlive(ProcessRef ref) {
-    return find(ref).isPresent();
-  }
-
-  /** A zombie has exited; its parent just has not collected it yet. */
-  private static boolean isZombie(long pid) {
-    Path stat = Path.of("/proc", Long.toString(pid), "stat");
-    try {
-      String text = Files.readString(stat);
-      int close = text.lastIndexOf(')');
-      return close > 0 && close + 2 < text.length() && text.charAt(close + 2) == 'Z';
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
-  }
-
   /**
-   * Sends SIGTERM (or SIGKILL when {@code force}) to the whole tree: the process group when the wrapper leads
-   * one, plus every descendant (which catches processes that left the group).
+   * Sends SIGTERM (or SIGKILL when {@code force}) to every process below the wrapper. The wrapper itself is
+   * spared: it records the exit code once the workload is gone, then ends what is left of its group.
    */
   static void signalTree(ProcessRef ref, boolean force) {
-    Optional<ProcessHandle> root = find(ref);
-    if (root.isEmpty()) {
+    if (!isAlive(ref)) {
       return;
     }
-    // Snapshot first: once parents die, their children are re-parented and no longer descendants.
-    List<ProcessHandle> descendants = root.get().descendants().toList();
-    if (ref.groupLeader()) {
-      signalGroup(ref.pid(), force);
+    for (long pid : descendants(ref.pid())) {
+      ProcessHandle.of(pid).ifPresent(process -> {
+        if (force) {
+          process.destroyForcibly();
+        } else {
+          process.destroy();
+        }
+      });
     }
-    for (ProcessHandle descendant : descendants) {
-      if (force) {
-        descendant.destroyForcibly();
-      } else {
-        descendant.destroy();
+  }
+
+  /** SIGKILL to the wrapper and its whole tree: for a wrapper that must not outlive a stop (rare). */
+  static void killAll(ProcessRef ref) {
+    signalTree(ref, true);
+    if (isAlive(ref)) {
+      ProcessHandle.of(ref.pid()).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  /** The pids below {@code pid}, parents before children. */
+  static List<Long> descendants(long pid) {
+    if (!PROC_CHILDREN) {
+      return ProcessHandle.of(pid).map(h -> h.descendants().map(ProcessHandle::pid).toList()).orElse(List.of());
+    }
+    List<Long> found = new ArrayList<>();
+    ArrayDeque<Long> queue = new ArrayDeque<>();
+    queue.add(pid);
+    while (!queue.isEmpty() && found.size() < 100_000) {
+      long parent = queue.poll();
+      for (long child : children(parent)) {
+        found.add(child);
+        queue.add(child);
       }
     }
-    if (force) {
-      root.get().destroyForcibly();
+    return found;
+  }
+
+  private static List<Long> children(long pid) {
+    List<Long> children = new ArrayList<>();
+    Path tasks = PROC.resolve(Long.toString(pid)).resolve("task");
+    try (Stream<Path> threads = Files.list(tasks)) {
+      for (Path task : (Iterable<Path>) threads::iterator) {
+        String text = Files.readString(task.resolve("children")).trim();
+        if (!text.isEmpty()) {
+          for (String child : text.split("\\s+")) {
+            children.add(Long.parseLong(child));
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // the process (or one of its threads) ended while we looked: it has no children to signal
+    }
+    return children;
+  }
+
+  /** The start tick and run state of a process, from {@code /proc/<pid>/stat}. */
+  record ProcStat(char state, long startTicks) {
+    boolean exited() {
+      return state == 'Z' || state == 'X' || state == 'x';
     }
   }
 
-  /**
-   * Kills what is left of a group right after its wrapper exited (grandchildren that outlived the workload).
-   * Only called while the group id cannot have been recycled: its leader was ours moments ago.
-   */
-  static void killLeftovers(ProcessRef ref) {
-    if (ref.groupLeader()) {
-      signalGroup(ref.pid(), true);
-    }
-  }
-
-  private static void signalGroup(long pgid, boolean force) {
-    Optional<Path> kill = Wrapper.killCommand();
-    if (kill.isEmpty()) {
-      return;
-    }
+  static Optional<ProcStat> procStat(long pid) {
     try {
-      Process process = new ProcessBuilder(kill.get().toString(), "-s", force ? "KILL" : "TERM", "--", "-" + pgid)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (IOException e) {
-      LOG.debug("Signalling process group {} failed: {}", pgid, e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      String text = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
+      int close = text.lastIndexOf(')'); // the command name may contain spaces and parentheses
+      String[] fields = text.substring(close + 2).split(" ");
+      // fields[0] is field 3 (state); field 22 (starttime) is fields[19]
+      return Optional.of(new ProcStat(fields[0].charAt(0), Long.parseLong(fields[19])));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 
   /**
    * Waits until the wrapper has exited, at most {@code timeout}. Uses the {@link Process} when this JVM is the
-   * parent (exact and immediate), otherwise polls the pid.
+   * parent (exact and immediate), otherwise polls.
    *
    * @return true when it has exited
    */
   static boolean awaitExit(ProcessRef ref, Optional<Process> child, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
     if (child.isPresent()) {
       try {
         return child.get().waitFor(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
@@ -150,14 +186,15 @@ final class ProcessControl {
         return !child.get().isAlive();
       }
     }
-    long pause = TimeUnit.MILLISECONDS.toNanos(5);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long pause = TimeUnit.MILLISECONDS.toNanos(2);
     while (isAlive(ref)) {
       long left = deadline - System.nanoTime();
       if (left <= 0 || Thread.currentThread().isInterrupted()) {
         return false;
       }
       LockSupport.parkNanos(Math.min(left, pause));
-      pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(50));
+      pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(25));
     }
     return true;
   }

@@ -124,7 +124,7 @@ final class SupervisorLoop implements AutoCloseable {
         return;
       }
       if (record.get().state == BotState.RUNNING && !bot.isAlive(record.get())) {
-        supervisor.runs.recordExit(bot, record.get(), OptionalInt.empty(), true);
+        supervisor.runs.recordExit(bot, record.get(), OptionalInt.empty());
       } else {
         bot.observe(record.get());
       }
@@ -161,7 +161,10 @@ final class SupervisorLoop implements AutoCloseable {
     }
   }
 
-  /** Re-reads the scope's directory: adopts bots this instance has not seen, forgets deleted ones. */
+  /**
+   * Re-reads the scope's directory: adopts bots this instance has not seen, forgets deleted ones, and
+   * re-reads state files another instance changed (one {@code stat} per bot when nothing changed).
+   */
   void rescan() {
     Set<String> onDisk = new HashSet<>();
     for (String id : supervisor.ids()) {
@@ -169,7 +172,13 @@ final class SupervisorLoop implements AutoCloseable {
       try {
         WorkloadDir dir = new WorkloadDir(supervisor.settings.botsDir().resolve(id));
         TrackedBot bot = supervisor.track(dir);
-        BotRecord.load(dir).ifPresent(bot::observe);
+        long stamp = Files.getLastModifiedTime(dir.stateFile()).toMillis();
+        if (stamp != bot.stateStamp) {
+          bot.stateStamp = stamp;
+          BotRecord.load(dir).ifPresent(bot::observe);
+        }
+      } catch (java.io.IOException e) {
+        // deleted meanwhile
       } catch (RuntimeException e) {
         LOG.warn("Reading the state of bot {} failed: {}", id, e.getMessage());
       }

@@ -22,6 +22,8 @@ final class TrackedBot {
   /** An exit was seen but not yet recorded (the bot's lock was busy). */
   volatile boolean exitPending;
   // Touched by the supervisor loop thread only.
+  /** Modification time of the state file when the loop last read it. */
+  long stateStamp = -1;
   long nextAliveCheck;
   long nextLogCheck;
   long logInterval = BotSupervisor.TICK_MILLIS;

@@ -23,14 +23,16 @@ import java.util.Optional;
  * signal, is reset to the default in the exec'd workload, so the workload sees TERM normally.
  *
  * <p>When {@code setsid} exists (Linux, util-linux) the wrapper runs in a session and process group of its
- * own (pid = pgid), so the supervisor can signal the whole tree with one {@code kill -- -pgid}, including
- * grandchildren that were re-parented, and terminal hang-ups of the JVM's session never reach the bot.
- * Without {@code setsid} (macOS) the tree is signalled through {@link ProcessHandle#descendants()}.
+ * own (pid = pgid): terminal hang-ups of the JVM's session never reach the bot, and once the workload has
+ * exited and its code is recorded, the wrapper ends everything left in its group with {@code kill -KILL 0}
+ * (daemons the workload forked off, a {@code sleep} a killed shell left behind), as a container engine does
+ * when a container's main process exits. Without {@code setsid} (macOS) that last step is skipped, since the
+ * group would be the JVM's.
  */
 final class Wrapper {
-  /** The fixed script. $1 = run dir, $2 = cgroup dir or empty, then the workload's argv. */
+  /** The fixed script. $1 = run dir, $2 = cgroup dir or empty, $3 = 1 in an own group, then the argv. */
   static final String SCRIPT = String.join("\n",
-      "d=$1; g=$2; shift 2",
+      "d=$1; g=$2; o=$3; shift 3",
       "if [ -n \"$g\" ]; then",
       "  echo $$ > \"$g/cgroup.procs\" || { echo \"berth: cannot join cgroup $g\" >&2; echo 125 > \"$d/exit\"; exit 125; }",
       "fi",
@@ -38,13 +40,13 @@ final class Wrapper {
       "\"$@\"",
       "c=$?",
       "echo \"$c\" > \"$d/exit\"",
+      "if [ \"$o\" = 1 ]; then kill -s KILL 0; fi",
       "exit \"$c\"");
 
   /** The name the wrapper shows as {@code $0} in {@code ps}. */
   static final String NAME = "berth-wrapper";
 
   private static final Optional<Path> SETSID = findExecutable("setsid");
-  private static final Optional<Path> KILL = findExecutable("kill");
   private static final Path SHELL = Path.of("/bin/sh");
 
   private Wrapper() {}
@@ -59,18 +61,19 @@ final class Wrapper {
     argv.add(NAME);
     argv.add(runDir.toString());
     argv.add(cgroup.map(Path::toString).orElse(""));
+    argv.add(SETSID.isPresent() ? "1" : "0");
     argv.addAll(command);
     return argv;
   }
 
-  /** Whether workloads get a process group of their own. */
+  /** Whether workloads get a session and process group of their own. */
   static boolean usesProcessGroups() {
-    return SETSID.isPresent() && KILL.isPresent();
+    return SETSID.isPresent();
   }
 
-  /** The {@code kill} executable, used to signal a whole process group. */
-  static Optional<Path> killCommand() {
-    return KILL;
+  /** {@code setsid}, if this host has it. */
+  static Optional<Path> setsid() {
+    return SETSID;
   }
 
   /** Whether {@code /bin/sh} exists, without which nothing can run. */

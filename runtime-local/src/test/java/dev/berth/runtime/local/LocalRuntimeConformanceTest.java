@@ -58,7 +58,7 @@ class LocalRuntimeConformanceTest extends RuntimeConformanceKit {
   }
 
   private static void kill(ProcessRef ref) {
-    ProcessControl.signalTree(ref, true);
+    ProcessControl.killAll(ref);
     ProcessControl.awaitExit(ref, Optional.empty(), Duration.ofSeconds(10));
   }
 }
