@@ -28,10 +28,12 @@ final class Cgroups {
 
   private final Optional<Path> base;
   private final String reason;
+  private final String detail;
 
-  private Cgroups(Optional<Path> base, String reason) {
+  private Cgroups(Optional<Path> base, String reason, String detail) {
     this.base = base;
     this.reason = reason;
+    this.detail = detail;
   }
 
   /** What this host offers, checked once. */
@@ -42,24 +44,25 @@ final class Cgroups {
   /** What the hierarchy mounted at {@code root} offers (tests pass a fake tree). */
   static Cgroups detect(Path root) {
     if (!Files.isRegularFile(root.resolve("cgroup.controllers"))) {
-      return new Cgroups(Optional.empty(), "cgroup v2 not available (" + root + " is not a cgroup2 mount)");
+      return new Cgroups(Optional.empty(), "cgroup v2 not available", root + " is not a cgroup2 mount");
     }
     if (!Files.isWritable(root.resolve("cgroup.subtree_control"))) {
-      return new Cgroups(Optional.empty(), "cgroup v2 not writable");
+      return new Cgroups(Optional.empty(), "cgroup v2 not writable", "no permission to write "
+          + root.resolve("cgroup.subtree_control") + "; run as root or in a delegated cgroup");
     }
     try {
       Set<String> available = Set.of(Files.readString(root.resolve("cgroup.controllers")).trim().split("\\s+"));
       if (!available.containsAll(CONTROLLERS)) {
-        return new Cgroups(Optional.empty(), "cgroup v2 lacks controllers " + CONTROLLERS + " (has " + available
-            + ")");
+        return new Cgroups(Optional.empty(), "cgroup v2 lacks the memory, cpu or pids controller",
+            "available: " + available);
       }
       Path base = root.resolve("berth");
       Files.createDirectories(base);
       enableControllers(root);
       enableControllers(base);
-      return new Cgroups(Optional.of(base), "");
+      return new Cgroups(Optional.of(base), "", "limits in " + base);
     } catch (IOException | RuntimeException e) {
-      return new Cgroups(Optional.empty(), "cgroup v2 not writable (" + e.getMessage() + ")");
+      return new Cgroups(Optional.empty(), "cgroup v2 not writable", e.toString());
     }
   }
 
@@ -68,9 +71,14 @@ final class Cgroups {
     return base.isPresent();
   }
 
-  /** Why limits are not enforced; empty when they are. */
+  /** Why limits are not enforced, in a few words; empty when they are. */
   String reason() {
     return reason;
+  }
+
+  /** What was found, for health messages. */
+  String detail() {
+    return detail;
   }
 
   /** The note for a bot's status when its limits are not enforced, else empty. */

@@ -178,7 +178,7 @@ public final class LocalRuntime implements Runtime {
           + "permissions or set local.state-dir.");
     }
     String limits = supervisor.cgroups.enforced() ? "limits enforced with cgroup v2"
-        : "limits not enforced: " + supervisor.cgroups.reason();
+        : "limits not enforced: " + supervisor.cgroups.reason() + " (" + supervisor.cgroups.detail() + ")";
     return new Health(true, "local processes on " + System.getProperty("os.name") + " "
         + System.getProperty("os.version"), "state in " + settings.scopeDir() + "; "
         + (Wrapper.usesProcessGroups() ? "process groups via setsid" : "no setsid: trees signalled per process")

@@ -20,7 +20,8 @@ class CgroupsTest {
     Cgroups cgroups = Cgroups.detect(root);
     assertThat(cgroups.enforced()).isFalse();
     assertThat(cgroups.note(Resources.builder().memory("64m").build()))
-        .isEqualTo("memory limit not enforced: cgroup v2 not available (" + root + " is not a cgroup2 mount)");
+        .isEqualTo("memory limit not enforced: cgroup v2 not available");
+    assertThat(cgroups.detail()).isEqualTo(root + " is not a cgroup2 mount");
     assertThat(cgroups.note(Resources.builder().memory("64m").cpuMillis(250).pids(10).build()))
         .startsWith("memory, cpu and pids limits not enforced: ");
     assertThat(cgroups.note(Resources.UNLIMITED)).isEmpty();
