@@ -7,12 +7,14 @@ import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
 import dev.berth.runtime.BotUpdate;
+import dev.berth.runtime.Capabilities;
 import dev.berth.runtime.EventManager.EventType;
 import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.LogStream;
 import dev.berth.runtime.Runtime;
+import dev.berth.runtime.UnsupportedFeatureException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -38,16 +40,32 @@ final class MockBots {
 
   private final MockEngine engine;
   private final String scope;
+  private final Capabilities capabilities;
   private final Map<String, MockBot> table;
 
-  MockBots(MockEngine engine, String scope) {
+  MockBots(MockEngine engine, String scope, Capabilities capabilities) {
     this.engine = engine;
     this.scope = scope;
+    this.capabilities = capabilities;
     this.table = engine.botTable();
+  }
+
+  /** Rejects what the runtime's capabilities do not list, as a real backend would. */
+  private void checkSupported(BotSpec spec) {
+    if (!capabilities.supports(spec.restartPolicy())) {
+      throw new UnsupportedFeatureException("Restart policy " + spec.restartPolicy().kind() + " of bot '"
+          + spec.id() + "' is not supported by this runtime (capabilities: " + capabilities.restartPolicies()
+          + "); restart the bot from your own code or use a runtime that supports it.");
+    }
+    if (!capabilities.supports(spec.networkMode())) {
+      throw new UnsupportedFeatureException("Network mode " + spec.networkMode() + " of bot '" + spec.id()
+          + "' is not supported by this runtime (capabilities: " + capabilities.networkModes() + ").");
+    }
   }
 
   BotStatus create(BotSpec spec) {
     Objects.requireNonNull(spec, "spec");
+    checkSupported(spec);
     MockBehaviour behaviour = MockBehaviour.of(spec);
     String key = MockEngine.botKey(scope, spec.id());
     return engine.withLock(key, () -> {
@@ -130,6 +148,7 @@ final class MockBots {
         return bot.status();
       }
       BotSpec changed = update.applyTo(bot.spec());
+      checkSupported(changed);
       MockBehaviour behaviour = MockBehaviour.of(changed);
       if (!update.requiresRecreate()) {
         bot.respec(changed);

@@ -70,7 +70,7 @@ public final class MockRuntime implements Runtime {
     this.scope = builder.scope;
     this.capabilities = builder.capabilities;
     this.hostAddress = builder.hostAddress;
-    this.bots = new MockBots(engine, scope);
+    this.bots = new MockBots(engine, scope, capabilities);
     this.features = new MockFeatures(engine, scope, bots, builder.features);
     this.script = new CallScript("MockRuntime", RECORDED_METHODS, engine.clock(), builder.recording);
   }
@@ -336,7 +336,10 @@ public final class MockRuntime implements Runtime {
       return this;
     }
 
-    /** What the runtime claims to support, e.g. only NEVER restarts to mimic the local backend. */
+    /**
+     * What the runtime supports, e.g. only NEVER restarts to mimic a backend without restart policies; specs
+     * asking for more are rejected with UnsupportedFeatureException, as a real backend would.
+     */
     public Builder capabilities(Capabilities capabilities) {
       this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
       return this;

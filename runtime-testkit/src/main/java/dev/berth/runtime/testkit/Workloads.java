@@ -21,7 +21,9 @@ import dev.berth.runtime.BotSpec;
  * <pre>{@code
  * final class DockerWorkloads implements Workloads {
  *   public BotSpec.Builder exitWith(String id, int exitCode) {
- *     return BotSpec.builder(id).image("local/busybox:1").command("sh", "-c", "exit " + exitCode);
+ *     // A fixed script; the exit code arrives as an argument, never spliced into the script text.
+ *     return BotSpec.builder(id).image("local/busybox:1")
+ *         .command("sh", "-c", "exit \"$1\"", "sh", Integer.toString(exitCode));
  *   }
  *   ...
  * }

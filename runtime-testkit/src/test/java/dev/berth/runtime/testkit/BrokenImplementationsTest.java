@@ -5,6 +5,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.berth.runtime.testkit.broken.BrokenKits;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -57,5 +58,18 @@ class BrokenImplementationsTest {
     KitRun run = KitRun.of(kit);
     assertThat(run.summary().getTestsFoundCount()).as("kit tests found").isGreaterThan(10);
     assertThat(run.failures()).as("kit tests that failed for the correct mock").isEmpty();
+  }
+
+  @Test
+  void optionalTestsAbortWithTheReasonWhenTheRuntimeLacksTheCapability() {
+    KitRun run = KitRun.of(BrokenKits.CorrectButLimited.class);
+    assertThat(run.failures()).as("kit tests that failed for a correct but limited mock").isEmpty();
+    assertThat(run.aborted()).as("optional tests that aborted").containsExactlyInAnyOrder(
+        "optional_restartPolicyOnFailure_restartsUpToItsMaximum", "optional_restartPolicyAlways_restartsAnExitedBot",
+        "optional_execManager_runsACommandInTheBot", "optional_statsManager_reportsUsageOfARunningBot",
+        "optional_eventManager_reportsLifecycleChanges", "optional_networkManager_createsListsAndRemovesNetworks",
+        "optional_scheduleManager_createsListsAndRemovesSchedules");
+    assertThat(run.summary().getTestsSucceededCount()).as("tests that ran and passed, including "
+        + "optional_create_withAnUnsupportedSetting_isRejected").isEqualTo(run.summary().getTestsFoundCount() - 7);
   }
 }

@@ -1,8 +1,14 @@
 package dev.berth.runtime.testkit.broken;
 
 import dev.berth.runtime.BacktestRunner;
+import dev.berth.runtime.Capabilities;
+import dev.berth.runtime.EventManager;
+import dev.berth.runtime.ExecManager;
+import dev.berth.runtime.NetworkManager;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.Runtime;
+import dev.berth.runtime.ScheduleManager;
+import dev.berth.runtime.StatsManager;
 import dev.berth.runtime.testkit.BacktestRunnerConformanceKit;
 import dev.berth.runtime.testkit.KitTimeouts;
 import dev.berth.runtime.testkit.MockBacktestRunner;
@@ -124,6 +130,17 @@ public final class BrokenKits {
   public static class CorrectStore extends StoreKit {
     public CorrectStore() {
       super(MockObjectStore::new);
+    }
+  }
+
+  /** Control: a correct mock that supports little, like a backend without restarts or features. */
+  public static class CorrectButLimited extends RuntimeKit {
+    public CorrectButLimited() {
+      super(mock -> MockRuntime.builder().engine(mock.engine()).scope(mock.scope())
+          .capabilities(Capabilities.builder().build())
+          .withoutFeatures(EventManager.class, ExecManager.class, StatsManager.class, NetworkManager.class,
+              ScheduleManager.class)
+          .build());
     }
   }
 
