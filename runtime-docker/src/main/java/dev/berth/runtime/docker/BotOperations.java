@@ -135,8 +135,8 @@ final class BotOperations {
   }
 
   BotStatus update(String id, BotUpdate update) {
-    if (update.isEmpty()) {
-      return status(id);
+    if (update.isEmpty() || lookup.find(id).isEmpty()) {
+      return status(id); // BotNotFoundException for an unknown id
     }
     BotSpec current = files.readSpec(id).orElseThrow(() -> new RuntimeOperationException("Cannot update bot '"
         + id + "': its spec file in " + files.dir(id) + " is missing. Delete and create it again."));

@@ -12,100 +12,95 @@ import java.util.function.Consumer;
 
 /**
  * Turns Docker's multiplexed log frames (requested with {@code timestamps=true}) into {@link LogLine}s:
- * each line starts with an RFC 3339 timestamp with nanoseconds and a space. A line Docker split into
- * several partial messages is joined again; bytes are decoded as UTF-8 only once a line is complete, so a
- * multi-byte character split across frames survives.
+ * each line starts with an RFC 3339 timestamp with nanoseconds and a space. Frames do not respect line
+ * boundaries (a frame may even end inside a timestamp), so bytes are collected per stream and a line is
+ * parsed only once its newline arrived; UTF-8 is decoded then too, so a multi-byte character split across
+ * frames survives. A line longer than Docker's 16 KiB message size arrives as several partial messages,
+ * each with its own timestamp: those repeated timestamps are dropped when the pieces are joined.
  */
 final class LogFrameDecoder {
+  private static final int MAX_PREFIX = 40;
+
   private final Consumer<LogLine> sink;
-  private final Map<LogStream, Pending> pending = new EnumMap<>(LogStream.class);
+  private final Map<LogStream, ByteArrayOutputStream> pending = new EnumMap<>(LogStream.class);
 
   LogFrameDecoder(Consumer<LogLine> sink) {
     this.sink = sink;
   }
 
   void accept(LogStream stream, byte[] payload) {
-    Pending line = pending.computeIfAbsent(stream, s -> new Pending());
+    ByteArrayOutputStream line = pending.computeIfAbsent(stream, s -> new ByteArrayOutputStream());
     int start = 0;
-    for (int i = 0; i < payload.length; i++) {
+    if (line.size() > 0 && isTimestampPrefix(payload, 0)) {
+      // A partial message continuing the line. A frame split inside a timestamp never looks like this:
+      // its second half does not start with a full timestamp.
+      start = prefixLength(payload, 0);
+    }
+    for (int i = start; i < payload.length; i++) {
       if (payload[i] == '\n') {
-        line.append(payload, start, i - start);
+        line.write(payload, start, i - start);
         emit(stream, line);
         start = i + 1;
       }
     }
     if (start < payload.length) {
-      line.append(payload, start, payload.length - start);
+      line.write(payload, start, payload.length - start);
     }
   }
 
   /** Emits what is left of unterminated lines (the workload ended without a final newline). */
   void flush() {
     pending.forEach((stream, line) -> {
-      if (line.started) {
+      if (line.size() > 0) {
         emit(stream, line);
       }
     });
   }
 
-  private void emit(LogStream stream, Pending line) {
-    String text = line.bytes.toString(StandardCharsets.UTF_8);
-    if (text.endsWith("\r")) {
-      text = text.substring(0, text.length() - 1);
-    }
-    sink.accept(new LogLine(line.timestamp == null ? Instant.now() : line.timestamp, stream, text));
+  private void emit(LogStream stream, ByteArrayOutputStream line) {
+    byte[] bytes = line.toByteArray();
     line.reset();
+    Instant timestamp = Instant.now();
+    int skip = 0;
+    if (isTimestampPrefix(bytes, 0)) {
+      int length = prefixLength(bytes, 0);
+      Instant parsed = parse(new String(bytes, 0, length - 1, StandardCharsets.US_ASCII));
+      if (parsed != null) {
+        timestamp = parsed;
+        skip = length;
+      }
+    }
+    int end = bytes.length;
+    if (end > skip && bytes[end - 1] == '\r') {
+      end--;
+    }
+    sink.accept(new LogLine(timestamp, stream, new String(bytes, skip, end - skip, StandardCharsets.UTF_8)));
   }
 
-  /** A line being assembled; each partial message repeats the timestamp prefix, which is dropped. */
-  private static final class Pending {
-    final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Instant timestamp;
-    boolean started;
+  /** "2024-05-01T10:15:30.123Z " at {@code offset}: four digits, a dash, a 'T' at 10, a space before 40. */
+  private static boolean isTimestampPrefix(byte[] data, int offset) {
+    return data.length - offset > 20 && Character.isDigit(data[offset]) && Character.isDigit(data[offset + 3])
+        && data[offset + 4] == '-' && data[offset + 10] == 'T' && prefixLength(data, offset) > 0;
+  }
 
-    void append(byte[] data, int offset, int length) {
-      int skip = 0;
-      if (!started || atPrefix(data, offset, length)) {
-        int space = indexOf(data, offset, length, (byte) ' ');
-        if (space >= 0) {
-          Instant parsed = parse(new String(data, offset, space - offset, StandardCharsets.US_ASCII));
-          if (parsed != null) {
-            timestamp = timestamp == null ? parsed : timestamp;
-            skip = space - offset + 1;
-          }
-        }
+  /** Length of the prefix including its space, or 0 when no space follows within the prefix's size. */
+  private static int prefixLength(byte[] data, int offset) {
+    for (int i = offset; i < Math.min(data.length, offset + MAX_PREFIX); i++) {
+      if (data[i] == ' ') {
+        return i - offset + 1;
       }
-      bytes.write(data, offset + skip, length - skip);
-      started = true;
-    }
-
-    void reset() {
-      bytes.reset();
-      timestamp = null;
-      started = false;
-    }
-
-    private static boolean atPrefix(byte[] data, int offset, int length) {
-      // "2024-05-01T..." : four digits and a dash; continuation text rarely looks like that
-      return length > 20 && data[offset + 4] == '-' && data[offset + 10] == 'T'
-          && Character.isDigit(data[offset]) && Character.isDigit(data[offset + 3]);
-    }
-
-    private static int indexOf(byte[] data, int offset, int length, byte wanted) {
-      for (int i = offset; i < offset + Math.min(length, 40); i++) {
-        if (data[i] == wanted) {
-          return i;
-        }
+      if (data[i] == '\n') {
+        return 0;
       }
-      return -1;
     }
+    return 0;
+  }
 
-    private static Instant parse(String text) {
-      try {
-        return Instant.parse(text);
-      } catch (DateTimeParseException e) {
-        return null;
-      }
+  private static Instant parse(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      return null;
     }
   }
 }

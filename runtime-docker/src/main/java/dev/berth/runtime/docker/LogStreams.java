@@ -8,6 +8,9 @@ import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.LogStream;
 import dev.berth.runtime.RuntimeOperationException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
@@ -36,19 +39,60 @@ final class LogStreams {
     this.errors = connection.errors();
   }
 
+  /**
+   * The container's lines as {@code options} asks. Docker's own {@code tail} counts both streams and
+   * knows no sub-second {@code since}; when either matters the tail is taken here, and a follow then
+   * continues from the last line already delivered.
+   */
   Stream<LogLine> open(String containerId, LogOptions options, String botId) {
+    boolean dockerTailIsExact = options.tail() < 0
+        || (options.streams().size() == LogStream.values().length && options.since().isEmpty());
+    if (dockerTailIsExact) {
+      return raw(containerId, botId, options, options.follow(), options.tail());
+    }
+    Deque<LogLine> existing = new ArrayDeque<>();
+    Instant last = null;
+    long atLast = 0;
+    try (Stream<LogLine> all = raw(containerId, botId, options, false, LogOptions.ALL)) {
+      for (Iterator<LogLine> it = all.iterator(); it.hasNext(); ) {
+        LogLine line = it.next();
+        atLast = line.timestamp().equals(last) ? atLast + 1 : 1;
+        last = line.timestamp();
+        existing.addLast(line);
+        if (existing.size() > options.tail()) {
+          existing.removeFirst();
+        }
+      }
+    }
+    if (!options.follow()) {
+      return existing.stream();
+    }
+    Instant after = last;
+    long[] toSkip = {atLast};
+    LogOptions rest = after == null ? options : LogOptions.builder().follow(true).streams(options.streams())
+        .since(after).build();
+    Stream<LogLine> more = raw(containerId, botId, rest, true, LogOptions.ALL).filter(line -> {
+      if (after == null || line.timestamp().isAfter(after)) {
+        return true;
+      }
+      return line.timestamp().equals(after) && toSkip[0]-- <= 0;
+    });
+    return Stream.concat(existing.stream(), more);
+  }
+
+  private Stream<LogLine> raw(String containerId, String botId, LogOptions options, boolean follow, int tail) {
     LogContainerCmd cmd = client.logContainerCmd(containerId)
         .withStdOut(options.streams().contains(LogStream.STDOUT))
         .withStdErr(options.streams().contains(LogStream.STDERR))
         .withTimestamps(true)
-        .withFollowStream(options.follow());
-    if (options.tail() >= 0) {
-      cmd.withTail(options.tail());
+        .withFollowStream(follow);
+    if (tail >= 0) {
+      cmd.withTail(tail);
     } else {
       cmd.withTailAll();
     }
     options.since().ifPresent(since -> cmd.withSince((int) since.getEpochSecond()));
-    Feed feed = new Feed();
+    Feed feed = new Feed(botId);
     cmd.exec(feed);
     Iterator<LogLine> lines = new Iterator<>() {
       private Object next;
@@ -80,7 +124,12 @@ final class LogStreams {
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE);
     private final LogFrameDecoder decoder = new LogFrameDecoder(this::put);
     private volatile boolean shutdown;
+    private final String botId;
     private boolean ended;
+
+    Feed(String botId) {
+      this.botId = botId;
+    }
 
     @Override
     public void onNext(Frame frame) {
@@ -113,7 +162,7 @@ final class LogStreams {
     }
 
     Object take() {
-      if (ended) {
+      if (ended || shutdown) {
         return END;
       }
       try {
@@ -122,7 +171,8 @@ final class LogStreams {
           ended = true;
           error().filter(e -> !shutdown).ifPresent(e -> {
             throw errors.translate(e instanceof RuntimeException ? (RuntimeException) e
-                : new RuntimeOperationException(String.valueOf(e.getMessage()), e), "reading logs", null);
+                : new RuntimeOperationException(String.valueOf(e.getMessage()), e), "reading the logs of '"
+                + botId + "'", botId);
           });
         }
         return item;
@@ -133,10 +183,12 @@ final class LogStreams {
       }
     }
 
+    /** Called when the Java stream is closed, possibly from another thread than the reader's. */
     void shutdown() {
       shutdown = true;
       closeQuietly(this);
       queue.clear();
+      queue.offer(END); // wakes a reader blocked in take()
     }
   }
 }

@@ -57,7 +57,9 @@ final class DockerWorkloads implements Workloads {
 
   @Override
   public BotSpec.Builder echoEnvAndConfig(String id, String envName) {
-    return bot(id, UNTIL_TERM + "echo \"env=$(printenv \"$1\")\"; echo \"config=$(cat config.json)\"; "
+    // busybox has no printenv: pick the variable named by $1 out of env's output, without eval.
+    return bot(id, UNTIL_TERM + "v=$(env | while IFS= read -r l; do case \"$l\" in \"$1=\"*) "
+        + "printf '%s' \"${l#*=}\";; esac; done); echo \"env=$v\"; echo \"config=$(cat config.json)\"; "
         + "echo \"bot-id=$BOT_ID\"; " + WAIT, envName);
   }
 

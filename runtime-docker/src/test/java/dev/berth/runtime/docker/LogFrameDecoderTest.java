@@ -54,6 +54,15 @@ class LogFrameDecoderTest {
   }
 
   @Test
+  void framesSplitInsideATimestampOrALine() {
+    feed(LogStream.STDOUT, "2026-11-23T10:15:30.1Z line-1\n2026-11-23T10:15:");
+    feed(LogStream.STDOUT, "30.2Z line-2\n2026-11-23T10:15:30.3Z li");
+    feed(LogStream.STDOUT, "ne-3\n");
+    assertThat(lines).extracting(LogLine::text).containsExactly("line-1", "line-2", "line-3");
+    assertThat(lines.get(1).timestamp()).isEqualTo(Instant.parse("2026-11-23T10:15:30.2Z"));
+  }
+
+  @Test
   void flushEmitsAnUnterminatedLastLine() {
     feed(LogStream.STDOUT, "2026-11-23T10:15:30Z no newline");
     assertThat(lines).isEmpty();
