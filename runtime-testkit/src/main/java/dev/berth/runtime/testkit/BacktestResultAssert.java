@@ -20,6 +20,7 @@ public final class BacktestResultAssert extends AbstractAssert<BacktestResultAss
         + (actual.message().isEmpty() ? "" : ", message \"" + actual.message() + "\"") + ")";
   }
 
+  /** The backtest ended in {@code state}; the failure shows its last log lines. */
   public BacktestResultAssert hasState(BacktestState state) {
     isNotNull();
     if (actual.state() != state) {
@@ -28,22 +29,27 @@ public final class BacktestResultAssert extends AbstractAssert<BacktestResultAss
     return this;
   }
 
+  /** It ended SUCCEEDED. */
   public BacktestResultAssert succeeded() {
     return hasState(BacktestState.SUCCEEDED);
   }
 
+  /** It ended FAILED (exited non-zero). */
   public BacktestResultAssert failed() {
     return hasState(BacktestState.FAILED);
   }
 
+  /** It ended TIMED_OUT. */
   public BacktestResultAssert timedOut() {
     return hasState(BacktestState.TIMED_OUT);
   }
 
+  /** It ended CANCELLED. */
   public BacktestResultAssert wasCancelled() {
     return hasState(BacktestState.CANCELLED);
   }
 
+  /** It exited with {@code exitCode}. */
   public BacktestResultAssert hasExitCode(int exitCode) {
     isNotNull();
     if (actual.exitCode().isEmpty() || actual.exitCode().getAsInt() != exitCode) {
@@ -63,6 +69,7 @@ public final class BacktestResultAssert extends AbstractAssert<BacktestResultAss
     return this;
   }
 
+  /** Its result JSON contains {@code text} verbatim. */
   public BacktestResultAssert hasResultJsonContaining(String text) {
     isNotNull();
     if (!actual.resultJson().filter(json -> json.contains(text)).isPresent()) {
@@ -72,6 +79,7 @@ public final class BacktestResultAssert extends AbstractAssert<BacktestResultAss
     return this;
   }
 
+  /** It wrote no result JSON. */
   public BacktestResultAssert hasNoResultJson() {
     isNotNull();
     if (actual.resultJson().isPresent()) {

@@ -10,6 +10,7 @@ public final class BacktestStatusAssert extends AbstractAssert<BacktestStatusAss
     super(actual, BacktestStatusAssert.class);
   }
 
+  /** The backtest is in {@code state}. */
   public BacktestStatusAssert hasState(BacktestState state) {
     isNotNull();
     if (actual.state() != state) {
@@ -19,10 +20,12 @@ public final class BacktestStatusAssert extends AbstractAssert<BacktestStatusAss
     return this;
   }
 
+  /** It is RUNNING. */
   public BacktestStatusAssert isRunning() {
     return hasState(BacktestState.RUNNING);
   }
 
+  /** It ended SUCCEEDED. */
   public BacktestStatusAssert succeeded() {
     return hasState(BacktestState.SUCCEEDED);
   }
@@ -36,6 +39,7 @@ public final class BacktestStatusAssert extends AbstractAssert<BacktestStatusAss
     return this;
   }
 
+  /** It exited with {@code exitCode}. */
   public BacktestStatusAssert hasExitCode(int exitCode) {
     isNotNull();
     if (actual.exitCode().isEmpty() || actual.exitCode().getAsInt() != exitCode) {

@@ -24,22 +24,27 @@ import java.util.stream.Stream;
 public final class BerthAssertions {
   private BerthAssertions() {}
 
+  /** Assertions on a bot's status. */
   public static BotStatusAssert assertThat(BotStatus actual) {
     return new BotStatusAssert(actual);
   }
 
+  /** Assertions on a finished backtest. */
   public static BacktestResultAssert assertThat(BacktestResult actual) {
     return new BacktestResultAssert(actual);
   }
 
+  /** Assertions on a backtest's status. */
   public static BacktestStatusAssert assertThat(BacktestStatus actual) {
     return new BacktestStatusAssert(actual);
   }
 
+  /** Assertions on the calls a MockRuntime received and the bots it holds. */
   public static MockRuntimeAssert assertThat(MockRuntime actual) {
     return new MockRuntimeAssert(actual);
   }
 
+  /** Assertions on the calls a MockBacktestRunner received. */
   public static MockBacktestRunnerAssert assertThat(MockBacktestRunner actual) {
     return new MockBacktestRunnerAssert(actual);
   }

@@ -27,14 +27,17 @@ public final class BotStatusAssert extends AbstractAssert<BotStatusAssert, BotSt
     return this;
   }
 
+  /** The bot is CREATED (never started, or recreated and not started). */
   public BotStatusAssert isCreated() {
     return hasState(BotState.CREATED);
   }
 
+  /** The bot is RUNNING. */
   public BotStatusAssert isRunning() {
     return hasState(BotState.RUNNING);
   }
 
+  /** The bot is STOPPED (on request, or it exited 0). */
   public BotStatusAssert isStopped() {
     return hasState(BotState.STOPPED);
   }
@@ -44,6 +47,7 @@ public final class BotStatusAssert extends AbstractAssert<BotStatusAssert, BotSt
     return hasState(BotState.FAILED);
   }
 
+  /** Its last run exited with {@code exitCode}. */
   public BotStatusAssert hasExitCode(int exitCode) {
     isNotNull();
     if (actual.exitCode().isEmpty() || actual.exitCode().getAsInt() != exitCode) {
@@ -52,6 +56,7 @@ public final class BotStatusAssert extends AbstractAssert<BotStatusAssert, BotSt
     return this;
   }
 
+  /** It has not exited (yet). */
   public BotStatusAssert hasNoExitCode() {
     isNotNull();
     if (actual.exitCode().isPresent()) {
@@ -70,6 +75,7 @@ public final class BotStatusAssert extends AbstractAssert<BotStatusAssert, BotSt
     return this;
   }
 
+  /** It carries the user label {@code key=value}. */
   public BotStatusAssert hasLabel(String key, String value) {
     isNotNull();
     if (!Objects.equals(actual.labels().get(key), value)) {
@@ -79,6 +85,7 @@ public final class BotStatusAssert extends AbstractAssert<BotStatusAssert, BotSt
     return this;
   }
 
+  /** Its last run was killed for running out of memory. */
   public BotStatusAssert wasOomKilled() {
     isNotNull();
     if (!actual.oomKilled()) {
@@ -87,6 +94,7 @@ public final class BotStatusAssert extends AbstractAssert<BotStatusAssert, BotSt
     return this;
   }
 
+  /** Its status message contains {@code text}. */
   public BotStatusAssert hasMessageContaining(String text) {
     isNotNull();
     if (!actual.message().contains(text)) {

@@ -67,6 +67,7 @@ public final class LogLinesAssert extends AbstractAssert<LogLinesAssert, List<Lo
     return this;
   }
 
+  /** There are exactly {@code count} lines. */
   public LogLinesAssert hasLineCount(int count) {
     isNotNull();
     if (actual.size() != count) {

@@ -71,10 +71,12 @@ public final class MockBacktestRunner implements BacktestRunner {
         .forEach(this::arm);
   }
 
+  /** The engine holding this runner's backtests. */
   public MockEngine engine() {
     return engine;
   }
 
+  /** This runner's scope. */
   public String scope() {
     return scope;
   }

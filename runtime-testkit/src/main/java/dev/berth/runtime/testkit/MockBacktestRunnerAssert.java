@@ -15,6 +15,7 @@ public final class MockBacktestRunnerAssert extends AbstractAssert<MockBacktestR
     return calls.isEmpty() ? "  (no calls)" : calls.stream().map(call -> "  " + call).collect(Collectors.joining("\n"));
   }
 
+  /** At least one call to {@code method} about {@code id} was recorded (successful or not). */
   public MockBacktestRunnerAssert received(String method, String id) {
     isNotNull();
     if (actual.callsTo(method).stream().noneMatch(call -> call.id().equals(id))) {
@@ -24,18 +25,22 @@ public final class MockBacktestRunnerAssert extends AbstractAssert<MockBacktestR
     return this;
   }
 
+  /** A submit of a spec with this id was recorded. */
   public MockBacktestRunnerAssert receivedSubmit(String id) {
     return received("submit", id);
   }
 
+  /** A cancel of this id was recorded. */
   public MockBacktestRunnerAssert receivedCancel(String id) {
     return received("cancel", id);
   }
 
+  /** A delete of this id was recorded. */
   public MockBacktestRunnerAssert receivedDelete(String id) {
     return received("delete", id);
   }
 
+  /** No call to {@code method} was recorded. */
   public MockBacktestRunnerAssert receivedNoCallsTo(String method) {
     isNotNull();
     int count = actual.callsTo(method).size();

@@ -40,6 +40,7 @@ public final class MockObjectStore implements ObjectStore {
   private final Clock clock;
   private final Map<String, NavigableMap<String, Stored>> buckets = new ConcurrentHashMap<>();
 
+  /** An empty store stamping objects with the system clock. */
   public MockObjectStore() {
     this(Clock.systemUTC());
   }

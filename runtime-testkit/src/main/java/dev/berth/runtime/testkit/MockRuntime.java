@@ -75,6 +75,7 @@ public final class MockRuntime implements Runtime {
     this.script = new CallScript("MockRuntime", RECORDED_METHODS, engine.clock(), builder.recording);
   }
 
+  /** A builder for runtimes sharing an engine, with a scope, capabilities or fewer features. */
   public static Builder builder() {
     return new Builder();
   }
@@ -366,6 +367,7 @@ public final class MockRuntime implements Runtime {
       return this;
     }
 
+    /** The runtime. */
     public MockRuntime build() {
       return new MockRuntime(this);
     }

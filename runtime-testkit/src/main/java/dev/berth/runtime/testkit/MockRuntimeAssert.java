@@ -29,26 +29,32 @@ public final class MockRuntimeAssert extends AbstractAssert<MockRuntimeAssert, M
     return this;
   }
 
+  /** A create of a spec with this id was recorded. */
   public MockRuntimeAssert receivedCreate(String id) {
     return received("create", id);
   }
 
+  /** A start of this id was recorded. */
   public MockRuntimeAssert receivedStart(String id) {
     return received("start", id);
   }
 
+  /** A stop of this id was recorded. */
   public MockRuntimeAssert receivedStop(String id) {
     return received("stop", id);
   }
 
+  /** A restart of this id was recorded. */
   public MockRuntimeAssert receivedRestart(String id) {
     return received("restart", id);
   }
 
+  /** A delete of this id was recorded. */
   public MockRuntimeAssert receivedDelete(String id) {
     return received("delete", id);
   }
 
+  /** An update of this id was recorded. */
   public MockRuntimeAssert receivedUpdate(String id) {
     return received("update", id);
   }
@@ -64,6 +70,7 @@ public final class MockRuntimeAssert extends AbstractAssert<MockRuntimeAssert, M
     return this;
   }
 
+  /** No call to {@code method} was recorded. */
   public MockRuntimeAssert receivedNoCallsTo(String method) {
     return receivedCalls(method, 0);
   }
@@ -78,6 +85,7 @@ public final class MockRuntimeAssert extends AbstractAssert<MockRuntimeAssert, M
     return this;
   }
 
+  /** No bot with this id exists in the runtime's scope. */
   public MockRuntimeAssert hasNoBot(String id) {
     isNotNull();
     if (actual.engine().bots(actual.scope()).stream().anyMatch(bot -> bot.id().equals(id))) {
@@ -86,6 +94,7 @@ public final class MockRuntimeAssert extends AbstractAssert<MockRuntimeAssert, M
     return this;
   }
 
+  /** No bot of the runtime's scope is RUNNING. */
   public MockRuntimeAssert hasNoRunningBots() {
     isNotNull();
     List<BotStatus> running = actual.runningBots();
