@@ -217,7 +217,7 @@ final class BacktestLifecycle {
       if (job.spec.keep()) {
         job.saveState();
       } else {
-        AtomicFiles.deleteTree(job.dir.root());
+        BotSupervisor.deleteTree(job.dir);
       }
     } catch (IOException e) {
       LOG.warn("Cleaning up backtest {} in {} failed: {}", id, job.dir.root(), e.toString());

@@ -143,7 +143,14 @@ final class BotRuns {
    * @param fallback the exit code to assume when the wrapper could not write one (it was SIGKILLed)
    */
   void recordExit(TrackedBot bot, BotRecord record, OptionalInt fallback) {
-    drainLogs(bot, true);
+    WorkloadLock.Held logs = WorkloadLock.lock(bot.dir.logsDir());
+    try {
+      bot.pump.drain(true);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Copying the last output of {} into its log failed: {}", bot.id(), e.toString());
+    } finally {
+      logs.close();
+    }
     OptionalInt code = bot.dir.exitCode();
     Optional<Process> child = bot.childOf(record);
     if (code.isEmpty() && child.isPresent() && !child.get().isAlive()) {
@@ -180,12 +187,8 @@ final class BotRuns {
     record.stopRequested = false;
     bot.child = null;
     cgroups.remove(settings.scope(), "bot", id);
-    try {
-      AtomicFiles.deleteTree(bot.dir.runDir()); // drained: the raw files are no longer needed
-    } catch (IOException e) {
-      LOG.debug("Could not remove the run directory of bot {}: {}", id, e.getMessage());
-    }
     save(bot, record);
+    removeRunDir(bot);
     LOG.debug("Bot {} ended: {}", id, record.message);
     publish(record, type);
   }
@@ -199,6 +202,22 @@ final class BotRuns {
     record.backoff = Math.min(record.backoff + 1, 16);
     record.restartAt = Instant.now().plusMillis(delay);
     record.message = record.message + "; restart " + (record.restartCount + 1) + " in " + delay + "ms";
+  }
+
+  /**
+   * Removes a drained run directory (under the log lock, so no reader drains a half-deleted one). Done after
+   * the record is saved: a crash in between leaves a drained run directory, which is harmless.
+   */
+  private static void removeRunDir(TrackedBot bot) {
+    WorkloadLock.Held logs = WorkloadLock.lock(bot.dir.logsDir());
+    try {
+      bot.pump.drain(true); // whatever a reader's drain left since (nothing, normally)
+      AtomicFiles.deleteTree(bot.dir.runDir());
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("Could not remove the run directory of bot {}: {}", bot.id(), e.toString());
+    } finally {
+      logs.close();
+    }
   }
 
   /** Copies new output into the bot's log, under the log lock; failures are logged, never thrown. */

@@ -186,7 +186,7 @@ final class BotSupervisor implements AutoCloseable {
         record = null;
       }
       cgroups.remove(settings.scope(), "bot", id);
-      AtomicFiles.deleteTree(dir.root());
+      deleteTree(dir);
     } catch (IOException e) {
       throw new RuntimeOperationException("Deleting bot '" + id + "' failed while removing " + dir.root() + ": "
           + e.getMessage() + ". Check the directory's permissions and delete it by hand.", e);
@@ -196,6 +196,16 @@ final class BotSupervisor implements AutoCloseable {
     }
     if (record != null) {
       runs.publish(record, EventType.DELETED);
+    }
+  }
+
+  /** Removes a bot's directory; holds the log lock too, so no log copy writes into it meanwhile. */
+  static void deleteTree(WorkloadDir dir) throws IOException {
+    WorkloadLock.Held logs = WorkloadLock.lock(dir.logsDir());
+    try {
+      AtomicFiles.deleteTree(dir.root());
+    } finally {
+      logs.close();
     }
   }
 

@@ -93,7 +93,12 @@ final class Launcher {
   Process start(WorkloadSpec spec, WorkloadDir dir, Optional<Path> cgroup) {
     LaunchPlan plan = plan(spec, dir);
     try {
-      dir.prepareRun();
+      WorkloadLock.Held logs = WorkloadLock.lock(dir.logsDir()); // no drain may see a half-made run directory
+      try {
+        dir.prepareRun();
+      } finally {
+        logs.close();
+      }
       ProcessBuilder builder = new ProcessBuilder(Wrapper.argv(dir.runDir(), cgroup, plan.command()))
           .directory(dir.workspace().toFile())
           .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))

@@ -122,6 +122,12 @@ public final class LocalRuntime implements Runtime {
     supervisor.stop(botId, grace.isNegative() ? Duration.ZERO : grace);
   }
 
+  /** Stops with the configured default grace ({@code local.stop-grace}, 10s unless set). */
+  @Override
+  public void stop(String botId) {
+    stop(botId, settings.stopGrace());
+  }
+
   @Override
   public void restart(String botId) {
     supervisor.restart(botId);

@@ -3,14 +3,12 @@ package dev.berth.runtime.local;
 import dev.berth.runtime.LogStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,41 +21,45 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves what a workload wrote to {@code run/stdout} and {@code run/stderr} into the timestamped, rotated
- * {@code logs/output.log}.
+ * {@code logs/output.log}, exactly once, even across JVM crashes.
  *
  * <p><b>Why two stages.</b> The workload writes straight into files opened with {@code O_APPEND}
  * ({@link ProcessBuilder.Redirect#appendTo}); no pipe connects it to the JVM, so it neither blocks nor dies
  * when the JVM does, and nothing it writes can be lost in a pipe buffer. Those raw files have no timestamps
  * and cannot be rotated (the process holds them open). So the supervisor copies complete lines into
- * {@code output.log} as {@code <ISO instant> <O|E> <text>}, remembering in {@code run/offsets} how far it got.
- * The timestamp is when the supervisor read the line (at most one poll interval after it was written; a
- * reader of the logs drains first, so what it sees is current); lines written while no JVM watched get the
- * raw file's modification time instead. A JVM that dies between appending and saving the offsets repeats
- * at most that one batch: lines are delivered at least once, never lost.
+ * {@code output.log} as {@code <ISO instant> <O|E> <text>}. The timestamp is when the supervisor read the line
+ * (at most one poll interval after it was written; readers drain first, so what they see is current); a
+ * backlog written while no JVM watched gets the raw file's modification time instead.
+ *
+ * <p><b>Exactly once.</b> {@code logs/position} records, after every append, how far each raw file of the
+ * current run has been copied and the identity and size of {@code output.log} at that point. A JVM that dies
+ * between appending and recording leaves lines past the recorded size; the next drain cuts them off (and
+ * empties a newer file a rotation had started) and copies them again. So no line is lost or doubled.
  *
  * <p><b>Rotation.</b> {@code output.log} rotates at {@code local.log-max-bytes} into {@code output.log.1} ..
- * {@code .N} ({@code local.log-files}). The raw files cannot shrink under a running process, so the pump
- * punches holes into the part it has copied ({@code fallocate --punch-hole}, keeps offsets valid, frees the
- * blocks); where that is unavailable, raw files are bounded by one run, since each run gets a fresh
- * directory once the previous one has been drained.
+ * {@code .N} ({@code local.log-files}); the position is recorded right before each rotation. The raw files
+ * cannot shrink under a running process, so the pump punches holes into the part it has copied
+ * ({@code fallocate --punch-hole}: offsets stay valid, the blocks are freed); where that is unavailable, raw
+ * files are bounded by one run, since each run gets a fresh run directory.
  *
- * <p>Not thread-safe: callers hold the workload's {@link WorkloadLock}.
+ * <p>Not thread-safe: callers hold the workload's log lock ({@link WorkloadLock} on {@code logs/}).
  */
 final class LogPump {
   private static final Logger LOG = LoggerFactory.getLogger(LogPump.class);
   /** Longer lines are split, as Docker does at 16 KiB, so one runaway line cannot exhaust memory. */
   static final int MAX_LINE_BYTES = 16 * 1024;
+  static final String CURRENT = "output.log";
   private static final int CHUNK_BYTES = 256 * 1024;
   private static final long BATCH_BYTES = 8L * 1024 * 1024;
   private static final long PUNCH_EVERY_BYTES = 1024 * 1024;
   private static final Optional<Path> FALLOCATE = Wrapper.findExecutable("fallocate");
-  static final String CURRENT = "output.log";
 
   private final WorkloadDir dir;
   private final long maxBytes;
   private final int keptFiles;
-  private long seenOut = -1;
-  private long seenErr = -1;
+  // Read without the lock by the polling loop (a hint only); written under the log lock.
+  private volatile long seenOut = -1;
+  private volatile long seenErr = -1;
   private Instant lastTimestamp = Instant.EPOCH;
 
   LogPump(WorkloadDir dir, long maxBytes, int keptFiles) {
@@ -76,59 +78,33 @@ final class LogPump {
    * a newline is copied too. Returns the number of lines copied.
    */
   int drain(boolean flush) throws IOException {
-    if (!Files.isDirectory(dir.runDir())) {
+    Optional<String> run = dir.runId();
+    if (run.isEmpty()) {
       return 0;
     }
+    LogPosition position = LogPosition.read(dir.logsDir());
+    position.recover(dir.logsDir().resolve(CURRENT));
+    position.startRun(run.get());
     int count = 0;
     boolean more = true;
     while (more) {
-      Properties offsets = AtomicFiles.readProperties(offsetsFile()).orElseGet(Properties::new);
       Instant now = Instant.now();
-      Chunk out = read(dir.stdoutRaw(), LogStream.STDOUT, offset(offsets, "stdout"), flush, now);
-      Chunk err = read(dir.stderrRaw(), LogStream.STDERR, offset(offsets, "stderr"), flush, now);
+      Chunk out = read(dir.stdoutRaw(), LogStream.STDOUT, position.stdout, flush, now);
+      Chunk err = read(dir.stderrRaw(), LogStream.STDERR, position.stderr, flush, now);
       seenOut = out.size;
       seenErr = err.size;
       more = out.more || err.more;
       if (out.lines.isEmpty() && err.lines.isEmpty()) {
-        return count;
+        break;
       }
-      count += append(out, err);
-      offsets.setProperty("stdout", Long.toString(out.consumed));
-      offsets.setProperty("stderr", Long.toString(err.consumed));
-      punchHoles(offsets, "stdout", dir.stdoutRaw(), out.consumed);
-      punchHoles(offsets, "stderr", dir.stderrRaw(), err.consumed);
-      AtomicFiles.writeProperties(offsetsFile(), offsets);
+      // Within one batch the order across streams is unknown; the stream written to first goes first.
+      List<Chunk> ordered = out.modified.isAfter(err.modified) ? List.of(err, out) : List.of(out, err);
+      new Appender(position).append(ordered);
+      count += out.lines.size() + err.lines.size();
+      punchHoles(position);
+      position.write(dir.logsDir());
     }
     return count;
-  }
-
-  private int append(Chunk out, Chunk err) throws IOException {
-    // Within one batch the order across streams is unknown; the stream written to first goes first.
-    List<Chunk> ordered = out.modified.isAfter(err.modified) ? List.of(err, out) : List.of(out, err);
-    int count = 0;
-    try (Appender appender = new Appender()) {
-      for (Chunk chunk : ordered) {
-        Instant stamp = chunk.stamp.isBefore(lastTimestamp) ? lastTimestamp : chunk.stamp;
-        lastTimestamp = stamp;
-        for (String line : chunk.lines) {
-          appender.append(stamp, chunk.stream, line);
-          count++;
-        }
-      }
-    }
-    return count;
-  }
-
-  private Path offsetsFile() {
-    return dir.runDir().resolve("offsets");
-  }
-
-  private static long offset(Properties offsets, String key) {
-    try {
-      return Long.parseLong(offsets.getProperty(key, "0"));
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 
   private static long size(Path file) {
@@ -141,11 +117,10 @@ final class LogPump {
 
   /**
    * Complete lines from {@code from} on, at most about {@link #BATCH_BYTES} (then {@code more} is set),
-   * lines longer than {@link #MAX_LINE_BYTES} split on a character boundary.
+   * lines longer than {@link #MAX_LINE_BYTES} split on a character boundary; each with the raw offset after it.
    */
   private static Chunk read(Path file, LogStream stream, long from, boolean flush, Instant now) throws IOException {
     Chunk chunk = new Chunk(stream);
-    chunk.consumed = from;
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       chunk.size = channel.size();
       Instant modified = Files.getLastModifiedTime(file).toInstant();
@@ -158,7 +133,6 @@ final class LogPump {
       ByteArrayOutputStream line = new ByteArrayOutputStream();
       ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(1, Math.min(CHUNK_BYTES, end - from)));
       long position = from;
-      long lineStart = from;
       while (position < end) {
         buffer.clear();
         buffer.limit((int) Math.min(buffer.capacity(), end - position));
@@ -170,116 +144,139 @@ final class LogPump {
         for (int i = 0; i < n; i++) {
           byte b = bytes[i];
           if (b != '\n' && line.size() >= MAX_LINE_BYTES && (b & 0xC0) != 0x80) {
-            chunk.lines.add(line.toString(StandardCharsets.UTF_8)); // split before a character starts
-            line.reset();
-            lineStart = position;
+            chunk.add(line, position); // split before a character starts
           }
           position++;
           if (b == '\n') {
-            chunk.lines.add(line.toString(StandardCharsets.UTF_8));
-            line.reset();
-            lineStart = position;
+            chunk.add(line, position);
           } else {
             line.write(b);
           }
         }
       }
       if (flush && !chunk.more && line.size() > 0) {
-        chunk.lines.add(line.toString(StandardCharsets.UTF_8));
-        lineStart = position;
+        chunk.add(line, position);
       }
-      chunk.consumed = lineStart;
     } catch (NoSuchFileException e) {
       chunk.size = -1;
     }
     return chunk;
   }
 
-  private void punchHoles(Properties offsets, String key, Path raw, long consumed) {
-    long punched = offset(offsets, key + ".punched");
+  private void punchHoles(LogPosition position) {
+    position.stdoutPunched = punch(dir.stdoutRaw(), position.stdout, position.stdoutPunched);
+    position.stderrPunched = punch(dir.stderrRaw(), position.stderr, position.stderrPunched);
+  }
+
+  private long punch(Path raw, long consumed, long punched) {
     long upTo = consumed & ~4095L;
     if (FALLOCATE.isEmpty() || upTo - punched < Math.max(PUNCH_EVERY_BYTES, maxBytes)) {
-      return;
+      return punched;
     }
     try {
       Process process = new ProcessBuilder(FALLOCATE.get().toString(), "--punch-hole", "--offset", "0",
           "--length", Long.toString(upTo), raw.toString())
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
       if (process.waitFor(5, TimeUnit.SECONDS) && process.exitValue() == 0) {
-        offsets.setProperty(key + ".punched", Long.toString(upTo));
+        return upTo;
       }
     } catch (IOException e) {
       LOG.debug("Could not free copied log bytes of {}: {}", raw, e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    return punched;
   }
 
-  /** Appends formatted lines to output.log, rotating it when it would pass the size limit. */
-  private final class Appender implements AutoCloseable {
+  /** Appends formatted lines to output.log; records the position before each rotation. */
+  private final class Appender {
+    private final LogPosition position;
     private final Path current = dir.logsDir().resolve(CURRENT);
-    private OutputStream out;
-    private long size;
+    private FileChannel out;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream(64 * 1024);
 
-    void append(Instant stamp, LogStream stream, String text) throws IOException {
-      byte[] bytes = LogFormat.format(stamp, stream, text).getBytes(StandardCharsets.UTF_8);
-      if (out == null) {
-        Files.createDirectories(dir.logsDir());
-        size = Files.exists(current) ? Files.size(current) : 0;
-        open();
-      }
-      if (size > 0 && size + bytes.length > maxBytes) {
+    Appender(LogPosition position) {
+      this.position = position;
+    }
+
+    void append(List<Chunk> chunks) throws IOException {
+      Files.createDirectories(dir.logsDir());
+      out = FileChannel.open(current, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.APPEND);
+      try {
+        long size = out.size();
+        for (Chunk chunk : chunks) {
+          Instant stamp = chunk.stamp.isBefore(lastTimestamp) ? lastTimestamp : chunk.stamp;
+          lastTimestamp = stamp;
+          for (int i = 0; i < chunk.lines.size(); i++) {
+            byte[] bytes = LogFormat.format(stamp, chunk.stream, chunk.lines.get(i)).getBytes(StandardCharsets.UTF_8);
+            if (size + pending.size() > 0 && size + pending.size() + bytes.length > maxBytes) {
+              size = rotate();
+            }
+            pending.write(bytes);
+            position.consumed(chunk.stream, chunk.ends.get(i));
+          }
+        }
+        flush();
+        position.logged(current, out.size());
+      } finally {
         out.close();
-        rotate();
-        size = 0;
-        open();
       }
-      out.write(bytes);
-      size += bytes.length;
     }
 
-    private void open() throws IOException {
-      out = new java.io.BufferedOutputStream(Files.newOutputStream(current, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND), 64 * 1024);
+    private void flush() throws IOException {
+      ByteBuffer bytes = ByteBuffer.wrap(pending.toByteArray());
+      while (bytes.hasRemaining()) {
+        out.write(bytes);
+      }
+      pending.reset();
     }
 
-    private void rotate() throws IOException {
+    /** Commits what is written so far, then starts a new current file. Returns its size (0). */
+    private long rotate() throws IOException {
+      flush();
+      position.logged(current, out.size());
+      position.write(dir.logsDir());
+      out.close();
       if (keptFiles == 0) {
         Files.deleteIfExists(current);
-        return;
-      }
-      Files.deleteIfExists(rotated(keptFiles));
-      for (int i = keptFiles - 1; i >= 1; i--) {
-        if (Files.exists(rotated(i))) {
-          Files.move(rotated(i), rotated(i + 1), StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        Files.deleteIfExists(rotated(keptFiles));
+        for (int i = keptFiles - 1; i >= 1; i--) {
+          if (Files.exists(rotated(i))) {
+            Files.move(rotated(i), rotated(i + 1), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          }
         }
+        Files.move(current, rotated(1), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       }
-      Files.move(current, rotated(1), StandardCopyOption.ATOMIC_MOVE);
+      out = FileChannel.open(current, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.APPEND);
+      return 0;
     }
 
     private Path rotated(int index) {
       return dir.logsDir().resolve(CURRENT + "." + index);
     }
-
-    @Override
-    public void close() throws IOException {
-      if (out != null) {
-        out.close();
-      }
-    }
   }
 
+  /** Lines of one stream read in one batch. */
   private static final class Chunk {
     final LogStream stream;
     final List<String> lines = new ArrayList<>();
+    final List<Long> ends = new ArrayList<>();
     long size;
-    long consumed;
     boolean more;
     Instant modified = Instant.EPOCH;
     Instant stamp = Instant.EPOCH;
 
     Chunk(LogStream stream) {
       this.stream = stream;
+    }
+
+    void add(ByteArrayOutputStream line, long end) {
+      lines.add(line.toString(StandardCharsets.UTF_8));
+      ends.add(end);
+      line.reset();
     }
   }
 }

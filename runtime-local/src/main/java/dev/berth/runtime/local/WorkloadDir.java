@@ -17,8 +17,9 @@ import java.util.OptionalInt;
  *   state.properties   the record: spec, state, pid + start time, exit code (written atomically)
  *   .lock              lock file (see WorkloadLock)
  *   workspace/         the working directory: code bundle, config.json
- *   run/               one run: stdout, stderr (written by the process itself), exit, offsets
- *   logs/              output.log and its rotations output.log.1 .. output.log.N, one timestamped line each
+ *   run/               one run: id, stdout, stderr (written by the process itself), exit
+ *   logs/              output.log and its rotations output.log.1 .. output.log.N, one timestamped line each;
+ *                      position (how far the run's output has been copied)
  * </pre>
  */
 final class WorkloadDir {
@@ -75,6 +76,17 @@ final class WorkloadDir {
     Files.createDirectories(logsDir());
     Files.createFile(stdoutRaw());
     Files.createFile(stderrRaw());
+    // Written last: a run directory without an id is not ready and is not drained.
+    AtomicFiles.write(runDir().resolve("id"), java.util.UUID.randomUUID().toString());
+  }
+
+  /** The id of the current run, unique across runs (inode numbers are reused, so they cannot serve). */
+  Optional<String> runId() {
+    try {
+      return Optional.of(Files.readString(runDir().resolve("id"), StandardCharsets.UTF_8).trim());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   /**

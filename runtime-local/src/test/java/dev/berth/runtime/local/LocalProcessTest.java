@@ -127,7 +127,7 @@ class LocalProcessTest {
     assertThat(stats.cpuTime().isNegative()).isFalse();
     if (Files.isDirectory(Path.of("/proc/self"))) {
       assertThat(stats.memoryBytes().orElse(0)).isPositive();
-      assertThat(stats.pids().getAsLong()).as("wrapper, shell and sleep").isGreaterThanOrEqualTo(3);
+      assertThat(stats.pids().getAsLong()).as("wrapper and shell (and soon its sleep)").isGreaterThanOrEqualTo(2);
     }
     runtime.stop("stats");
     assertThat(runtime.require(StatsManager.class).stats("stats").pids()).hasValue(0);
