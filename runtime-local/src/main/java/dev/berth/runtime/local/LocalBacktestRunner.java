@@ -245,11 +245,13 @@ public final class LocalBacktestRunner implements BacktestRunner {
 
     private Builder() {}
 
+    /** Root of all state ({@code local.state-dir}), default {@code ~/.berth/local}. */
     public Builder stateDir(Path stateDir) {
       settings.stateDir(stateDir);
       return this;
     }
 
+    /** The scope whose backtests this runner runs and sweeps ({@code scope}), default {@code default}. */
     public Builder scope(String scope) {
       settings.scope(scope);
       return this;
@@ -261,11 +263,13 @@ public final class LocalBacktestRunner implements BacktestRunner {
       return this;
     }
 
+    /** Size at which a backtest's log rotates ({@code local.log-max-bytes}), default 10 MiB. */
     public Builder logMaxBytes(long logMaxBytes) {
       settings.logMaxBytes(logMaxBytes);
       return this;
     }
 
+    /** Rotated log files kept ({@code local.log-files}), default 3. */
     public Builder logFiles(int logFiles) {
       settings.logFiles(logFiles);
       return this;
@@ -277,6 +281,7 @@ public final class LocalBacktestRunner implements BacktestRunner {
       return this;
     }
 
+    /** Creates the runner; it sweeps its scope's leftovers first. */
     public LocalBacktestRunner build() {
       return settings.buildBacktestRunner();
     }

@@ -285,6 +285,7 @@ public final class LocalRuntime implements Runtime {
       return new LocalSettings(stateDir, scope, stopGrace, logMaxBytes, logFiles, Optional.ofNullable(objectStore));
     }
 
+    /** Creates the runtime; it re-adopts the bots its scope already has in the state directory. */
     public LocalRuntime build() {
       return new LocalRuntime(settings());
     }
