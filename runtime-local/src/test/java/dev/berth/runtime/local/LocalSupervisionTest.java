@@ -5,8 +5,10 @@ import static dev.berth.runtime.local.LocalTestSupport.shBot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.berth.runtime.BotFilter;
 import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
+import dev.berth.runtime.EventManager;
 import dev.berth.runtime.RestartPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,23 +33,26 @@ class LocalSupervisionTest {
   @Test
   void restartsBackOffExponentially() {
     LocalRuntime runtime = open();
+    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    EventManager.Subscription subscription = runtime.require(EventManager.class).subscribe(BotFilter.ALL, event -> {
+      if (event.type() == EventManager.EventType.FAILED) {
+        failures.add(event.message());
+      }
+    });
     try {
       runtime.create(shBot("crashy", "exit 1").restartPolicy(RestartPolicy.onFailure(4)).build());
       runtime.start("crashy");
-      List<String> messages = new ArrayList<>();
-      BotStatus last = await().atMost(LocalTestSupport.WAIT).pollInterval(Duration.ofMillis(10)).until(() -> {
-        BotStatus status = runtime.status("crashy");
-        if (messages.isEmpty() || !messages.get(messages.size() - 1).equals(status.message())) {
-          messages.add(status.message());
-        }
-        return status;
-      }, status -> status.restartCount() == 4 && status.state() == BotState.FAILED
-          && !status.message().contains("restart"));
+      BotStatus last = await().atMost(LocalTestSupport.WAIT).until(() -> runtime.status("crashy"),
+          status -> status.restartCount() == 4 && status.state() == BotState.FAILED
+              && !status.message().contains("restart"));
       assertThat(last.exitCode()).hasValue(1);
-      assertThat(messages).as("the delays announced in the status messages")
-          .contains("exited with code 1; restart 1 in 100ms", "exited with code 1; restart 2 in 200ms",
-              "exited with code 1; restart 3 in 400ms", "exited with code 1; restart 4 in 800ms");
+      await().atMost(LocalTestSupport.WAIT).until(() -> failures.size() == 5);
+      assertThat(failures).as("the delays announced when each run failed").containsExactly(
+          "exited with code 1; restart 1 in 100ms", "exited with code 1; restart 2 in 200ms",
+          "exited with code 1; restart 3 in 400ms", "exited with code 1; restart 4 in 800ms",
+          "exited with code 1");
     } finally {
+      subscription.close();
       LocalTestSupport.cleanUp(runtime);
     }
   }
