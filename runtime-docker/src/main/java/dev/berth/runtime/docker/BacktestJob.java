@@ -44,6 +44,7 @@ final class BacktestJob implements BacktestExecution, Runnable {
   private volatile String containerId;
   private volatile BacktestState endRequested; // CANCELLED or TIMED_OUT
   private volatile List<LogLine> capturedLogs = List.of();
+  private volatile boolean abandoned;
 
   BacktestJob(BacktestSpec spec, BacktestRunnerParts parts) {
     this.spec = spec;
@@ -160,6 +161,9 @@ final class BacktestJob implements BacktestExecution, Runnable {
       Thread.interrupted();
     }
     container.complete(Optional.empty());
+    if (abandoned) {
+      return; // the runner was closed: the container stays for the next runner's sweep
+    }
     cleanUp();
     complete(result);
   }
@@ -218,6 +222,9 @@ final class BacktestJob implements BacktestExecution, Runnable {
       String message) {
     Thread.interrupted(); // a cancel's interrupt must not break the collection below
     Instant finishedAt = Instant.now();
+    if (abandoned) {
+      return BacktestResult.builder(spec.id(), state).message("the runner was closed").build();
+    }
     String container = containerId;
     if (container != null) {
       capturedLogs = parts.captureLogs(spec.id(), container);
@@ -259,6 +266,7 @@ final class BacktestJob implements BacktestExecution, Runnable {
 
   /** Ends the execution without a result because the runner was closed. */
   void abandon() {
+    abandoned = true;
     future.completeExceptionally(new RuntimeOperationException("The runner was closed while backtest '"
         + spec.id() + "' ran; it keeps running and the next runner of the scope sweeps it"));
   }

@@ -5,7 +5,6 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.UpdateContainerCmd;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import dev.berth.runtime.BotAlreadyExistsException;
-import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
@@ -215,9 +214,5 @@ final class BotOperations {
 
   static String shortId(String containerId) {
     return containerId.length() > 12 ? containerId.substring(0, 12) : containerId;
-  }
-
-  static BotNotFoundException notFound(String id) {
-    return new BotNotFoundException(id);
   }
 }

@@ -56,14 +56,18 @@ final class ContainerLookup {
       return call.apply(containerId);
     } catch (RuntimeException e) {
       if (!DockerErrors.isNotFound(e)) {
-        throw e;
+        throw errors.translate(e, "calling Docker for '" + id + "'", id);
       }
       forget(id, containerId);
       String again = findByLabel(id).orElseThrow(() -> new BotNotFoundException(id));
       if (again.equals(containerId)) {
-        throw e;
+        throw errors.translate(e, "calling Docker for '" + id + "'", id);
       }
-      return call.apply(again);
+      try {
+        return call.apply(again);
+      } catch (RuntimeException retry) {
+        throw errors.translate(retry, "calling Docker for '" + id + "'", id);
+      }
     }
   }
 
