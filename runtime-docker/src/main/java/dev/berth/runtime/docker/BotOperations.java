@@ -144,17 +144,9 @@ final class BotOperations {
       return recreate(id, next);
     }
     lookup.withContainer(id, containerId -> {
-      UpdateContainerCmd cmd = client.updateContainerCmd(containerId);
-      Resources r = next.resources();
-      if (r.memoryBytes() > 0) {
-        cmd.withMemory(r.memoryBytes()).withMemorySwap(r.memoryBytes());
-      }
-      if (r.cpuMillis() > 0) {
-        cmd.withNanoCPUs(r.cpuMillis() * 1_000_000L);
-      }
-      if (r.pids() > 0) {
-        cmd.withPidsLimit((long) r.pids());
-      }
+      Limits limits = Limits.of(next.resources());
+      UpdateContainerCmd cmd = client.updateContainerCmd(containerId).withMemory(limits.memory())
+          .withMemorySwap(limits.memory()).withNanoCPUs(limits.nanoCpus()).withPidsLimit(limits.pids());
       cmd.withRestartPolicy(ContainerFactory.restartPolicy(next.restartPolicy()));
       try {
         cmd.exec();

@@ -88,16 +88,9 @@ final class ContainerFactory {
   }
 
   static void limits(HostConfig host, Resources resources) {
-    if (resources.memoryBytes() > 0) {
-      // Swap equal to memory means no swap on top of the limit (Docker's default would double it).
-      host.withMemory(resources.memoryBytes()).withMemorySwap(resources.memoryBytes());
-    }
-    if (resources.cpuMillis() > 0) {
-      host.withNanoCPUs(resources.cpuMillis() * 1_000_000L);
-    }
-    if (resources.pids() > 0) {
-      host.withPidsLimit((long) resources.pids());
-    }
+    Limits limits = Limits.of(resources);
+    host.withMemory(limits.memory()).withMemorySwap(limits.memory()).withNanoCPUs(limits.nanoCpus())
+        .withPidsLimit(limits.pids());
   }
 
   static RestartPolicy restartPolicy(dev.berth.runtime.RestartPolicy policy) {
