@@ -132,6 +132,13 @@ final class LogStreams {
     }
 
     @Override
+    public void onStart(java.io.Closeable stream) {
+      // docker-java runs each stream on a thread of its own; name it after the bot for thread dumps
+      Thread.currentThread().setName("berth-docker-logs-" + botId);
+      super.onStart(stream);
+    }
+
+    @Override
     public void onNext(Frame frame) {
       LogStream stream = frame.getStreamType() == StreamType.STDERR ? LogStream.STDERR : LogStream.STDOUT;
       decoder.accept(stream, frame.getPayload());
