@@ -1,0 +1,29 @@
+package dev.berth.benchmarks;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs the lifecycle benchmarks. Each one measures a baseline (the raw mechanism Berth wraps) in the same
+ * run, interleaved with Berth, and prints Berth's cost as a ratio of it; nothing is asserted.
+ *
+ * <pre>
+ * ./mvnw -q -pl benchmarks -am verify -DskipTests -Pbenchmark -Dbenchmark=docker
+ * </pre>
+ */
+public final class Benchmarks {
+  private Benchmarks() {}
+
+  public static void main(String[] args) throws Exception {
+    String which = args.length == 0 ? "all" : args[0].toLowerCase(Locale.ROOT);
+    if (!List.of("all", "local", "docker").contains(which)) {
+      throw new IllegalArgumentException("Unknown benchmark '" + which + "'; use local, docker or all");
+    }
+    if (which.equals("all") || which.equals("local")) {
+      LocalLifecycleBenchmark.run();
+    }
+    if (which.equals("all") || which.equals("docker")) {
+      DockerLifecycleBenchmark.run();
+    }
+  }
+}
