@@ -6,6 +6,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.berth.runtime.BotSpec;
+import dev.berth.runtime.core.Directories;
 import dev.berth.runtime.docker.DockerRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ final class DockerLifecycleBenchmark {
         }
       }
     } finally {
-      LocalLifecycleBenchmark.deleteTree(workDir);
+      Directories.deleteRecursively(workDir);
     }
     System.out.println("Docker: create + start + stop + delete of one container (" + IMAGE + ")");
     System.out.println(raw.report(raw));

@@ -2,19 +2,17 @@ package dev.berth.benchmarks;
 
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotState;
+import dev.berth.runtime.core.Directories;
 import dev.berth.runtime.local.LocalRuntime;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Local runtime: create+start+stop+delete of a {@code sleep} bot against a bare {@link ProcessBuilder}
@@ -34,7 +32,7 @@ final class LocalLifecycleBenchmark {
       lifecycle(stateDir);
       heapPerBot(stateDir);
     } finally {
-      deleteTree(stateDir);
+      Directories.deleteRecursively(stateDir);
     }
   }
 
@@ -95,11 +93,4 @@ final class LocalLifecycleBenchmark {
     return used;
   }
 
-  static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(path);
-      }
-    }
-  }
 }

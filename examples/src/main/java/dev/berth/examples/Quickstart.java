@@ -10,6 +10,7 @@ import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.Resources;
 import dev.berth.runtime.RestartPolicy;
 import dev.berth.runtime.Runtime;
+import dev.berth.runtime.core.Directories;
 import dev.berth.runtime.core.FileSystemObjectStore;
 import dev.berth.runtime.local.LocalBacktestRunner;
 import dev.berth.runtime.local.LocalRuntime;
@@ -17,11 +18,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +81,7 @@ public final class Quickstart {
       }
       printSummary();
     } finally {
-      deleteTree(home);
+      Directories.deleteRecursively(home);
       out.printf(Locale.ROOT, "Cleaned up %s. Done in %.1f s.%n", home, seconds());
     }
   }
@@ -231,23 +229,4 @@ public final class Quickstart {
     }
   }
 
-  private static void deleteTree(Path root) {
-    try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-          Files.delete(dir);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not remove " + root, e);
-    }
-  }
 }

@@ -14,12 +14,20 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** File tree helpers that never follow symbolic links. */
-final class Directories {
+/**
+ * File tree helpers that never follow symbolic links, so a workload's symlink can never make Berth delete
+ * or read files outside the tree it was given.
+ */
+public final class Directories {
   private Directories() {}
 
-  /** Deletes {@code dir} and everything below it; a missing directory is fine. */
-  static void deleteRecursively(Path dir) {
+  /**
+   * Deletes {@code dir} and everything below it, including directories a workload made read-only; a
+   * missing directory is fine.
+   *
+   * @throws RuntimeOperationException naming the directory when something cannot be deleted
+   */
+  public static void deleteRecursively(Path dir) {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

@@ -235,11 +235,11 @@ final class ExtractionSink {
   /** Resolves a link the way the OS would, step by step, never letting the path climb above the target. */
   private boolean resolvesInside(List<String> linkSegments) throws IOException {
     List<String> current = new ArrayList<>(linkSegments.subList(0, linkSegments.size() - 1));
-    java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>();
-    pushFront(todo, Files.readSymbolicLink(path(linkSegments)).toString());
+    java.util.ArrayDeque<String> pending = new java.util.ArrayDeque<>();
+    pushFront(pending, Files.readSymbolicLink(path(linkSegments)).toString());
     int hops = 0;
-    while (!todo.isEmpty()) {
-      String segment = todo.pollFirst();
+    while (!pending.isEmpty()) {
+      String segment = pending.pollFirst();
       if (segment.isEmpty() || segment.equals(".")) {
         continue;
       }
@@ -261,7 +261,7 @@ final class ExtractionSink {
           return false;
         }
         current.remove(current.size() - 1);
-        pushFront(todo, next);
+        pushFront(pending, next);
       }
     }
     return true;
@@ -275,10 +275,10 @@ final class ExtractionSink {
     return path;
   }
 
-  private static void pushFront(java.util.ArrayDeque<String> todo, String linkTarget) {
+  private static void pushFront(java.util.ArrayDeque<String> pending, String linkTarget) {
     String[] parts = linkTarget.split("/", -1);
     for (int i = parts.length - 1; i >= 0; i--) {
-      todo.addFirst(parts[i]);
+      pending.addFirst(parts[i]);
     }
   }
 
