@@ -117,27 +117,50 @@ final class Launcher {
   }
 
   /**
-   * Waits (briefly) until the wrapper has forked the workload. Until then a SIGTERM to the process group would
-   * reach only the wrapper, whose no-op trap would swallow it, and the workload would start unaware of the
-   * stop; once {@code start} returns, every stop reaches the workload.
+   * Waits (briefly) until the wrapper's child has exec'd the workload. Until then a SIGTERM to the process
+   * group would reach only shells carrying the wrapper's no-op trap, which would swallow it, and the workload
+   * would start unaware of the stop. A forked child is not enough: until its exec it is a copy of the wrapper
+   * shell (same trap, same command line), so this waits until the child no longer runs the wrapper script.
+   * Once {@code start} returns, every stop reaches the workload.
    */
   private static void awaitWorkload(Process process) {
+    String wrapperCommandLine = Wrapper.shellCommandLinePrefix();
     Path children = Path.of("/proc", Long.toString(process.pid()), "task", Long.toString(process.pid()),
         "children");
     boolean procChildren = Files.exists(children);
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
     long pause = 200_000;
     while (process.isAlive() && System.nanoTime() < deadline) {
-      try {
-        if (procChildren ? !Files.readString(children).isBlank() : process.children().findAny().isPresent()) {
-          return;
-        }
-      } catch (IOException e) {
-        return; // exited meanwhile
+      Optional<Long> child = procChildren ? firstPid(children) : process.children().findFirst().map(ProcessHandle::pid);
+      if (child.flatMap(Launcher::commandLine).filter(line -> !line.startsWith(wrapperCommandLine)).isPresent()) {
+        return;
       }
       java.util.concurrent.locks.LockSupport.parkNanos(pause);
       pause = Math.min(pause * 2, 20_000_000);
     }
+  }
+
+  private static Optional<Long> firstPid(Path childrenFile) {
+    try {
+      String pids = Files.readString(childrenFile).strip();
+      return pids.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(pids.split(" ")[0]));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty(); // exited meanwhile
+    }
+  }
+
+  /** The process's command line, arguments separated by NUL as in /proc, else as the JDK reports it. */
+  private static Optional<String> commandLine(long pid) {
+    Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
+    if (Files.exists(Path.of("/proc/self/cmdline"))) {
+      try {
+        return Optional.of(new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        return Optional.empty(); // exited meanwhile
+      }
+    }
+    return ProcessHandle.of(pid).flatMap(handle -> handle.info().arguments().map(arguments ->
+        handle.info().command().orElse("") + "\0" + String.join("\0", arguments)));
   }
 
   /** The last non-empty line the workload wrote to stderr in its last run, for failure messages. */

@@ -66,6 +66,14 @@ final class Wrapper {
     return argv;
   }
 
+  /**
+   * How the wrapper shell's command line starts (NUL-separated, as in {@code /proc/<pid>/cmdline}): a child
+   * the wrapper forked still shows it until it has exec'd the workload.
+   */
+  static String shellCommandLinePrefix() {
+    return SHELL + "\0-c\0" + SCRIPT + "\0" + NAME + "\0";
+  }
+
   /** Whether workloads get a session and process group of their own. */
   static boolean usesProcessGroups() {
     return SETSID.isPresent();

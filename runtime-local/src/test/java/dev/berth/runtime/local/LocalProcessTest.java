@@ -53,6 +53,22 @@ class LocalProcessTest {
   }
 
   @Test
+  void aStopRightAfterStartReachesTheWorkloadAsSigterm() {
+    // Between the wrapper's fork and the workload's exec the child still carries the wrapper's no-op trap;
+    // a TERM landing there would be swallowed and the stop would end in a SIGKILL (137) after the grace.
+    for (int i = 0; i < 20; i++) {
+      String id = "quick-" + i;
+      runtime.create(dev.berth.runtime.BotSpec.builder(id).command("sleep", "100000").build());
+      runtime.start(id);
+      runtime.stop(id, Duration.ofSeconds(2));
+      BotStatus status = runtime.status(id);
+      assertThat(status.state()).isEqualTo(BotState.STOPPED);
+      assertThat(status.exitCode()).as("exit code of stop #%d (143 = SIGTERM, 137 = SIGKILL)", i).hasValue(143);
+      runtime.delete(id);
+    }
+  }
+
+  @Test
   void aCommandOnlyBotRunsInItsWorkspaceWithConfigJson() {
     runtime.create(shBot("cwd", "pwd; cat config.json; echo; " + SLEEP).config("{\"k\":1}").image("ignored:1").build());
     runtime.start("cwd");
