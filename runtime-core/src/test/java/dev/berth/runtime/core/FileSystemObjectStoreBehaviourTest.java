@@ -32,7 +32,10 @@ class FileSystemObjectStoreBehaviourTest {
   @ValueSource(strings = {"", "../escape", "a/../../escape", "/abs", "a\\b", "a\0b", "a//b", "a/", "./a", "a/./b",
       ".berth-tmp-123", "x/.berth-tmp-1"})
   void rejectsUnsafeKeys(String key) {
-    FileSystemObjectStore store = new FileSystemObjectStore(root);
+    // The store lives one level down, so an escape would land in this test's own directory, which is all
+    // the check below walks (never the shared temp directory).
+    Path storeRoot = root.resolve("store");
+    FileSystemObjectStore store = new FileSystemObjectStore(storeRoot);
 
     assertThatThrownBy(() -> store.put("custom-bots", key, new byte[] {1}, "application/octet-stream"))
         .isInstanceOf(InvalidSpecException.class).hasMessageContaining("key: ");
@@ -40,7 +43,7 @@ class FileSystemObjectStoreBehaviourTest {
     assertThatThrownBy(() -> store.delete("custom-bots", key)).isInstanceOf(InvalidSpecException.class);
     assertThatThrownBy(() -> store.presignedGet("custom-bots", key, Duration.ofMinutes(1)))
         .isInstanceOf(InvalidSpecException.class);
-    try (Stream<Path> files = Files.walk(root.getParent(), 2)) {
+    try (Stream<Path> files = Files.walk(root, 3)) {
       assertThat(files.filter(p -> p.getFileName().toString().equals("escape"))).isEmpty();
     } catch (IOException e) {
       throw new AssertionError(e);
