@@ -45,6 +45,8 @@ final class BacktestJob {
   volatile ScheduledFuture<?> timeoutTask;
   /** The log lines kept in memory once the files are cleaned up. */
   volatile List<LogLine> retainedLogs = List.of();
+  /** The same lines with their positions, for followers that outlive the files; null until it ends. */
+  volatile LogReader.Kept kept;
 
   BacktestJob(BacktestSpec spec, WorkloadDir dir, LogPump pump) {
     this.spec = spec;

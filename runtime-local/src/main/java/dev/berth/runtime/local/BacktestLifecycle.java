@@ -106,7 +106,10 @@ final class BacktestLifecycle {
     }
   }
 
-  /** Records the outcome once the process has exited; idempotent. */
+  /**
+   * Records the outcome once the process has exited; idempotent. Whatever fails on the way, the backtest
+   * ends in a terminal state, its directory and lease are cleaned up and its result future completes.
+   */
   void finish(BacktestJob job) {
     synchronized (job) {
       Process process = job.process;
@@ -116,42 +119,83 @@ final class BacktestLifecycle {
       if (job.timeoutTask != null) {
         job.timeoutTask.cancel(false);
       }
-      drain(job, true);
-      OptionalInt code = job.dir.exitCode();
-      if (code.isEmpty() && process != null) {
-        code = OptionalInt.of(process.exitValue());
+      BacktestResult outcome = null;
+      Throwable failure = null;
+      try {
+        outcome = collect(job, process);
+      } catch (RuntimeException | Error e) {
+        failure = e;
+        job.message = "collecting the outcome of backtest '" + job.id() + "' failed: " + e;
+        if (job.finishedAt == null) {
+          job.finishedAt = Instant.now();
+        }
+        job.state = BacktestState.FAILED;
+        LOG.warn("Collecting the outcome of backtest {} failed", job.id(), e);
+        outcome = BacktestResult.builder(job.id(), BacktestState.FAILED).from(job.status()).build();
+      } finally {
+        try {
+          cleanUp(job);
+        } catch (RuntimeException | Error e) {
+          job.releaseLease();
+          LOG.warn("Cleaning up backtest {} failed", job.id(), e);
+        } finally {
+          if (outcome != null) {
+            job.result.complete(outcome);
+          } else {
+            job.result.completeExceptionally(failure);
+          }
+        }
       }
-      job.exitCode = code;
-      Instant finished = job.dir.exitTime().orElseGet(Instant::now);
-      job.finishedAt = job.startedAt != null && finished.isBefore(job.startedAt) ? job.startedAt : finished;
-      BacktestState state;
-      if (job.requestedEnd == BacktestState.TIMED_OUT) {
-        state = BacktestState.TIMED_OUT;
-        job.message = "timed out after " + job.spec.timeout() + "; its process tree was killed";
-      } else if (job.requestedEnd == BacktestState.CANCELLED) {
-        state = BacktestState.CANCELLED;
-        job.message = "cancelled";
-      } else if (code.isPresent() && code.getAsInt() == 0) {
-        state = BacktestState.SUCCEEDED;
-      } else {
-        state = BacktestState.FAILED;
-        job.message = ExitCodes.describe(code, false, Launcher.lastErrorLine(job.dir));
-      }
-      BacktestResult.Builder result = BacktestResult.builder(job.id(), state);
-      if (state == BacktestState.SUCCEEDED || state == BacktestState.FAILED) {
-        readResult(job).ifPresent(result::resultJson);
-      }
-      List<LogLine> retained = readLogs(job, LogOptions.tail(LocalBacktestRunner.RETAINED_LOG_LINES));
-      job.retainedLogs = retained;
-      result.logTail(retained.subList(Math.max(0, retained.size() - LocalBacktestRunner.RESULT_LOG_TAIL),
-          retained.size()));
-      runner.settings.objectStore().ifPresent(store -> store(job, store, result));
-      job.state = state;
-      result.from(job.status());
-      cleanUp(job);
-      LOG.debug("Backtest {} ended {} ({})", job.id(), state, job.message);
-      job.result.complete(result.build());
+      LOG.debug("Backtest {} ended {} ({})", job.id(), job.state, job.message);
     }
+  }
+
+  private BacktestResult collect(BacktestJob job, Process process) {
+    WorkloadLock.Held logs = WorkloadLock.lock(job.dir.logsDir());
+    try {
+      drain(job, true);
+      LogReader.Kept kept;
+      try {
+        kept = LogReader.keep(job.dir.logsDir(), LocalBacktestRunner.RETAINED_LOG_LINES);
+      } catch (IOException e) {
+        LOG.warn("Reading the log of backtest {} failed: {}", job.id(), e.toString());
+        kept = LogReader.Kept.NONE;
+      }
+      job.retainedLogs = kept.lines();
+      job.kept = kept;
+    } finally {
+      logs.close();
+    }
+    OptionalInt code = job.dir.exitCode();
+    if (code.isEmpty() && process != null) {
+      code = OptionalInt.of(process.exitValue());
+    }
+    job.exitCode = code;
+    Instant finished = job.dir.exitTime().orElseGet(Instant::now);
+    job.finishedAt = job.startedAt != null && finished.isBefore(job.startedAt) ? job.startedAt : finished;
+    BacktestState state;
+    if (job.requestedEnd == BacktestState.TIMED_OUT) {
+      state = BacktestState.TIMED_OUT;
+      job.message = "timed out after " + job.spec.timeout() + "; its process tree was killed";
+    } else if (job.requestedEnd == BacktestState.CANCELLED) {
+      state = BacktestState.CANCELLED;
+      job.message = "cancelled";
+    } else if (code.isPresent() && code.getAsInt() == 0) {
+      state = BacktestState.SUCCEEDED;
+    } else {
+      state = BacktestState.FAILED;
+      job.message = ExitCodes.describe(code, false, Launcher.lastErrorLine(job.dir));
+    }
+    BacktestResult.Builder result = BacktestResult.builder(job.id(), state);
+    if (state == BacktestState.SUCCEEDED || state == BacktestState.FAILED) {
+      readResult(job).ifPresent(result::resultJson);
+    }
+    List<LogLine> retained = job.retainedLogs;
+    result.logTail(retained.subList(Math.max(0, retained.size() - LocalBacktestRunner.RESULT_LOG_TAIL),
+        retained.size()));
+    runner.settings.objectStore().ifPresent(store -> store(job, store, result));
+    job.state = state;
+    return result.from(job.status()).build();
   }
 
   /** The result file, if the workload wrote one inside its workspace (links leading out are refused). */
@@ -217,7 +261,13 @@ final class BacktestLifecycle {
       if (job.spec.keep()) {
         job.saveState();
       } else {
-        BotSupervisor.deleteTree(job.dir);
+        // under the logs lock too, so a reader sees the log files either whole or gone
+        WorkloadLock.Held logs = WorkloadLock.lock(job.dir.logsDir());
+        try {
+          BotSupervisor.deleteTree(job.dir);
+        } finally {
+          logs.close();
+        }
       }
     } catch (IOException e) {
       LOG.warn("Cleaning up backtest {} in {} failed: {}", id, job.dir.root(), e.toString());
@@ -242,14 +292,21 @@ final class BacktestLifecycle {
     return LogReader.open(new LogReader.Source() {
       @Override
       public boolean isRunning() {
-        return !job.state.isTerminal() && job.process != null && job.process.isAlive();
+        return !job.result.isDone(); // until finish() has flushed and kept the last lines
+      }
+
+      @Override
+      public Optional<LogReader.Kept> kept() {
+        return Optional.ofNullable(job.kept);
       }
 
       @Override
       public <T> T drainAndRead(LogReader.IoFunction<Path, T> read) {
         WorkloadLock.Held held = WorkloadLock.lock(job.dir.logsDir());
         try {
-          job.pump.drain(false);
+          if (Files.isDirectory(job.dir.logsDir())) {
+            job.pump.drain(false);
+          }
           return read.apply(job.dir.logsDir());
         } catch (IOException e) {
           throw new dev.berth.runtime.RuntimeOperationException("Reading the logs of backtest '" + job.id()

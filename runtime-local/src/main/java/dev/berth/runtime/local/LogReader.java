@@ -43,6 +43,73 @@ final class LogReader {
 
     /** Drains new output into the log and runs {@code read} on the logs directory, under the workload's lock. */
     <T> T drainAndRead(IoFunction<Path, T> read);
+
+    /**
+     * Once the workload has ended: the last lines of its log as they were when it ended, for a follower that
+     * may find the files already removed; empty when the files stay (the follower then reads them).
+     */
+    default java.util.Optional<Kept> kept() {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
+   * The last lines of a log with their positions (file in {@code fileKeys}, byte offset after the line), so
+   * a follower whose files were removed resumes exactly after the last line it delivered.
+   */
+  static final class Kept {
+    static final Kept NONE = new Kept(List.of(), List.of());
+
+    private record Line(LogLine line, int file, long end) {}
+
+    private final List<Object> fileKeys;
+    private final List<Line> lines;
+
+    private Kept(List<Object> fileKeys, List<Line> lines) {
+      this.fileKeys = fileKeys;
+      this.lines = lines;
+    }
+
+    List<LogLine> lines() {
+      return lines.stream().map(Line::line).toList();
+    }
+
+    /** The kept lines after the cursor; all of them if the cursor's file is not among the kept ones. */
+    private List<LogLine> after(Cursor cursor) {
+      int file = cursor.fileKey() == null ? -1 : fileKeys.indexOf(cursor.fileKey());
+      List<LogLine> after = new ArrayList<>();
+      for (Line kept : lines) {
+        if (file < 0 || kept.file() > file || (kept.file() == file && kept.end() > cursor.position())) {
+          after.add(kept.line());
+        }
+      }
+      return after;
+    }
+  }
+
+  /** The last {@code max} lines of the log in {@code logs} with their positions; call under the logs lock. */
+  static Kept keep(Path logs, int max) throws IOException {
+    List<Object> keys = new ArrayList<>();
+    ArrayDeque<Kept.Line> lines = new ArrayDeque<>();
+    for (Path file : files(logs)) {
+      int index = keys.size();
+      java.util.Optional<Cursor> end = read(file, 0, (line, after) -> {
+        lines.addLast(new Kept.Line(line, index, after));
+        if (lines.size() > max) {
+          lines.removeFirst();
+        }
+      });
+      if (end.isPresent()) {
+        keys.add(end.get().fileKey());
+      }
+    }
+    return new Kept(java.util.Collections.unmodifiableList(keys), List.copyOf(lines));
+  }
+
+  /** Receives a parsed line and the byte offset just after it. */
+  @FunctionalInterface
+  private interface Sink {
+    void accept(LogLine line, long end);
   }
 
   /** A function that may fail with an {@link IOException}. */
@@ -83,6 +150,8 @@ final class LogReader {
           }
         }
       }
+    } catch (NoSuchFileException e) {
+      return files; // removed meanwhile
     }
     for (int i = highest; i >= 1; i--) {
       Path rotated = logs.resolve(LogPump.CURRENT + "." + i);
@@ -98,7 +167,7 @@ final class LogReader {
     ArrayDeque<LogLine> lines = new ArrayDeque<>();
     Cursor cursor = new Cursor(null, 0);
     for (Path file : files(logs)) {
-      cursor = read(file, 0, line -> {
+      cursor = read(file, 0, (line, end) -> {
         if (options.accepts(line)) {
           lines.addLast(line);
           if (options.tail() >= 0 && lines.size() > options.tail()) {
@@ -111,7 +180,7 @@ final class LogReader {
   }
 
   /** Lines written after {@code cursor}, and the new cursor. */
-  private static Cursor readAfter(Path logs, Cursor cursor, Consumer<LogLine> sink) throws IOException {
+  private static Cursor readAfter(Path logs, Cursor cursor, Sink sink) throws IOException {
     List<Path> files = files(logs);
     int start = 0;
     long position = 0;
@@ -138,7 +207,7 @@ final class LogReader {
   }
 
   /** Reads complete lines from {@code position}; returns the cursor after them, empty if the file is absent. */
-  private static java.util.Optional<Cursor> read(Path file, long position, Consumer<LogLine> sink)
+  private static java.util.Optional<Cursor> read(Path file, long position, Sink sink)
       throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       Object key = fileKey(file);
@@ -160,9 +229,10 @@ final class LogReader {
         byte[] bytes = buffer.array();
         for (int i = 0; i < n; i++) {
           if (bytes[i] == '\n') {
-            LogFormat.parse(line.toString(StandardCharsets.UTF_8)).ifPresent(sink);
+            long end = at + i + 1;
+            LogFormat.parse(line.toString(StandardCharsets.UTF_8)).ifPresent(parsed -> sink.accept(parsed, end));
             line.reset();
-            consumed = at + i + 1;
+            consumed = end;
           } else {
             line.write(bytes[i]);
           }
@@ -210,7 +280,14 @@ final class LogReader {
         }
         // Check first, read second: once it is seen stopped, its output has been flushed into the log.
         boolean running = source.isRunning();
-        cursor = source.drainAndRead(logs -> readAfter(logs, cursor, line -> {
+        java.util.Optional<Kept> kept = running ? java.util.Optional.empty() : source.kept();
+        if (kept.isPresent()) {
+          // Ended, its files may be gone: the rest comes from what was kept when it ended.
+          kept.get().after(cursor).stream().filter(options::accepts).forEach(buffer::addLast);
+          ended = true;
+          continue;
+        }
+        cursor = source.drainAndRead(logs -> readAfter(logs, cursor, (line, end) -> {
           if (options.accepts(line)) {
             buffer.addLast(line);
           }

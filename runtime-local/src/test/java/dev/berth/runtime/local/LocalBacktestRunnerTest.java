@@ -17,7 +17,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,6 +142,33 @@ class LocalBacktestRunnerTest {
       assertThat(dir("bt-orphan")).doesNotExist();
       await().atMost(LocalTestSupport.WAIT).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
       assertThatThrownBy(() -> next.status("bt-orphan")).isInstanceOf(BotNotFoundException.class);
+    }
+  }
+
+  @Test
+  void aFollowFromSubmitGetsEveryLineIncludingAnUnterminatedLastOne() throws Exception {
+    String script = "i=1; while [ $i -le 500 ]; do echo line-$i; i=$((i+1)); done; printf last";
+    List<String> expected = new ArrayList<>(IntStream.rangeClosed(1, 500).mapToObj(i -> "line-" + i).toList());
+    expected.add("last");
+    ExecutorService followers = Executors.newFixedThreadPool(10);
+    try (LocalBacktestRunner runner = runner(Optional.empty())) {
+      List<CompletableFuture<List<String>>> follows = new ArrayList<>();
+      for (int n = 0; n < 10; n++) {
+        String id = "bt-follow-" + n;
+        runner.submit(sh(id, script).build());
+        follows.add(CompletableFuture.supplyAsync(() -> {
+          try (Stream<LogLine> lines = runner.logs(id, dev.berth.runtime.LogOptions.following())) {
+            return lines.map(LogLine::text).toList();
+          }
+        }, followers));
+      }
+      for (int n = 0; n < 10; n++) {
+        assertThat(follows.get(n).get(60, TimeUnit.SECONDS)).as("follow of bt-follow-" + n)
+            .containsExactlyElementsOf(expected);
+        runner.delete("bt-follow-" + n);
+      }
+    } finally {
+      followers.shutdownNow();
     }
   }
 }
