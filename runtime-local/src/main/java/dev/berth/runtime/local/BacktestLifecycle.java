@@ -332,14 +332,18 @@ final class BacktestLifecycle {
   /** Copies new output of running backtests into their logs, so lines get timely timestamps. */
   void drainRunning() {
     for (BacktestJob job : runner.jobs.values()) {
-      if (job.state == BacktestState.RUNNING && job.pump.hasNewOutput()) {
-        WorkloadLock.tryLock(job.dir.logsDir()).ifPresent(held -> {
-          try (held) {
-            job.pump.drain(false);
-          } catch (IOException | RuntimeException e) {
-            LOG.debug("Copying the output of backtest {} failed: {}", job.id(), e.toString());
-          }
-        });
+      try {
+        if (job.state == BacktestState.RUNNING && job.pump.hasNewOutput()) {
+          WorkloadLock.tryLock(job.dir.logsDir()).ifPresent(held -> {
+            try (held) {
+              job.pump.drain(false);
+            } catch (IOException e) {
+              LOG.debug("Copying the output of backtest {} failed: {}", job.id(), e.toString());
+            }
+          });
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("Copying the output of backtest {} failed: {}", job.id(), e.toString()); // retried next round
       }
     }
   }

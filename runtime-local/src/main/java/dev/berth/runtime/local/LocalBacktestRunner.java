@@ -83,7 +83,9 @@ public final class LocalBacktestRunner implements BacktestRunner {
     });
     this.lifecycle = new BacktestLifecycle(this);
     lifecycle.sweep();
-    executor.scheduleWithFixedDelay(lifecycle::drainRunning, 250, 250, TimeUnit.MILLISECONDS);
+    PeriodicGuard guard = new PeriodicGuard(LOG, "Copying the output of running backtests of scope '"
+        + settings.scope() + "'");
+    executor.scheduleWithFixedDelay(() -> guard.run(lifecycle::drainRunning), 250, 250, TimeUnit.MILLISECONDS);
   }
 
   /** A builder with the defaults: {@code ~/.berth/local}, scope {@code default}, no object store. */

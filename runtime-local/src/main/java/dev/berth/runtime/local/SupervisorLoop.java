@@ -37,10 +37,12 @@ final class SupervisorLoop implements AutoCloseable {
 
   private final BotSupervisor supervisor;
   private final ScheduledExecutorService executor;
+  private final PeriodicGuard guard;
   private long nextRescan;
 
   SupervisorLoop(BotSupervisor supervisor) {
     this.supervisor = supervisor;
+    this.guard = new PeriodicGuard(LOG, "Supervising the bots of scope '" + supervisor.settings.scope() + "'");
     this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "berth-local-supervisor-" + supervisor.settings.scope());
       thread.setDaemon(true);
@@ -50,7 +52,7 @@ final class SupervisorLoop implements AutoCloseable {
 
   void start() {
     nextRescan = System.currentTimeMillis() + RESCAN_MILLIS;
-    executor.scheduleWithFixedDelay(this::tick, BotSupervisor.TICK_MILLIS, BotSupervisor.TICK_MILLIS,
+    executor.scheduleWithFixedDelay(() -> guard.run(this::tick), BotSupervisor.TICK_MILLIS, BotSupervisor.TICK_MILLIS,
         TimeUnit.MILLISECONDS);
   }
 
@@ -58,7 +60,7 @@ final class SupervisorLoop implements AutoCloseable {
   void childExited(TrackedBot bot) {
     bot.exitPending = true;
     try {
-      executor.execute(() -> recordExitIfDead(bot));
+      executor.execute(() -> guard.run(() -> recordExitIfDead(bot)));
     } catch (RejectedExecutionException e) {
       // closed: the next runtime on this scope records the exit
     }
