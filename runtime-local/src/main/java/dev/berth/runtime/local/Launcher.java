@@ -92,6 +92,8 @@ final class Launcher {
    */
   Process start(WorkloadSpec spec, WorkloadDir dir, Optional<Path> cgroup) {
     LaunchPlan plan = plan(spec, dir);
+    Map<String, String> environment = environment(plan);
+    List<String> command = resolveProgram(spec, plan.command(), environment.get("PATH"), dir.workspace());
     try {
       WorkloadLock.Held logs = WorkloadLock.lock(dir.logsDir()); // no drain may see a half-made run directory
       try {
@@ -99,21 +101,53 @@ final class Launcher {
       } finally {
         logs.close();
       }
-      ProcessBuilder builder = new ProcessBuilder(Wrapper.argv(dir.runDir(), cgroup, plan.command()))
+      ProcessBuilder builder = new ProcessBuilder(Wrapper.argv(dir.runDir(), cgroup, command))
           .directory(dir.workspace().toFile())
           .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
           .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.stdoutRaw().toFile()))
           .redirectError(ProcessBuilder.Redirect.appendTo(dir.stderrRaw().toFile()));
       builder.environment().clear();
-      builder.environment().putAll(environment(plan));
+      builder.environment().putAll(environment);
       Process process = builder.start();
       awaitWorkload(process);
-      LOG.debug("Started {} {} as pid {}: {}", spec.kind(), spec.id(), process.pid(), plan.command());
+      LOG.debug("Started {} {} as pid {}: {}", spec.kind(), spec.id(), process.pid(), command);
       return process;
     } catch (IOException e) {
       throw new RuntimeOperationException("Starting " + spec.kind() + " '" + spec.id() + "' failed: "
           + e.getMessage() + ". Check that /bin/sh exists and " + dir.root() + " is writable.", e);
     }
+  }
+
+  /**
+   * The command with its program resolved along the workload's {@code PATH} (relative entries against the
+   * workspace, its working directory) to a file path. The wrapper shell then only ever runs a file: a bare
+   * name would also match the shell's builtins ({@code exec} would replace the wrapper and lose the exit
+   * code, {@code eval} would parse its arguments as shell text). A program containing '/' is kept as is.
+   */
+  static List<String> resolveProgram(WorkloadSpec spec, List<String> command, String path, Path workspace) {
+    String program = command.get(0);
+    if (program.contains("/")) {
+      return command;
+    }
+    String searched = path == null ? "" : path;
+    if (!program.isEmpty() && !program.equals(".") && !program.equals("..")) {
+      for (String entry : searched.split(":", -1)) {
+        Path candidate;
+        try {
+          candidate = workspace.resolve(entry).resolve(program);
+        } catch (java.nio.file.InvalidPathException e) {
+          continue; // not a usable directory or name
+        }
+        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+          List<String> resolved = new java.util.ArrayList<>(command);
+          resolved.set(0, candidate.toAbsolutePath().toString());
+          return List.copyOf(resolved);
+        }
+      }
+    }
+    throw new RuntimeOperationException("Starting " + spec.kind() + " '" + spec.id() + "' failed: program '"
+        + program + "' not found on PATH=" + searched + ". Install it, give its absolute path, or set PATH in "
+        + "the spec's env.");
   }
 
   /**

@@ -171,4 +171,17 @@ class LocalBacktestRunnerTest {
       followers.shutdownNow();
     }
   }
+
+  @Test
+  void theProgramRunsAsAFileNeverAsAShellBuiltin() {
+    try (LocalBacktestRunner runner = runner(Optional.empty())) {
+      // sh's builtin echo turns "\t" into a tab; the echo program on PATH prints it as it is
+      BacktestResult echoed = runner.run(BacktestSpec.builder("bt-echo").command("echo", "a\\tb").build());
+      assertThat(echoed.state()).isEqualTo(BacktestState.SUCCEEDED);
+      assertThat(echoed.logTail()).extracting(LogLine::text).containsExactly("a\\tb");
+      BacktestResult exec = runner.run(BacktestSpec.builder("bt-exec").command("exec", "sleep", "100").build());
+      assertThat(exec.state()).isEqualTo(BacktestState.FAILED);
+      assertThat(exec.message()).contains("'bt-exec'").contains("program 'exec' not found on PATH=");
+    }
+  }
 }

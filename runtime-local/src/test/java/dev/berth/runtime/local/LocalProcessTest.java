@@ -187,8 +187,9 @@ class LocalProcessTest {
     assertThat(failed.exitCode()).hasValue(2);
     assertThat(failed.message()).isEqualTo("exited with code 2; last stderr line: cannot open strategy.yaml");
     runtime.create(dev.berth.runtime.BotSpec.builder("no-such").command("no-such-program-berth").build());
-    runtime.start("no-such");
-    assertThat(awaitState(runtime, "no-such", BotState.FAILED).message()).contains("code 127 (command not found");
-    assertThat(texts(runtime, "no-such")).anyMatch(line -> line.contains("no-such-program-berth"));
+    assertThatThrownBy(() -> runtime.start("no-such")).isInstanceOf(dev.berth.runtime.RuntimeOperationException.class)
+        .hasMessageContaining("'no-such'").hasMessageContaining("program 'no-such-program-berth' not found on PATH=");
+    assertThat(runtime.status("no-such").state()).isEqualTo(BotState.FAILED);
+    assertThat(runtime.status("no-such").message()).contains("program 'no-such-program-berth' not found");
   }
 }
