@@ -40,12 +40,27 @@ final class BacktestLifecycle {
       job.saveState();
       Optional<Path> cgroup = runner.cgroups.prepare(runner.settings.scope(), "backtest", job.id(),
           job.spec.resources());
+      synchronized (job) {
+        if (job.requestedEnd != null) { // cancelled or deleted before it started
+          endUnstarted(job);
+          return;
+        }
+      }
       Instant startedAt = Instant.now();
       Process process = runner.launcher.start(job.spec, job.dir, cgroup);
-      job.process = process;
-      job.ref = ProcessControl.refOf(process, job.dir.runDir(), Wrapper.usesProcessGroups());
-      job.startedAt = startedAt;
-      job.state = BacktestState.RUNNING;
+      ProcessRef ref = ProcessControl.refOf(process, job.dir.runDir(), Wrapper.usesProcessGroups());
+      BacktestState requested;
+      synchronized (job) { // end() either sees the process or leaves its request for this check
+        job.process = process;
+        job.ref = ref;
+        job.startedAt = startedAt;
+        job.state = BacktestState.RUNNING;
+        requested = job.requestedEnd;
+      }
+      if (requested != null) {
+        LOG.debug("Backtest {} was {} while it started; killing it", job.id(), requested);
+        ProcessControl.signalTree(ref, true);
+      }
       job.saveState();
       job.timeoutTask = runner.executor.schedule(() -> end(job, BacktestState.TIMED_OUT, false),
           job.spec.timeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -70,20 +85,39 @@ final class BacktestLifecycle {
     }
   }
 
+  /** Records a backtest ended before its process was started; called with its lock held. */
+  private void endUnstarted(BacktestJob job) {
+    job.state = job.requestedEnd;
+    job.message = job.requestedEnd == BacktestState.TIMED_OUT ? "timed out before it started" : "cancelled";
+    job.finishedAt = Instant.now();
+    try {
+      cleanUp(job);
+    } finally {
+      job.result.complete(BacktestResult.builder(job.id(), job.state).from(job.status()).build());
+    }
+  }
+
   /**
    * Ends a running backtest as CANCELLED or TIMED_OUT: SIGTERM to its tree, SIGKILL after the grace. With
    * {@code await} the call returns once the result is recorded; without, the KILL is scheduled (the
    * runner's thread never blocks on a workload).
    */
   void end(BacktestJob job, BacktestState reason, boolean await) {
-    ProcessRef ref = job.ref;
+    ProcessRef ref;
     synchronized (job) {
-      if (job.state.isTerminal() || ref == null) {
+      if (job.state.isTerminal()) {
         return;
       }
       if (job.requestedEnd == null) {
         job.requestedEnd = reason;
       }
+      ref = job.ref;
+    }
+    if (ref == null) { // still starting: launch() sees the request and kills it
+      if (await) {
+        awaitResult(job);
+      }
+      return;
     }
     ProcessControl.signalTree(ref, false);
     Duration grace = runner.settings.stopGrace();
@@ -103,6 +137,16 @@ final class BacktestLifecycle {
           ProcessControl.signalTree(ref, true);
         }
       }, grace.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private static void awaitResult(BacktestJob job) {
+    try {
+      job.result.get(KILL_WAIT.toSeconds() * 6, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.debug("Backtest {} did not report its end: {}", job.id(), e.toString());
     }
   }
 

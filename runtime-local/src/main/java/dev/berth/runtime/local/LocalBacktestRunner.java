@@ -63,7 +63,7 @@ public final class LocalBacktestRunner implements BacktestRunner {
   final Cgroups cgroups;
   final ScheduledExecutorService executor;
   final ConcurrentHashMap<String, BacktestJob> jobs = new ConcurrentHashMap<>();
-  private final BacktestLifecycle lifecycle;
+  final BacktestLifecycle lifecycle;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   LocalBacktestRunner(LocalSettings settings) {
@@ -170,6 +170,9 @@ public final class LocalBacktestRunner implements BacktestRunner {
     }
     WorkloadLock.Held held = WorkloadLock.lock(dir.root());
     try {
+      if (job != null) {
+        lifecycle.end(job, BacktestState.CANCELLED, true); // it may have been starting before the lock
+      }
       if (job == null && Files.isDirectory(dir.root())) {
         Optional<java.nio.channels.FileChannel> lease = BacktestJob.tryLease(dir.root());
         if (lease.isEmpty()) {

@@ -184,4 +184,28 @@ class LocalBacktestRunnerTest {
       assertThat(exec.message()).contains("'bt-exec'").contains("program 'exec' not found on PATH=");
     }
   }
+
+  @Test
+  void aCancelWhileTheBacktestIsStartingEndsItCancelledWithoutRunningIt() throws Exception {
+    try (LocalBacktestRunner runner = runner(Optional.empty())) {
+      BacktestSpec spec = sh("bt-pending", FOREVER).build();
+      WorkloadDir dir = runner.dirOf(spec.id());
+      BacktestJob job = new BacktestJob(spec, dir, new LogPump(dir, 1 << 20, 1));
+      WorkloadLock.Held held = WorkloadLock.lockCreating(dir.root());
+      try { // what submit does, with a cancel arriving before the launch
+        assertThat(job.lease()).isTrue();
+        runner.jobs.put(spec.id(), job);
+        runner.lifecycle.end(job, BacktestState.CANCELLED, false);
+        runner.lifecycle.launch(job);
+      } finally {
+        held.close();
+      }
+      BacktestResult result = job.result.get(30, TimeUnit.SECONDS);
+      assertThat(result.state()).isEqualTo(BacktestState.CANCELLED);
+      assertThat(job.process).as("never started").isNull();
+      assertThat(runner.status("bt-pending").state()).isEqualTo(BacktestState.CANCELLED);
+      runner.delete("bt-pending");
+      assertThat(Files.exists(dir("bt-pending"))).isFalse();
+    }
+  }
 }
