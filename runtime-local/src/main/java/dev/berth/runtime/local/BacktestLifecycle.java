@@ -47,21 +47,27 @@ final class BacktestLifecycle {
         }
       }
       Instant startedAt = Instant.now();
-      Process process = runner.launcher.start(job.spec, job.dir, cgroup);
-      ProcessRef ref = ProcessControl.refOf(process, job.dir.runDir(), Wrapper.usesProcessGroups());
+      Process process = runner.launcher.start(job.spec, job.dir, cgroup, (started, ref) -> {
+        synchronized (job) {
+          job.process = started;
+          job.ref = ref;
+          job.startedAt = startedAt;
+          job.state = BacktestState.RUNNING;
+        }
+        try {
+          job.saveState(); // before start() waits for the exec: a sweeper can find it from now on
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
       BacktestState requested;
-      synchronized (job) { // end() either sees the process or leaves its request for this check
-        job.process = process;
-        job.ref = ref;
-        job.startedAt = startedAt;
-        job.state = BacktestState.RUNNING;
+      synchronized (job) { // end() either saw the process or left its request for this check
         requested = job.requestedEnd;
       }
       if (requested != null) {
         LOG.debug("Backtest {} was {} while it started; killing it", job.id(), requested);
-        ProcessControl.signalTree(ref, true);
+        ProcessControl.signalTree(job.ref, true);
       }
-      job.saveState();
       job.timeoutTask = runner.executor.schedule(() -> end(job, BacktestState.TIMED_OUT, false),
           job.spec.timeout().toNanos(), TimeUnit.NANOSECONDS);
       process.onExit().thenRun(() -> {
@@ -72,6 +78,10 @@ final class BacktestLifecycle {
         }
       });
     } catch (RuntimeException | IOException e) {
+      ProcessRef started = job.ref;
+      if (started != null && !job.state.isTerminal()) {
+        ProcessControl.killAll(started); // it failed after its process started: that must not run on untracked
+      }
       boolean specProblem = e instanceof dev.berth.runtime.InvalidSpecException;
       job.message = "could not start: " + e.getMessage();
       job.finishedAt = Instant.now();

@@ -61,10 +61,35 @@ final class BotRuns {
     Optional<Path> cgroup = cgroups.prepare(settings.scope(), "bot", id, record.spec.resources());
     Process process;
     Instant startedAt = Instant.now(); // before the process exists, so it never follows its exit time
+    boolean[] recorded = new boolean[1];
     try {
       drainLogs(bot, true); // anything left of the previous run goes first
-      process = launcher.start(record.spec, bot.dir, cgroup);
+      process = launcher.start(record.spec, bot.dir, cgroup, (started, ref) -> {
+        // saved before start() waits for the exec, so a crash in between leaves a run a later JVM adopts
+        record.run++;
+        record.pid = ref.pid();
+        record.pidStart = ref.startMillis();
+        record.pidTicks = ref.startTicks();
+        record.groupLeader = ref.groupLeader();
+        record.state = BotState.RUNNING;
+        record.startedAt = startedAt;
+        record.finishedAt = null;
+        record.exitCode = null;
+        record.stopRequested = false;
+        record.message = "";
+        if (policyRestart) {
+          record.restartCount++;
+        }
+        bot.child = started;
+        bot.nextLogCheck = 0;
+        bot.logInterval = BotSupervisor.TICK_MILLIS;
+        recorded[0] = true;
+        save(bot, record);
+      });
     } catch (RuntimeException e) {
+      if (recorded[0]) {
+        bot.child = null; // killed by start(): it could not be recorded
+      }
       record.state = BotState.FAILED;
       record.exitCode = null;
       record.finishedAt = Instant.now();
@@ -73,27 +98,8 @@ final class BotRuns {
       publish(record, EventType.FAILED);
       throw e;
     }
-    ProcessRef ref = ProcessControl.refOf(process, bot.dir.runDir(), Wrapper.usesProcessGroups());
-    record.run++;
-    record.pid = ref.pid();
-    record.pidStart = ref.startMillis();
-    record.pidTicks = ref.startTicks();
-    record.groupLeader = ref.groupLeader();
-    record.state = BotState.RUNNING;
-    record.startedAt = startedAt;
-    record.finishedAt = null;
-    record.exitCode = null;
-    record.stopRequested = false;
-    record.message = "";
-    if (policyRestart) {
-      record.restartCount++;
-    }
-    bot.child = process;
-    bot.nextLogCheck = 0;
-    bot.logInterval = BotSupervisor.TICK_MILLIS;
-    save(bot, record);
     process.onExit().thenRun(() -> onChildExit.accept(bot));
-    LOG.debug("Bot {} {} (pid {})", id, policyRestart ? "restarted" : "started", ref.pid());
+    LOG.debug("Bot {} {} (pid {})", id, policyRestart ? "restarted" : "started", process.pid());
     publish(record, policyRestart ? EventType.RESTARTED : EventType.STARTED);
   }
 

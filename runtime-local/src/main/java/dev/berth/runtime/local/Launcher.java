@@ -8,6 +8,7 @@ import dev.berth.runtime.core.Entrypoints;
 import dev.berth.runtime.core.ExtractionLimits;
 import dev.berth.runtime.core.InterpreterResolver;
 import dev.berth.runtime.core.LaunchPlan;
+import dev.berth.runtime.local.ProcessControl.ProcessRef;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,10 +88,20 @@ final class Launcher {
   }
 
   /**
+   * Records a process the moment it exists, before {@code start} waits for its exec: a JVM that dies in
+   * between then still leaves a workload a later JVM finds. If it throws, the process tree is killed and the
+   * exception propagates from {@code start}.
+   */
+  @FunctionalInterface
+  interface Started {
+    void accept(Process process, ProcessRef ref);
+  }
+
+  /**
    * Starts one run: a fresh run directory, the wrapper, stdout/stderr appended to {@code run/stdout} and
    * {@code run/stderr}, stdin from {@code /dev/null}. No pipe connects the process to the JVM.
    */
-  Process start(WorkloadSpec spec, WorkloadDir dir, Optional<Path> cgroup) {
+  Process start(WorkloadSpec spec, WorkloadDir dir, Optional<Path> cgroup, Started started) {
     LaunchPlan plan = plan(spec, dir);
     Map<String, String> environment = environment(plan);
     List<String> command = resolveProgram(spec, plan.command(), environment.get("PATH"), dir.workspace());
@@ -109,6 +120,14 @@ final class Launcher {
       builder.environment().clear();
       builder.environment().putAll(environment);
       Process process = builder.start();
+      ProcessRef ref = ProcessControl.refOf(process, dir.runDir(), Wrapper.usesProcessGroups());
+      try {
+        started.accept(process, ref);
+      } catch (RuntimeException | Error e) {
+        ProcessControl.killAll(ref); // it could not be recorded: it must not run untracked
+        ProcessControl.awaitExit(ref, Optional.of(process), java.time.Duration.ofSeconds(10));
+        throw e;
+      }
       awaitWorkload(process);
       LOG.debug("Started {} {} as pid {}: {}", spec.kind(), spec.id(), process.pid(), command);
       return process;
