@@ -3,6 +3,7 @@ package dev.berth.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import dev.berth.runtime.BotNotFoundException;
+import dev.berth.runtime.RuntimeOperationException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,8 @@ final class ContainerLookup {
 
   /**
    * Runs {@code call} on the bot's container. If the remembered container is gone, looks it up again by
-   * label once; throws {@link BotNotFoundException} when there is none.
+   * label once; throws {@link BotNotFoundException} when there is none, and {@link RuntimeOperationException}
+   * when the same container is still there (the engine's "not found" was about something else).
    */
   <T> T withContainer(String id, Function<String, T> call) {
     String containerId = find(id).orElseThrow(() -> new BotNotFoundException(id));
@@ -60,8 +62,9 @@ final class ContainerLookup {
       }
       forget(id, containerId);
       String again = findByLabel(id).orElseThrow(() -> new BotNotFoundException(id));
-      if (again.equals(containerId)) {
-        throw errors.translate(e, "calling Docker for '" + id + "'", id);
+      if (again.equals(containerId)) { // the container exists: something else it needs is missing
+        throw new RuntimeOperationException("Docker failed calling for '" + id + "': " + DockerErrors.message(e)
+            + ". The container exists; create what the engine names as missing (e.g. its network).", e);
       }
       try {
         return call.apply(again);
