@@ -65,7 +65,7 @@ final class BacktestRunnerParts {
     if (spec.keep()) {
       all.put(Labels.KEEP, "true");
     }
-    String containerId = creator.create(spec, files, lookup, WORKDIR, true, all);
+    String containerId = creator.create(spec, files, WORKDIR, true, all);
     lookup.remember(spec.id(), containerId);
     return containerId;
   }

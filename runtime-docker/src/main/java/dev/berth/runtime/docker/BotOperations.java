@@ -13,6 +13,7 @@ import dev.berth.runtime.Resources;
 import dev.berth.runtime.RuntimeOperationException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,10 +48,10 @@ final class BotOperations {
   }
 
   BotStatus create(BotSpec spec) {
-    if (lookup.find(spec.id()).isPresent()) {
+    if (lookup.findByLabel(spec.id()).isPresent()) { // not the cache: the container may be gone meanwhile
       throw new BotAlreadyExistsException(spec.id());
     }
-    String containerId = creator.create(spec, files, lookup, WORKDIR, false, Map.of());
+    String containerId = creator.create(spec, files, WORKDIR, false, Map.of());
     lookup.remember(spec.id(), containerId);
     log.info("Created bot {} (container {})", spec.id(), shortId(containerId));
     return BotStatus.builder(spec.id()).state(BotState.CREATED).runtimeId(containerId).labels(spec.labels())
@@ -94,23 +95,42 @@ final class BotOperations {
     });
   }
 
+  /**
+   * Removes the bot's container, sidecars and files. A remembered container id that Docker no longer
+   * knows is looked up again by label, so a container another JVM re-created for the id is removed too.
+   */
   void delete(String id) {
-    lookup.find(id).ifPresent(containerId -> {
+    Optional<String> containerId = lookup.find(id);
+    if (containerId.isPresent()) {
       sidecars.removeAll(id);
-      try {
-        client.removeContainerCmd(containerId).withRemoveVolumes(true).exec();
-      } catch (RuntimeException e) {
-        if (DockerErrors.isConflict(e)) { // still running: stop it gracefully first
-          stopQuietly(containerId);
-          removeForced(id, containerId);
-        } else if (!DockerErrors.isNotFound(e)) {
-          throw errors.translate(e, "deleting bot '" + id + "'", null);
-        }
+    }
+    while (containerId.isPresent()) {
+      String current = containerId.get();
+      boolean removed = removeContainer(id, current);
+      lookup.forget(id, current);
+      if (removed) {
+        log.info("Deleted bot {} (container {})", id, shortId(current));
+        break;
       }
-      lookup.forget(id, containerId);
-      log.info("Deleted bot {} (container {})", id, shortId(containerId));
-    });
+      containerId = lookup.findByLabel(id).filter(again -> !again.equals(current));
+    }
     files.delete(id);
+  }
+
+  /** Removes the container, stopping it gracefully first if it runs; false if Docker does not know it. */
+  private boolean removeContainer(String id, String containerId) {
+    try {
+      client.removeContainerCmd(containerId).withRemoveVolumes(true).exec();
+      return true;
+    } catch (RuntimeException e) {
+      if (DockerErrors.isConflict(e)) { // still running: stop it gracefully first
+        stopQuietly(containerId);
+        return removeForced(id, containerId);
+      } else if (DockerErrors.isNotFound(e)) {
+        return false;
+      }
+      throw errors.translate(e, "deleting bot '" + id + "'", null);
+    }
   }
 
   BotStatus status(String id) {
@@ -133,6 +153,10 @@ final class BotOperations {
     return statuses.map(id, container);
   }
 
+  /**
+   * Changes limits and restart policy in place; any other change recreates the container (see
+   * {@link #recreate}), which removes the bot's sidecars.
+   */
   BotStatus update(String id, BotUpdate update) {
     if (update.isEmpty() || lookup.find(id).isEmpty()) {
       return status(id); // BotNotFoundException for an unknown id
@@ -163,15 +187,32 @@ final class BotOperations {
     return status(id);
   }
 
+  /**
+   * Replaces the container. Everything that can fail (pull, materialise, create) happens first, under a
+   * temporary name; only then is the old container removed and the new one renamed, so a failing recreate
+   * leaves the old bot as it was. Sidecars shared the old container's network, so they are removed.
+   */
   private BotStatus recreate(String id, BotSpec next) {
     BotStatus before = status(id);
     boolean wasRunning = before.state() == BotState.RUNNING;
-    delete(id);
-    create(next);
+    String old = before.runtimeId();
+    WorkloadCreator.Prepared prepared = creator.prepare(next, files, WORKDIR, false, Map.of(),
+        creator.temporaryName(next));
+    try {
+      removeContainer(id, old);
+    } catch (RuntimeException e) {
+      creator.discard(next, prepared);
+      throw e;
+    }
+    sidecars.removeAll(id);
+    files.install(id, prepared.staging());
+    lookup.forget(id, old);
+    lookup.remember(id, prepared.containerId());
+    creator.rename(next, prepared.containerId());
     if (wasRunning) {
       start(id);
     }
-    log.info("Recreated bot {} with the updated spec", id);
+    log.info("Recreated bot {} with the updated spec (container {})", id, shortId(prepared.containerId()));
     return status(id);
   }
 
@@ -188,13 +229,15 @@ final class BotOperations {
     }
   }
 
-  private void removeForced(String id, String containerId) {
+  private boolean removeForced(String id, String containerId) {
     try {
       client.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+      return true;
     } catch (RuntimeException e) {
       if (!DockerErrors.isNotFound(e)) {
         throw errors.translate(e, "deleting bot '" + id + "'", null);
       }
+      return false;
     }
   }
 

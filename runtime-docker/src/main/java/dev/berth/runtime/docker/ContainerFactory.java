@@ -47,6 +47,18 @@ final class ContainerFactory {
   }
 
   /**
+   * The name used when {@link #name} is taken by a container of another scope or not Berth's: names can
+   * collide across scopes (scope {@code a} with id {@code b-c}, scope {@code a-b} with id {@code c}).
+   */
+  String disambiguatedName(WorkloadSpec spec) {
+    return name(spec) + "-" + DockerEndpoint.sha256(settings.scope() + "/" + spec.id()).substring(0, 8);
+  }
+
+  String scope() {
+    return settings.scope();
+  }
+
+  /**
    * Fills {@code cmd} for the spec.
    *
    * @param workspace the host directory mounted at the launch's working directory
@@ -58,7 +70,7 @@ final class ContainerFactory {
     Map<String, String> labels = new TreeMap<>(Labels.forWorkload(settings.scope(), spec));
     labels.putAll(extraLabels);
     List<String> command = launch.command();
-    cmd.withName(name(spec))
+    cmd.withName(name(spec)) // the caller may rename it (see disambiguatedName)
         .withLabels(labels)
         .withEnv(environment(launch))
         .withWorkingDir(launch.workingDirectory())

@@ -139,6 +139,11 @@ public final class DockerRuntime implements Runtime {
     return logs.open(containerId, options, botId);
   }
 
+  /**
+   * Limits and restart policy change in place. Other changes recreate the container: the new one is
+   * created first, so a failure (e.g. the image cannot be pulled) leaves the bot as it was; a recreate
+   * removes the bot's sidecars, which shared the old container's network.
+   */
   @Override
   public BotStatus update(String botId, BotUpdate update) {
     return locks.with(botId, () -> operations.update(botId, update));

@@ -65,7 +65,6 @@ final class DockerSidecarManager implements SidecarManager {
     String id = null;
     try {
       CreateContainerCmd cmd = client.createContainerCmd(spec.image())
-          .withName("berth-" + scope + "-" + botId + "_" + spec.name())
           .withLabels(labels)
           .withEnv(env)
           .withHostConfig(HostConfig.newHostConfig()
@@ -77,7 +76,16 @@ final class DockerSidecarManager implements SidecarManager {
       if (!spec.command().isEmpty()) {
         cmd.withCmd(spec.command());
       }
-      id = cmd.exec().getId();
+      String name = "berth-" + scope + "-" + botId + "_" + spec.name();
+      try {
+        id = cmd.withName(name).exec().getId();
+      } catch (RuntimeException e) {
+        if (!DockerErrors.isConflict(e)) {
+          throw e;
+        }
+        // the name is another scope's (names collide across scopes) or not Berth's: lookups go by label
+        id = cmd.withName(name + "-" + DockerEndpoint.sha256(scope + "/" + botId).substring(0, 8)).exec().getId();
+      }
       client.startContainerCmd(id).exec();
       log.info("Started sidecar {} of bot {}", spec.name(), botId);
       return inspect(botId, spec.name());

@@ -43,6 +43,9 @@ final class WorkloadCreator {
     this.materializer = materializer;
   }
 
+  /** A created container whose workspace is still being staged; {@code files.install} puts it in place. */
+  record Prepared(String containerId, Path staging) {}
+
   /**
    * Creates the container; the caller has checked that none exists for the id. The workspace is
    * materialised into a fresh directory and moved into place only once the container exists, so a create
@@ -52,8 +55,27 @@ final class WorkloadCreator {
    * @param writable whether the workspace mount is writable
    * @return the container id
    */
-  String create(WorkloadSpec spec, BotFiles files, ContainerLookup lookup, String workdir, boolean writable,
+  String create(WorkloadSpec spec, BotFiles files, String workdir, boolean writable,
       Map<String, String> extraLabels) {
+    Prepared prepared = prepare(spec, files, workdir, writable, extraLabels, null);
+    try {
+      files.install(spec.id(), prepared.staging());
+    } catch (RuntimeException e) {
+      discard(spec, prepared);
+      throw e;
+    }
+    log.debug("Created container {} for {} {}", prepared.containerId(), spec.kind(), spec.id());
+    return prepared.containerId();
+  }
+
+  /**
+   * Does every step of a create that can fail (pull, materialise, create the container) without touching
+   * the workload's current directory, so a recreate can still give up and leave the old workload as it was.
+   *
+   * @param temporaryName the container's name, or null for the documented one
+   */
+  Prepared prepare(WorkloadSpec spec, BotFiles files, String workdir, boolean writable,
+      Map<String, String> extraLabels, String temporaryName) {
     WorkloadOptions options = WorkloadOptions.of(spec);
     if (spec.image().isBlank()) {
       throw new InvalidSpecException(spec.kind().equals("bot") ? "BotSpec" : "BacktestSpec",
@@ -63,51 +85,103 @@ final class WorkloadCreator {
       images.pull(spec.image(), spec.registryCredentials(), ProgressListener.NONE);
     }
     Path staging = files.staging(spec.id());
-    String containerId = null;
     try {
       Workspace workspace = materializer.materialize(spec, staging.resolve(BotFiles.WORKSPACE));
       LaunchPlan plan = Entrypoints.plan(spec, workspace.root(), workdir, InterpreterResolver.container());
       if (spec instanceof BotSpec) {
         BotFiles.writeSpec(staging, (BotSpec) spec);
       }
-      containerId = createContainer(spec, options, plan, files.workspace(spec.id()), writable, extraLabels,
-          lookup);
-      files.install(spec.id(), staging);
-      log.debug("Created container {} for {} {}", containerId, spec.kind(), spec.id());
-      return containerId;
+      return new Prepared(createContainer(spec, options, plan, files.workspace(spec.id()), writable, extraLabels,
+          temporaryName), staging);
     } catch (RuntimeException e) {
-      rollback(spec, staging, containerId);
+      rollback(spec, staging, null);
       throw e;
     }
   }
 
+  /** Removes what {@link #prepare} made. */
+  void discard(WorkloadSpec spec, Prepared prepared) {
+    rollback(spec, prepared.staging(), prepared.containerId());
+  }
+
+  /** A name for a container that replaces the workload's current one until {@link #rename} runs. */
+  String temporaryName(WorkloadSpec spec) {
+    return factory.name(spec) + "-next-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Gives a replacement container the workload's documented name; lookups go by label, so a failure only logs. */
+  void rename(WorkloadSpec spec, String containerId) {
+    for (String name : List.of(factory.name(spec), factory.disambiguatedName(spec))) {
+      try {
+        client.renameContainerCmd(containerId).withName(name).exec();
+        return;
+      } catch (RuntimeException e) {
+        if (!DockerErrors.isConflict(e)) {
+          log.warn("Renaming container {} of {} {} to {} failed: {}", containerId, spec.kind(), spec.id(), name,
+              DockerErrors.message(e));
+          return;
+        }
+      }
+    }
+    log.warn("Container {} of {} {} keeps a temporary name: both of its names are taken", containerId, spec.kind(),
+        spec.id());
+  }
+
   private String createContainer(WorkloadSpec spec, WorkloadOptions options, LaunchPlan plan, Path workspace,
-      boolean writable, Map<String, String> extraLabels, ContainerLookup lookup) {
-    for (int attempt = 0; ; attempt++) {
+      boolean writable, Map<String, String> extraLabels, String temporaryName) {
+    String name = temporaryName != null ? temporaryName : factory.name(spec);
+    boolean renamed = temporaryName != null; // a temporary name is never disambiguated
+    boolean pulled = false;
+    while (true) {
       CreateContainerCmd cmd = factory.configure(client.createContainerCmd(spec.image()), spec, options, plan,
-          workspace, writable, extraLabels);
+          workspace, writable, extraLabels).withName(name);
       try {
         return cmd.exec().getId();
       } catch (RuntimeException e) {
-        if (DockerErrors.isNotFound(e) && attempt == 0 && spec.pullPolicy() != PullPolicy.NEVER) {
-          images.pull(spec.image(), spec.registryCredentials(), ProgressListener.NONE);
-          continue;
-        }
-        if (DockerErrors.isNotFound(e)) {
+        if (DockerErrors.isNotFound(e) && isMissingImage(e)) {
+          if (!pulled && spec.pullPolicy() != PullPolicy.NEVER) {
+            images.pull(spec.image(), spec.registryCredentials(), ProgressListener.NONE);
+            pulled = true;
+            continue;
+          }
           throw new InvalidSpecException(spec.kind().equals("bot") ? "BotSpec" : "BacktestSpec", List.of(
               "image: '" + spec.image() + "' is not present on the engine and the pull policy is NEVER; "
                   + "load or build it first, or use PullPolicy.IF_NOT_PRESENT"));
         }
+        if (DockerErrors.isNotFound(e)) {
+          throw new RuntimeOperationException("Cannot create " + spec.kind() + " '" + spec.id() + "': Docker says "
+              + DockerErrors.message(e) + ". Create what it names as missing, or fix the spec.", e);
+        }
         if (DockerErrors.isConflict(e)) {
-          if (lookup.findByLabel(spec.id()).isPresent()) {
+          if (isOurs(name, spec)) {
             throw new BotAlreadyExistsException(spec.id());
           }
+          if (!renamed) { // another scope's (berth-a + b-c vs berth-a-b + c) or a foreign container
+            name = factory.disambiguatedName(spec);
+            renamed = true;
+            continue;
+          }
           throw new RuntimeOperationException("Cannot create " + spec.kind() + " '" + spec.id() + "': a container "
-              + "named " + factory.name(spec) + " exists that Berth does not manage. Remove or rename it.", e);
+              + "named " + name + " exists that this scope does not manage. Remove or rename it.", e);
         }
         throw errors.translate(e, "creating the container of " + spec.kind() + " '" + spec.id() + "'", null);
       }
     }
+  }
+
+  /** Whether the container holding {@code name} is this scope's container of the same workload. */
+  private boolean isOurs(String name, WorkloadSpec spec) {
+    try {
+      Map<String, String> labels = client.inspectContainerCmd(name).exec().getConfig().getLabels();
+      return labels != null && labels.entrySet().containsAll(
+          Labels.selector(factory.scope(), spec.kind(), spec.id()).entrySet());
+    } catch (RuntimeException e) {
+      return false; // removed meanwhile: not ours
+    }
+  }
+
+  private static boolean isMissingImage(RuntimeException e) {
+    return DockerErrors.message(e).toLowerCase(java.util.Locale.ROOT).contains("no such image");
   }
 
   private void rollback(WorkloadSpec spec, Path staging, String containerId) {

@@ -238,6 +238,87 @@ class DockerContainerTest {
     assertThat(runtime.hostAddress()).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
   }
 
+  @Test
+  void aFollowClosedAtOnceLeavesNoStreamThreadBehind() {
+    runtime.create(workloads.sleepForever("follow-close").build());
+    runtime.start("follow-close");
+    for (int i = 0; i < 5; i++) {
+      runtime.logs("follow-close", dev.berth.runtime.LogOptions.builder().follow(true).build()).close();
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(t -> t.isAlive() && t.getName().equals("berth-docker-logs-follow-close")));
+    assertThat(runtime.status("follow-close").state()).isEqualTo(BotState.RUNNING);
+  }
+
+  @Test
+  void aFailedRecreateLeavesTheBotAsItWas() throws IOException {
+    BotStatus before = runtime.create(workloads.sleepForever("keep").env(java.util.Map.of("MODE", "paper")).build());
+    runtime.start("keep");
+    assertThatThrownBy(() -> runtime.update("keep", BotUpdate.builder().image("local/absent:1").build()))
+        .isInstanceOf(RuntimeOperationException.class).hasMessageContaining("local/absent:1");
+    BotStatus after = runtime.status("keep");
+    assertThat(after.runtimeId()).isEqualTo(before.runtimeId());
+    assertThat(after.state()).isEqualTo(BotState.RUNNING);
+    assertThat(runtime.list()).extracting(BotStatus::id).containsExactly("keep");
+    assertThat(DockerTestSupport.docker("ps", "-aq", "--filter", "label=berth.scope=" + SCOPE).trim().lines())
+        .hasSize(1);
+    assertThat(inspect(after).getConfig().getEnv()).contains("MODE=paper");
+    BotStatus recreated = runtime.update("keep", BotUpdate.builder().env(java.util.Map.of("MODE", "live")).build());
+    assertThat(recreated.state()).isEqualTo(BotState.RUNNING);
+    assertThat(inspect(recreated).getName()).isEqualTo("/berth-" + SCOPE + "-keep");
+    assertThat(Files.readString(DockerTestSupport.workDir().resolve(SCOPE).resolve("bots").resolve("keep")
+        .resolve("spec.json"))).contains("live");
+  }
+
+  @Test
+  void aRememberedContainerIdDoesNotOutliveItsContainer() {
+    BotStatus first = runtime.create(workloads.sleepForever("stale").build());
+    DockerTestSupport.docker("rm", "-f", first.runtimeId());
+    BotStatus second = runtime.create(workloads.sleepForever("stale").build()); // not "already exists"
+    try (DockerRuntime other = DockerTestSupport.runtime(SCOPE).build()) {
+      other.status("stale"); // remembers the second container
+      runtime.delete("stale");
+      BotStatus third = runtime.create(workloads.sleepForever("stale").build());
+      other.delete("stale"); // its remembered container is gone: removes the new one
+      assertThat(third.runtimeId()).isNotEqualTo(second.runtimeId());
+      assertThat(DockerTestSupport.docker("ps", "-aq", "--filter", "label=berth.scope=" + SCOPE,
+          "--filter", "label=berth.id=stale").trim()).isEmpty();
+    }
+  }
+
+  @Test
+  void aNameTakenByAnotherScopeGetsAHashSuffix() {
+    String otherScope = SCOPE + "-x";
+    BotStatus mine = runtime.create(workloads.sleepForever("x-y").build());
+    try (DockerRuntime other = DockerTestSupport.runtime(otherScope).build()) {
+      BotStatus theirs = other.create(workloads.sleepForever("y").build()); // same name berth-<SCOPE>-x-y
+      try {
+        assertThat(inspect(mine).getName()).isEqualTo("/berth-" + SCOPE + "-x-y");
+        assertThat(inspect(theirs).getName()).isEqualTo("/berth-" + otherScope + "-y-"
+            + DockerEndpoint.sha256(otherScope + "/y").substring(0, 8));
+        assertThat(other.list()).extracting(BotStatus::id).containsExactly("y");
+      } finally {
+        other.delete("y");
+      }
+    }
+    assertThat(DockerTestSupport.leftovers(otherScope)).isEmpty();
+  }
+
+  @Test
+  void aMissingNetworkIsNotAMissingBot() {
+    String network = "berth-" + SCOPE + "-gone-net";
+    DockerTestSupport.docker("network", "create", network);
+    try {
+      runtime.create(workloads.sleepForever("no-net").networkMode(dev.berth.runtime.NetworkMode.named(network))
+          .build());
+    } finally {
+      DockerTestSupport.docker("network", "rm", network);
+    }
+    assertThatThrownBy(() -> runtime.start("no-net")).isInstanceOf(RuntimeOperationException.class)
+        .isNotInstanceOf(BotNotFoundException.class).hasMessageContaining(network);
+    assertThat(runtime.status("no-net").state()).isIn(BotState.CREATED, BotState.FAILED);
+  }
+
   private void awaitLine(String id, String text) {
     await().atMost(Duration.ofSeconds(30)).until(() -> {
       try (Stream<LogLine> lines = runtime.logs(id)) {

@@ -81,10 +81,12 @@ class TestcontainersInteropTest {
       assertThat(runtime.list(dev.berth.runtime.BotFilter.builder().label("berth.id", "foreign").build())).isEmpty();
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtime.stop("foreign"))
           .isInstanceOf(dev.berth.runtime.BotNotFoundException.class);
-      // A bot whose container name is taken by a foreign container fails clearly, and touches nothing.
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtime.create(BotSpec.builder("foreign")
-          .image(DockerTestSupport.IMAGE).command("true").build()))
-          .hasMessageContaining("exists that Berth does not manage");
+      // A bot whose container name is taken by a foreign container gets a suffixed name, and touches nothing.
+      BotStatus renamed = runtime.create(BotSpec.builder("foreign").image(DockerTestSupport.IMAGE).command("true")
+          .build());
+      assertThat(DockerTestSupport.docker("inspect", "-f", "{{.Name}}", renamed.runtimeId()).trim())
+          .isEqualTo("/berth-" + SCOPE + "-foreign-" + DockerEndpoint.sha256(SCOPE + "/foreign").substring(0, 8));
+      runtime.delete("foreign");
       BotStatus own = runtime.create(BotSpec.builder("own").image(DockerTestSupport.IMAGE).command("true").build());
       runtime.delete(own.id());
       assertThat(foreign.isRunning()).isTrue();
