@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -79,7 +80,10 @@ final class BacktestJob implements BacktestExecution, Runnable {
     }
   }
 
-  /** The lines captured when it ended; empty while it runs. */
+  /**
+   * The lines captured when it ended (only the result's tail once the full logs are in the object store);
+   * empty while it runs.
+   */
   List<LogLine> capturedLogs() {
     return capturedLogs;
   }
@@ -148,24 +152,53 @@ final class BacktestJob implements BacktestExecution, Runnable {
   @Override
   public void run() {
     thread = Thread.currentThread();
-    BacktestResult result;
+    BacktestResult result = null;
+    Throwable failure = null;
     try {
       result = execute();
-    } catch (RuntimeException e) {
-      result = finish(endRequested != null ? endRequested : BacktestState.FAILED, OptionalInt.empty(),
-          Optional.empty(), endRequested != null ? message(endRequested) : e.getMessage());
+    } catch (Throwable e) { // also Errors: the future must complete and the container go
+      failure = e;
+      try {
+        result = finish(endRequested != null ? endRequested : BacktestState.FAILED, OptionalInt.empty(),
+            Optional.empty(), endRequested != null ? message(endRequested) : Objects.toString(e.getMessage(),
+                e.toString()));
+      } catch (Throwable again) {
+        failure.addSuppressed(again);
+      }
     } finally {
       synchronized (this) {
         thread = null;
       }
       Thread.interrupted();
+      container.complete(Optional.empty());
+      if (!abandoned) { // else the container stays for the next runner's sweep
+        try {
+          cleanUp();
+        } finally {
+          complete(result != null ? result : failed(failure));
+        }
+      }
     }
-    container.complete(Optional.empty());
-    if (abandoned) {
-      return; // the runner was closed: the container stays for the next runner's sweep
+    if (failure instanceof Error) {
+      throw (Error) failure;
     }
-    cleanUp();
-    complete(result);
+  }
+
+  /** The result when even {@link #finish} failed: no logs, no stored files. */
+  private BacktestResult failed(Throwable failure) {
+    String message = failure == null ? "the backtest thread ended without a result"
+        : Objects.toString(failure.getMessage(), failure.toString());
+    BacktestState state = endRequested != null ? endRequested : BacktestState.FAILED;
+    try {
+      BacktestResult result = BacktestResult.builder(spec.id(), state).message(message.isBlank() ? state.toString()
+          : message).finishedAt(Instant.now()).build();
+      status = result.status();
+      return result;
+    } catch (RuntimeException e) {
+      future.completeExceptionally(new RuntimeOperationException("Backtest '" + spec.id() + "' failed: " + message,
+          failure));
+      return null;
+    }
   }
 
   private BacktestResult execute() {
@@ -180,6 +213,16 @@ final class BacktestJob implements BacktestExecution, Runnable {
       }
     }
     parts.start(spec.id(), created);
+    BacktestState endedBeforeStart;
+    synchronized (this) {
+      endedBeforeStart = endRequested;
+      if (endedBeforeStart != null) { // end() came before the start and found nothing running to kill
+        parts.kill(created);
+      }
+    }
+    if (endedBeforeStart != null) {
+      return finish(endedBeforeStart, OptionalInt.empty(), Optional.empty(), message(endedBeforeStart));
+    }
     container.complete(Optional.of(created)); // started: a follow now sees its output
     status = new BacktestStatus(spec.id(), BacktestState.RUNNING, OptionalInt.empty(), Optional.of(Instant.now()),
         Optional.empty(), "");
@@ -230,11 +273,16 @@ final class BacktestJob implements BacktestExecution, Runnable {
       capturedLogs = parts.captureLogs(spec.id(), container);
     }
     List<LogLine> all = capturedLogs;
+    List<LogLine> tail = List.copyOf(all.subList(Math.max(0, all.size() - parts.settings().logTailLines()),
+        all.size()));
     BacktestResult.Builder builder = BacktestResult.builder(spec.id(), state).exitCode(exitCode)
-        .startedAt(status.startedAt().orElse(null)).finishedAt(finishedAt).message(message)
-        .logTail(all.subList(Math.max(0, all.size() - parts.settings().logTailLines()), all.size()));
+        .startedAt(status.startedAt().orElse(null)).finishedAt(finishedAt).message(message).logTail(tail);
     resultJson.ifPresent(builder::resultJson);
-    parts.store(spec.id(), resultJson, all).forEach((kind, location) -> {
+    Map<String, String> stored = parts.store(spec.id(), resultJson, all);
+    if (stored.containsKey("logs")) {
+      capturedLogs = tail; // the full logs are in the store: an ended job keeps only the tail in memory
+    }
+    stored.forEach((kind, location) -> {
       if (kind.equals("result")) {
         builder.resultLocation(location);
       } else {
@@ -259,6 +307,9 @@ final class BacktestJob implements BacktestExecution, Runnable {
   }
 
   private void complete(BacktestResult result) {
+    if (result == null) {
+      return; // completed exceptionally
+    }
     log.info("Backtest {} ended {}{}", spec.id(), result.state(),
         result.message().isEmpty() ? "" : ": " + result.message());
     future.complete(result);

@@ -7,7 +7,8 @@ import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.ObjectStore;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,15 +92,15 @@ final class BacktestRunnerParts {
 
   /** Every line the container wrote, oldest first; the oldest are dropped beyond the memory cap. */
   List<LogLine> captureLogs(String id, String containerId) {
-    List<LogLine> lines = new ArrayList<>();
+    Deque<LogLine> lines = new ArrayDeque<>();
     long bytes = 0;
     try (Stream<LogLine> stream = logs.open(containerId, LogOptions.DEFAULT, id)) {
       for (var it = stream.iterator(); it.hasNext(); ) {
         LogLine line = it.next();
-        lines.add(line);
+        lines.addLast(line);
         bytes += line.text().length() + 1;
         while (bytes > MAX_CAPTURED_LOG_BYTES && !lines.isEmpty()) {
-          bytes -= lines.remove(0).text().length() + 1;
+          bytes -= lines.removeFirst().text().length() + 1;
         }
       }
     } catch (RuntimeException e) {

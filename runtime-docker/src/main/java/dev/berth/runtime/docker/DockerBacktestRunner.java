@@ -88,19 +88,18 @@ public final class DockerBacktestRunner implements BacktestRunner {
       }
       BacktestJob job = new BacktestJob(spec, parts);
       jobs.put(spec.id(), job);
+      ScheduledFuture<?> timeout = timer.schedule(job::timeout,
+          Math.max(0, Duration.between(Instant.now(), job.deadline()).toMillis()), TimeUnit.MILLISECONDS);
+      timeouts.put(spec.id(), timeout);
       Thread thread = new Thread(() -> {
         try {
           job.run();
         } finally {
-          ScheduledFuture<?> timeout = timeouts.remove(spec.id());
-          if (timeout != null) {
-            timeout.cancel(false);
-          }
+          timeouts.remove(spec.id(), timeout); // not a resubmitted job's timeout under the same id
+          timeout.cancel(false);
         }
       }, "berth-docker-backtest-" + spec.id());
       thread.setDaemon(true);
-      timeouts.put(spec.id(), timer.schedule(job::timeout,
-          Math.max(0, Duration.between(Instant.now(), job.deadline()).toMillis()), TimeUnit.MILLISECONDS));
       thread.start();
       log.info("Submitted backtest {}", spec.id());
       return job;
