@@ -47,7 +47,10 @@ final class StatusMapper {
     if (!everStarted) {
       return builder.state(BotState.CREATED).build();
     }
-    instant(state.getFinishedAt()).ifPresent(builder::finishedAt);
+    // Docker can stamp a workload that exits at once as finished a few ms before it stamps it as started.
+    Optional<Instant> started = instant(state.getStartedAt());
+    instant(state.getFinishedAt()).map(finished -> started.filter(finished::isBefore).orElse(finished))
+        .ifPresent(builder::finishedAt);
     int code = exitCode == null ? -1 : exitCode;
     boolean oom = Boolean.TRUE.equals(state.getOOMKilled());
     builder.exitCode(code).oomKilled(oom);
