@@ -151,7 +151,7 @@ final class BacktestRunnerParts {
       try {
         client().removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
       } catch (RuntimeException e) {
-        if (!DockerErrors.isNotFound(e)) {
+        if (!DockerErrors.isGoneOrBeingRemoved(e)) {
           throw connection.errors().translate(e, "removing the container of backtest '" + id + "'", null);
         }
       }

@@ -234,7 +234,7 @@ final class BotOperations {
       client.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
       return true;
     } catch (RuntimeException e) {
-      if (!DockerErrors.isNotFound(e)) {
+      if (!DockerErrors.isGoneOrBeingRemoved(e)) {
         throw errors.translate(e, "deleting bot '" + id + "'", null);
       }
       return false;

@@ -59,6 +59,14 @@ final class DockerErrors {
     return e instanceof ConflictException;
   }
 
+  /**
+   * True when a removal failed because the container is gone or is being removed by another call (Docker
+   * answers 409 "removal of container … is already in progress"): either way the outcome the caller wanted.
+   */
+  static boolean isGoneOrBeingRemoved(RuntimeException e) {
+    return isNotFound(e) || (isConflict(e) && message(e).contains("already in progress"));
+  }
+
   static boolean isConnectionFailure(Throwable e) {
     if (e instanceof DockerException) {
       return false;

@@ -147,7 +147,7 @@ final class DockerSidecarManager implements SidecarManager {
     try {
       client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
     } catch (RuntimeException e) {
-      if (!DockerErrors.isNotFound(e)) {
+      if (!DockerErrors.isGoneOrBeingRemoved(e)) {
         throw errors.translate(e, "removing sidecar container " + id, null);
       }
     }
