@@ -28,7 +28,7 @@ import org.junit.jupiter.api.parallel.Isolated;
  * }</pre>
  *
  * <p>Tests named {@code required_…} fail when the rule is broken; {@code optional_…} ones abort with the reason
- * when the backend's test cannot check them ({@link #leftovers} not implemented). Every test uses its own
+ * when the backend's test cannot check them (it does not override {@link #leftovers}). Every test uses its own
  * scope and unique ids and deletes every backtest it submitted.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
