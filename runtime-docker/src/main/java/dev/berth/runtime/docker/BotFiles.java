@@ -2,6 +2,7 @@ package dev.berth.runtime.docker;
 
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.RuntimeOperationException;
+import dev.berth.runtime.core.BotSpecCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,12 +11,12 @@ import java.util.Optional;
 
 /**
  * The host-side state of one workload kind in one scope: {@code <work-dir>/<scope>/<kind>s/<id>/} holds
- * {@code spec.json} (for updates from any JVM), a stop marker, and {@code workspace/}, the directory
+ * {@code spec.properties} (for updates from any JVM), a stop marker, and {@code workspace/}, the directory
  * mounted into the container. Docker's container state has no "stopped on request" flag, so the marker
  * records which run (container id and start time) a stop request ended; a new JVM reads it too.
  */
 final class BotFiles {
-  private static final String SPEC = "spec.json";
+  private static final String SPEC = "spec.properties";
   private static final String STOP_MARKER = "stop-requested";
   static final String WORKSPACE = "workspace";
 
@@ -39,7 +40,7 @@ final class BotFiles {
   }
 
   static void writeSpec(Path dir, BotSpec spec) {
-    write(dir.resolve(SPEC), SpecCodec.write(spec));
+    write(dir.resolve(SPEC), BotSpecCodec.toText(spec));
   }
 
   /** A fresh directory to prepare a workload's files in before {@link #install} moves them into place. */
@@ -70,7 +71,7 @@ final class BotFiles {
       return Optional.empty();
     }
     try {
-      return Optional.of(SpecCodec.read(Files.readString(file, StandardCharsets.UTF_8)));
+      return Optional.of(BotSpecCodec.fromText(Files.readString(file, StandardCharsets.UTF_8)));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

@@ -267,7 +267,7 @@ class DockerContainerTest {
     assertThat(recreated.state()).isEqualTo(BotState.RUNNING);
     assertThat(inspect(recreated).getName()).isEqualTo("/berth-" + SCOPE + "-keep");
     assertThat(Files.readString(DockerTestSupport.workDir().resolve(SCOPE).resolve("bots").resolve("keep")
-        .resolve("spec.json"))).contains("live");
+        .resolve("spec.properties"))).contains("live");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.InvalidConfigException;
 import dev.berth.runtime.InvalidSpecException;
+import dev.berth.runtime.core.BotSpecCodec;
 import dev.berth.runtime.spi.RuntimeConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -74,7 +75,7 @@ class DockerSettingsTest {
         .networkMode(dev.berth.runtime.NetworkMode.named("bots"))
         .port(dev.berth.runtime.PortMapping.tcp(8080)).restartPolicy(dev.berth.runtime.RestartPolicy.onFailure(3))
         .mount(dev.berth.runtime.Mount.readOnly("/data", "/data")).option("docker.user", "1000").build();
-    assertThat(SpecCodec.read(SpecCodec.write(spec))).isEqualTo(spec);
-    assertThat(Labels.specHash(SpecCodec.read(SpecCodec.write(spec)))).isEqualTo(Labels.specHash(spec));
+    assertThat(BotSpecCodec.fromText(BotSpecCodec.toText(spec))).isEqualTo(spec);
+    assertThat(Labels.specHash(BotSpecCodec.fromText(BotSpecCodec.toText(spec)))).isEqualTo(Labels.specHash(spec));
   }
 }

@@ -4,6 +4,7 @@ import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
 import dev.berth.runtime.RuntimeOperationException;
+import dev.berth.runtime.core.BotSpecCodec;
 import dev.berth.runtime.local.ProcessControl.ProcessRef;
 import java.io.IOException;
 import java.time.Instant;
@@ -53,7 +54,7 @@ final class BotRecord {
     Properties p = file.get();
     BotRecord record;
     try {
-      record = new BotRecord(SpecCodec.read(p));
+      record = new BotRecord(BotSpecCodec.read(p));
     } catch (RuntimeException e) {
       throw new RuntimeOperationException("The state file " + dir.stateFile() + " of bot '" + dir.id()
           + "' is damaged (" + e.getMessage() + "). Delete the directory " + dir.root() + " to forget the bot.", e);
@@ -79,7 +80,7 @@ final class BotRecord {
 
   void save(WorkloadDir dir) {
     Properties p = new Properties();
-    SpecCodec.write(spec, p);
+    BotSpecCodec.write(spec, p);
     p.setProperty("kind", "bot");
     p.setProperty("state", state.name());
     put(p, "createdAt", createdAt);

@@ -1,11 +1,16 @@
-package dev.berth.runtime.local;
+package dev.berth.runtime.core;
 
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.CodeBundle;
+import dev.berth.runtime.Mount;
 import dev.berth.runtime.NetworkMode;
 import dev.berth.runtime.PortMapping;
 import dev.berth.runtime.Resources;
 import dev.berth.runtime.RestartPolicy;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,14 +19,39 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * Stores a {@link BotSpec} in the bot's state file as {@code spec.*} properties, so a later JVM can start,
- * restart and update the bot. Registry credentials are deliberately not stored (the local runtime pulls no
- * images, and secrets do not belong in a state directory); mounts are never accepted by this backend.
+ * Stores a {@link BotSpec} as flat {@code spec.*} properties, so a later JVM can start, restart, update or
+ * recreate a bot it did not create. Registry credentials are deliberately not stored: secrets do not belong
+ * in a state directory (an update that pulls again does so without them).
  */
-final class SpecCodec {
-  private SpecCodec() {}
+public final class BotSpecCodec {
+  private BotSpecCodec() {}
 
-  static void write(BotSpec spec, Properties target) {
+  /** The spec as properties text, e.g. for a file of its own. */
+  public static String toText(BotSpec spec) {
+    Properties properties = new Properties();
+    write(spec, properties);
+    StringWriter out = new StringWriter();
+    try {
+      properties.store(out, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  /** The spec {@link #toText} wrote. */
+  public static BotSpec fromText(String text) {
+    Properties properties = new Properties();
+    try {
+      properties.load(new StringReader(text));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return read(properties);
+  }
+
+  /** Puts the spec's {@code spec.*} entries into {@code target}, replacing any it held. */
+  public static void write(BotSpec spec, Properties target) {
     target.stringPropertyNames().stream().filter(k -> k.startsWith("spec.")).toList().forEach(target::remove);
     target.setProperty("spec.id", spec.id());
     target.setProperty("spec.image", spec.image());
@@ -47,6 +77,9 @@ final class SpecCodec {
     target.setProperty("spec.resources", resources.memoryBytes() + "," + resources.cpuMillis() + ","
         + resources.pids());
     target.setProperty("spec.network", spec.networkMode().kind().name());
+    if (!spec.networkMode().name().isEmpty()) {
+      target.setProperty("spec.network.name", spec.networkMode().name());
+    }
     RestartPolicy policy = spec.restartPolicy();
     target.setProperty("spec.restart", policy.kind().name() + "," + policy.maxRetries());
     List<String> ports = new ArrayList<>();
@@ -54,10 +87,17 @@ final class SpecCodec {
       ports.add(port.containerPort() + ":" + port.hostPort() + "/" + port.protocol());
     }
     list(target, "spec.port.", ports);
+    for (int i = 0; i < spec.mounts().size(); i++) {
+      Mount mount = spec.mounts().get(i);
+      target.setProperty("spec.mount." + i + ".source", mount.source());
+      target.setProperty("spec.mount." + i + ".target", mount.target());
+      target.setProperty("spec.mount." + i + ".read-only", Boolean.toString(mount.readOnly()));
+    }
     target.setProperty("spec.pull", spec.pullPolicy().name());
   }
 
-  static BotSpec read(Properties source) {
+  /** The spec whose {@code spec.*} entries {@code source} holds. */
+  public static BotSpec read(Properties source) {
     BotSpec.Builder builder = BotSpec.builder(source.getProperty("spec.id"))
         .image(source.getProperty("spec.image", ""))
         .command(list(source, "spec.command."))
@@ -83,7 +123,7 @@ final class SpecCodec {
     builder.resources(new Resources(Long.parseLong(resources[0]), Integer.parseInt(resources[1]),
         Integer.parseInt(resources[2])));
     builder.networkMode(new NetworkMode(NetworkMode.Kind.valueOf(source.getProperty("spec.network", "DEFAULT")),
-        ""));
+        source.getProperty("spec.network.name", "")));
     String[] restart = source.getProperty("spec.restart", "NEVER,0").split(",");
     builder.restartPolicy(new RestartPolicy(RestartPolicy.Kind.valueOf(restart[0]), Integer.parseInt(restart[1])));
     for (String port : list(source, "spec.port.")) {
@@ -91,6 +131,11 @@ final class SpecCodec {
       int slash = port.indexOf('/');
       builder.port(new PortMapping(Integer.parseInt(port.substring(0, colon)),
           Integer.parseInt(port.substring(colon + 1, slash)), port.substring(slash + 1)));
+    }
+    for (int i = 0; source.containsKey("spec.mount." + i + ".target"); i++) {
+      String prefix = "spec.mount." + i + ".";
+      builder.mount(new Mount(source.getProperty(prefix + "source"), source.getProperty(prefix + "target"),
+          Boolean.parseBoolean(source.getProperty(prefix + "read-only"))));
     }
     builder.pullPolicy(dev.berth.runtime.PullPolicy.valueOf(source.getProperty("spec.pull", "IF_NOT_PRESENT")));
     return builder.build();
