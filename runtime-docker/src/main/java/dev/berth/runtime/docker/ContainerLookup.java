@@ -49,8 +49,9 @@ final class ContainerLookup {
 
   /**
    * Runs {@code call} on the bot's container. If the remembered container is gone, looks it up again by
-   * label once; throws {@link BotNotFoundException} when there is none, and {@link RuntimeOperationException}
-   * when the same container is still there (the engine's "not found" was about something else).
+   * label once; throws {@link BotNotFoundException} when there is none (or the one listed is being removed),
+   * and {@link RuntimeOperationException} when the same container is still there and the engine's "not found"
+   * was about something else.
    */
   <T> T withContainer(String id, Function<String, T> call) {
     String containerId = find(id).orElseThrow(() -> new BotNotFoundException(id));
@@ -62,6 +63,10 @@ final class ContainerLookup {
       }
       forget(id, containerId);
       String again = findByLabel(id).orElseThrow(() -> new BotNotFoundException(id));
+      if (again.equals(containerId) && DockerErrors.message(e).startsWith("No such container")) {
+        // Listed but no longer inspectable: a concurrent delete is removing it.
+        throw new BotNotFoundException(id);
+      }
       if (again.equals(containerId)) { // the container exists: something else it needs is missing
         throw new RuntimeOperationException("Docker failed calling for '" + id + "': " + DockerErrors.message(e)
             + ". The container exists; create what the engine names as missing (e.g. its network).", e);
