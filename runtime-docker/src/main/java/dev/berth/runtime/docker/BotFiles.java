@@ -2,6 +2,7 @@ package dev.berth.runtime.docker;
 
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.RuntimeOperationException;
+import dev.berth.runtime.core.AtomicWrite;
 import dev.berth.runtime.core.BotSpecCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -108,11 +109,7 @@ final class BotFiles {
 
   private static void write(Path file, String text) {
     try {
-      Files.createDirectories(file.getParent());
-      Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-      Files.writeString(temp, text, StandardCharsets.UTF_8);
-      Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      AtomicWrite.writeString(file, text);
     } catch (IOException e) {
       throw new RuntimeOperationException("Cannot write " + file + ": " + e.getMessage()
           + ". Check that docker.work-dir is writable.", e);

@@ -1,17 +1,16 @@
 package dev.berth.runtime.local;
 
 import dev.berth.runtime.RuntimeOperationException;
+import dev.berth.runtime.core.AtomicWrite;
 import dev.berth.runtime.core.Directories;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -22,20 +21,6 @@ import java.util.TreeMap;
  */
 final class AtomicFiles {
   private AtomicFiles() {}
-
-  /** Writes {@code text} to a temporary sibling and renames it over {@code target}. */
-  static void write(Path target, String text) throws IOException {
-    Path temp = target.resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid()
-        + "-" + Thread.currentThread().getId());
-    Files.writeString(temp, text, StandardCharsets.UTF_8);
-    try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
-  }
 
   /** Stores properties sorted by key, without the date comment, atomically. */
   static void writeProperties(Path target, Properties properties) throws IOException {
@@ -55,7 +40,7 @@ final class AtomicFiles {
     if (text.startsWith("#")) {
       text = text.substring(text.indexOf('\n') + 1);
     }
-    write(target, text);
+    AtomicWrite.writeString(target, text);
   }
 
   /** The properties in {@code file}, or empty when it does not exist. */

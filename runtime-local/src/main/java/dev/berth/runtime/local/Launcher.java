@@ -3,6 +3,7 @@ package dev.berth.runtime.local;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.RuntimeOperationException;
 import dev.berth.runtime.WorkloadSpec;
+import dev.berth.runtime.core.AtomicWrite;
 import dev.berth.runtime.core.CodeMaterializer;
 import dev.berth.runtime.core.Entrypoints;
 import dev.berth.runtime.core.ExtractionLimits;
@@ -55,7 +56,7 @@ final class Launcher {
   void writeConfig(WorkloadSpec spec, WorkloadDir dir) {
     try {
       Files.createDirectories(dir.workspace());
-      AtomicFiles.write(dir.workspace().resolve(WorkloadSpec.CONFIG_FILE), spec.config());
+      AtomicWrite.writeString(dir.workspace().resolve(WorkloadSpec.CONFIG_FILE), spec.config());
     } catch (IOException e) {
       throw new RuntimeOperationException("Writing config.json of '" + spec.id() + "' into " + dir.workspace()
           + " failed: " + e.getMessage() + ". Check free space and permissions of the state directory.", e);

@@ -1,5 +1,7 @@
 package dev.berth.runtime.local;
 
+import dev.berth.runtime.core.AtomicWrite;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,7 +79,7 @@ final class WorkloadDir {
     Files.createFile(stdoutRaw());
     Files.createFile(stderrRaw());
     // Written last: a run directory without an id is not ready and is not drained.
-    AtomicFiles.write(runDir().resolve("id"), java.util.UUID.randomUUID().toString());
+    AtomicWrite.writeString(runDir().resolve("id"), java.util.UUID.randomUUID().toString());
   }
 
   /** The id of the current run, unique across runs (inode numbers are reused, so they cannot serve). */
