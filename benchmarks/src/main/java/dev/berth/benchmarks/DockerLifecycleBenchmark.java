@@ -6,7 +6,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.berth.runtime.BotSpec;
-import dev.berth.runtime.core.Directories;
+import dev.berth.runtime.core.internal.Directories;
 import dev.berth.runtime.docker.DockerRuntime;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.berth.benchmarks;
 
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotState;
-import dev.berth.runtime.core.Directories;
+import dev.berth.runtime.core.internal.Directories;
 import dev.berth.runtime.local.LocalRuntime;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;

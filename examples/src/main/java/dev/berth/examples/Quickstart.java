@@ -10,7 +10,7 @@ import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.Resources;
 import dev.berth.runtime.RestartPolicy;
 import dev.berth.runtime.Runtime;
-import dev.berth.runtime.core.Directories;
+import dev.berth.runtime.core.internal.Directories;
 import dev.berth.runtime.core.FileSystemObjectStore;
 import dev.berth.runtime.local.LocalBacktestRunner;
 import dev.berth.runtime.local.LocalRuntime;

@@ -1,7 +1,7 @@
 package dev.berth.runtime;
 
 /**
- * A {@link dev.berth.runtime.spi.RuntimeConfig} value could not be used: an unknown key, or a value that
+ * A {@link dev.berth.runtime.RuntimeConfig} value could not be used: an unknown key, or a value that
  * does not parse. The message names the key and the expected form.
  */
 public class InvalidConfigException extends BerthException {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** Parses sizes such as {@code 512m}, {@code 1g}, {@code 64KiB}, {@code 1024} (binary units). */
-public final class Sizes {
+final class Sizes {
   private Sizes() {}
 
   /**
@@ -14,7 +14,7 @@ public final class Sizes {
    * @param field the name to put in the error message
    * @throws InvalidSpecException naming {@code field} when the text does not parse
    */
-  public static long parse(String field, String text) {
+  static long parse(String field, String text) {
     String value = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
     if (value.endsWith("ib")) {
       value = value.substring(0, value.length() - 2);

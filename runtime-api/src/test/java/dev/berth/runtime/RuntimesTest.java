@@ -3,7 +3,6 @@ package dev.berth.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.berth.runtime.spi.RuntimeConfig;
 import dev.berth.runtime.spi.RuntimeProvider;
 import java.net.URL;
 import java.net.URLClassLoader;

@@ -1,7 +1,6 @@
 package dev.berth.runtime;
 
 import dev.berth.runtime.spi.Probe;
-import dev.berth.runtime.spi.RuntimeConfig;
 import dev.berth.runtime.spi.RuntimeProvider;
 import java.util.List;
 import java.util.Optional;

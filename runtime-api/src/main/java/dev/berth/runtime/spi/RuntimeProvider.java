@@ -2,6 +2,7 @@ package dev.berth.runtime.spi;
 
 import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.Runtime;
+import dev.berth.runtime.RuntimeConfig;
 
 /**
  * A backend, registered in {@code META-INF/services/dev.berth.runtime.spi.RuntimeProvider} of its jar and

@@ -1,6 +1,7 @@
 package dev.berth.runtime.core;
 
 import dev.berth.runtime.InvalidSpecException;
+import dev.berth.runtime.core.internal.EntryNames;
 import java.util.List;
 import java.util.regex.Pattern;
 

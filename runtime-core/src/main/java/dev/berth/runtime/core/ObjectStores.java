@@ -2,7 +2,7 @@ package dev.berth.runtime.core;
 
 import dev.berth.runtime.InvalidConfigException;
 import dev.berth.runtime.ObjectStore;
-import dev.berth.runtime.spi.RuntimeConfig;
+import dev.berth.runtime.RuntimeConfig;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;

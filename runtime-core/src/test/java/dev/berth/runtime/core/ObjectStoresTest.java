@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.runtime.InvalidConfigException;
 import dev.berth.runtime.ObjectStore;
-import dev.berth.runtime.spi.RuntimeConfig;
+import dev.berth.runtime.RuntimeConfig;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

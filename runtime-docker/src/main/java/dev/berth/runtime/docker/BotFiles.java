@@ -2,8 +2,8 @@ package dev.berth.runtime.docker;
 
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.RuntimeOperationException;
-import dev.berth.runtime.core.AtomicWrite;
-import dev.berth.runtime.core.BotSpecCodec;
+import dev.berth.runtime.core.internal.AtomicWrite;
+import dev.berth.runtime.core.internal.BotSpecCodec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,7 +104,7 @@ final class BotFiles {
 
   /** Removes the workload's whole host directory. */
   void delete(String id) {
-    dev.berth.runtime.core.Workspace.of(dir(id)).close();
+    dev.berth.runtime.core.internal.Workspace.of(dir(id)).close();
   }
 
   private static void write(Path file, String text) {

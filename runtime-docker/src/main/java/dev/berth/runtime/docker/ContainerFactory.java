@@ -17,7 +17,7 @@ import dev.berth.runtime.NetworkMode;
 import dev.berth.runtime.PortMapping;
 import dev.berth.runtime.Resources;
 import dev.berth.runtime.WorkloadSpec;
-import dev.berth.runtime.core.LaunchPlan;
+import dev.berth.runtime.core.internal.LaunchPlan;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.berth.runtime.docker;
 
 import dev.berth.runtime.ObjectStore;
-import dev.berth.runtime.core.CodeMaterializer;
-import dev.berth.runtime.core.ExtractionLimits;
+import dev.berth.runtime.core.internal.CodeMaterializer;
+import dev.berth.runtime.core.internal.ExtractionLimits;
 import dev.berth.runtime.core.ObjectStores;
-import dev.berth.runtime.spi.RuntimeConfig;
+import dev.berth.runtime.RuntimeConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

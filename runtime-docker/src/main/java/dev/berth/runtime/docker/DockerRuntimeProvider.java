@@ -4,7 +4,7 @@ import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.Health;
 import dev.berth.runtime.Runtime;
 import dev.berth.runtime.spi.Probe;
-import dev.berth.runtime.spi.RuntimeConfig;
+import dev.berth.runtime.RuntimeConfig;
 import dev.berth.runtime.spi.RuntimeProvider;
 
 /**

@@ -1,6 +1,6 @@
 package dev.berth.runtime.docker;
 
-import dev.berth.runtime.spi.RuntimeConfig;
+import dev.berth.runtime.RuntimeConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;

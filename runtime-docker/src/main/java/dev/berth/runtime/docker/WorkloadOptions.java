@@ -1,7 +1,8 @@
 package dev.berth.runtime.docker;
 
 import dev.berth.runtime.InvalidSpecException;
-import dev.berth.runtime.Sizes;
+import dev.berth.runtime.InvalidConfigException;
+import dev.berth.runtime.RuntimeConfig;
 import dev.berth.runtime.WorkloadSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,8 +57,8 @@ record WorkloadOptions(
     });
     Optional<Long> shm = Optional.ofNullable(options.get(SHM_SIZE)).flatMap(text -> {
       try {
-        return Optional.of(Sizes.parse(SHM_SIZE, text));
-      } catch (InvalidSpecException e) {
+        return Optional.of(RuntimeConfig.of(Map.of(SHM_SIZE, text)).getSize(SHM_SIZE, 0));
+      } catch (InvalidConfigException e) {
         problems.add("options: " + SHM_SIZE + " = '" + text + "' is not a size; use e.g. 64m");
         return Optional.empty();
       }

@@ -15,7 +15,7 @@ import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.LogStream;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.core.FileSystemObjectStore;
-import dev.berth.runtime.spi.RuntimeConfig;
+import dev.berth.runtime.RuntimeConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

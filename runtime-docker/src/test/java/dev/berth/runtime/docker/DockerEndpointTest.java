@@ -2,7 +2,7 @@ package dev.berth.runtime.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.runtime.spi.RuntimeConfig;
+import dev.berth.runtime.RuntimeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.berth.runtime.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.runtime.Health;
-import dev.berth.runtime.spi.RuntimeConfig;
+import dev.berth.runtime.RuntimeConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

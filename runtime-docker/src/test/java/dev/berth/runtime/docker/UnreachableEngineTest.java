@@ -8,7 +8,7 @@ import dev.berth.runtime.Health;
 import dev.berth.runtime.Runtime;
 import dev.berth.runtime.RuntimeUnavailableException;
 import dev.berth.runtime.Runtimes;
-import dev.berth.runtime.spi.RuntimeConfig;
+import dev.berth.runtime.RuntimeConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

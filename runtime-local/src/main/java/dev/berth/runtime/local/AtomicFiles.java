@@ -1,8 +1,8 @@
 package dev.berth.runtime.local;
 
 import dev.berth.runtime.RuntimeOperationException;
-import dev.berth.runtime.core.AtomicWrite;
-import dev.berth.runtime.core.Directories;
+import dev.berth.runtime.core.internal.AtomicWrite;
+import dev.berth.runtime.core.internal.Directories;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;

@@ -4,7 +4,7 @@ import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
 import dev.berth.runtime.RuntimeOperationException;
-import dev.berth.runtime.core.BotSpecCodec;
+import dev.berth.runtime.core.internal.BotSpecCodec;
 import dev.berth.runtime.local.ProcessControl.ProcessRef;
 import java.io.IOException;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import dev.berth.runtime.BotState;
 import dev.berth.runtime.ExecManager;
 import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.RuntimeOperationException;
-import dev.berth.runtime.core.LaunchPlan;
+import dev.berth.runtime.core.internal.LaunchPlan;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

@@ -16,7 +16,7 @@ import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.RestartPolicy;
 import dev.berth.runtime.Runtime;
 import dev.berth.runtime.StatsManager;
-import dev.berth.runtime.spi.RuntimeConfig;
+import dev.berth.runtime.RuntimeConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

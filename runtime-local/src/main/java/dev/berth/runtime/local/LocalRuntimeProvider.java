@@ -3,7 +3,7 @@ package dev.berth.runtime.local;
 import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.Runtime;
 import dev.berth.runtime.spi.Probe;
-import dev.berth.runtime.spi.RuntimeConfig;
+import dev.berth.runtime.RuntimeConfig;
 import dev.berth.runtime.spi.RuntimeProvider;
 
 /**

@@ -1,6 +1,6 @@
 package dev.berth.runtime.local;
 
-import dev.berth.runtime.core.AtomicWrite;
+import dev.berth.runtime.core.internal.AtomicWrite;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -64,7 +64,7 @@ public final class MockBacktestRunner implements BacktestRunner {
   /** A runner of {@code scope} on {@code engine}; it takes over the timeouts of backtests still running. */
   public MockBacktestRunner(MockEngine engine, String scope) {
     this.engine = Objects.requireNonNull(engine, "engine");
-    this.scope = dev.berth.runtime.spi.RuntimeConfig.of(Map.of("scope", scope)).scope();
+    this.scope = dev.berth.runtime.RuntimeConfig.of(Map.of("scope", scope)).scope();
     this.table = engine.backtestTable();
     this.script = new CallScript("MockBacktestRunner", RECORDED_METHODS, engine.clock(), true);
     table.values().stream().filter(b -> b.scope.equals(scope) && b.state() == BacktestState.RUNNING)

@@ -333,7 +333,7 @@ public final class MockRuntime implements Runtime {
 
     /** The scope; default {@code default}. */
     public Builder scope(String scope) {
-      this.scope = dev.berth.runtime.spi.RuntimeConfig.of(java.util.Map.of("scope", scope)).scope();
+      this.scope = dev.berth.runtime.RuntimeConfig.of(java.util.Map.of("scope", scope)).scope();
       return this;
     }
 

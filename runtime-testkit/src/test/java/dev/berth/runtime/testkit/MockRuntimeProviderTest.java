@@ -9,7 +9,7 @@ import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.InvalidConfigException;
 import dev.berth.runtime.Runtime;
 import dev.berth.runtime.Runtimes;
-import dev.berth.runtime.spi.RuntimeConfig;
+import dev.berth.runtime.RuntimeConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
