@@ -1,6 +1,7 @@
 package dev.berth.examples;
 
 import dev.berth.runtime.BacktestResult;
+import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotStatus;
@@ -69,7 +70,7 @@ public final class Quickstart {
       step(1, "Sample code bundle: " + bundle.resolve("Strategy.java"));
       try (LocalRuntime runtime = LocalRuntime.builder().stateDir(home.resolve("state")).scope("quickstart")
               .stopGrace(Duration.ofSeconds(5)).build();
-          LocalBacktestRunner runner = LocalBacktestRunner.builder().stateDir(home.resolve("state"))
+          BacktestRunner runner = LocalBacktestRunner.builder().stateDir(home.resolve("state"))
               .scope("quickstart").objectStore(new FileSystemObjectStore(home.resolve("store"))).build()) {
         try {
           tour(runtime, runner, bundle);
@@ -86,7 +87,7 @@ public final class Quickstart {
     }
   }
 
-  private void tour(Runtime runtime, LocalBacktestRunner runner, Path bundle) {
+  private void tour(Runtime runtime, BacktestRunner runner, Path bundle) {
     step(2, "Starting three bots on the local runtime (" + runtime.health().message() + ")");
     for (String[] bot : BOTS) {
       runtime.create(botSpec(bot, bundle));

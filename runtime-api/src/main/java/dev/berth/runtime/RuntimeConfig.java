@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
 public final class RuntimeConfig {
   /** Keys every backend understands. */
   public static final Set<String> COMMON_KEYS = Set.of(
-      "scope", "runtime",
+      "scope", "runtime", "stop-grace",
+      "backtest.log-tail-lines", "backtest.result-max-size", "backtest.sweep-interval",
       "store.type", "store.root", "store.endpoint", "store.access-key", "store.secret-key",
       "store.secure", "store.region", "store.code-bucket", "store.results-bucket", "store.logs-bucket",
       "store.ship-interval");
@@ -210,7 +211,7 @@ public final class RuntimeConfig {
     List<String> problems = new ArrayList<>();
     String firstBad = null;
     for (String key : values.keySet()) {
-      boolean checked = !key.contains(".") || key.startsWith("store.") || key.startsWith(namespace + ".");
+      boolean checked = !key.contains(".") || key.startsWith("store.") || key.startsWith("backtest.") || key.startsWith(namespace + ".");
       if (checked && !known.contains(key)) {
         firstBad = firstBad == null ? key : firstBad;
         problems.add("'" + key + "'" + DidYouMean.suggest(key, known).map(s -> " (did you mean '" + s + "'?)")

@@ -1,252 +1,62 @@
 package dev.berth.runtime.local;
 
-import dev.berth.runtime.BacktestExecution;
-import dev.berth.runtime.BacktestResult;
 import dev.berth.runtime.BacktestRunner;
-import dev.berth.runtime.BacktestSpec;
-import dev.berth.runtime.BacktestState;
-import dev.berth.runtime.BacktestStatus;
-import dev.berth.runtime.BotAlreadyExistsException;
-import dev.berth.runtime.BotNotFoundException;
-import dev.berth.runtime.Health;
-import dev.berth.runtime.LogLine;
-import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.ObjectStore;
-import dev.berth.runtime.RuntimeOperationException;
 import dev.berth.runtime.RuntimeConfig;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.berth.runtime.core.ObjectStores;
+import dev.berth.runtime.core.internal.backtest.BacktestEngine;
+import dev.berth.runtime.core.internal.backtest.EngineSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Backtests as host processes: each runs once in {@code <state-dir>/<scope>/backtests/<id>/workspace}
- * (code bundle + {@code config.json}), under the same wrapper as bots (see {@link LocalRuntime}).
+ * Backtests as host processes: each runs once in {@code <state-dir>/<scope>/backtests/<id>/workspace} (code
+ * bundle + {@code config.json}), under the same wrapper as bots (see {@link LocalRuntime}).
  *
  * <pre>{@code
- * try (LocalBacktestRunner runner = LocalBacktestRunner.builder().scope("research").build()) {
+ * try (BacktestRunner runner = LocalBacktestRunner.builder().scope("research").build()) {
  *   BacktestResult result = runner.run(BacktestSpec.builder("bt-1")
  *       .command("python3", "backtest.py").timeout(Duration.ofMinutes(5)).build());
  * }
  * }</pre>
  *
- * <p>When the workload ends, the runner copies its result file ({@code resultPath}, default
- * {@code result.json} in the workspace) into the {@link BacktestResult}, stores it at
- * {@code test-results/<id>/result.json} and the full log at {@code bot-logs/backtests/<id>/output.log} when an
- * object store is configured, keeps the last lines of the log in memory, and removes the directory (unless
- * {@code keep}). At the timeout the whole process tree gets SIGTERM, then SIGKILL after
- * {@code local.stop-grace}, and the result is TIMED_OUT; {@link #cancel} does the same and ends CANCELLED.
- *
- * <p>A runner holds a lease (a file lock the OS drops when the JVM dies) on each backtest it runs. A new
- * runner sweeps its scope on start: backtests whose lease is free (their runner is gone) are killed and
- * their directories removed, except those with {@code keep}, whose files are left for inspection.
- * {@link #close()} releases the runner's thread and leases; running backtests keep running until the next
- * runner of the scope sweeps them. Configuration keys as for {@link LocalRuntime}.
+ * <p>The runner is Berth's one backtest engine over host processes: when the workload ends, its result file
+ * ({@code resultPath}, default {@code result.json} in the workspace) is returned in the
+ * {@link dev.berth.runtime.BacktestResult} and, with an object store, stored at
+ * {@code test-results/<scope>/<id>/result.json} next to the full log ({@code output.log}; see
+ * {@link dev.berth.runtime.StorageLayout}); then the directory is removed (unless {@code keep}). At the
+ * timeout, and on cancel, the whole process tree gets SIGTERM and SIGKILL after {@code stop-grace}. A runner
+ * takes over the backtests of its scope whose runner died (it enforces their deadline and collects them).
  */
-public final class LocalBacktestRunner implements BacktestRunner {
-  private static final Logger LOG = LoggerFactory.getLogger(LocalBacktestRunner.class);
-  static final int RESULT_LOG_TAIL = 100;
-  static final int RETAINED_LOG_LINES = 1000;
+public final class LocalBacktestRunner {
+  private LocalBacktestRunner() {}
 
-  final LocalSettings settings;
-  final Launcher launcher;
-  final Cgroups cgroups;
-  final ScheduledExecutorService executor;
-  final ConcurrentHashMap<String, BacktestJob> jobs = new ConcurrentHashMap<>();
-  final BacktestLifecycle lifecycle;
-  private final AtomicBoolean closed = new AtomicBoolean();
-
-  LocalBacktestRunner(LocalSettings settings) {
-    this.settings = settings;
-    this.launcher = new Launcher(settings.objectStore());
-    this.cgroups = Cgroups.detect();
-    try {
-      Files.createDirectories(settings.backtestsDir());
-    } catch (IOException e) {
-      throw new RuntimeOperationException("Cannot create the local backtest directory " + settings.backtestsDir()
-          + ": " + e.getMessage() + ". Set local.state-dir to a writable directory.", e);
-    }
-    this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "berth-local-backtests-" + settings.scope());
-      thread.setDaemon(true);
-      return thread;
-    });
-    this.lifecycle = new BacktestLifecycle(this);
-    lifecycle.sweep();
-    PeriodicGuard guard = new PeriodicGuard(LOG, "Copying the output of running backtests of scope '"
-        + settings.scope() + "'");
-    executor.scheduleWithFixedDelay(() -> guard.run(lifecycle::drainRunning), 250, 250, TimeUnit.MILLISECONDS);
-  }
-
-  /** A builder with the defaults: {@code ~/.berth/local}, scope {@code default}, no object store. */
+  /** A builder with the defaults: {@code ~/.berth/local}, scope {@code default}. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A runner configured by {@code local.*}, {@code scope} and {@code store.*} keys (see {@link LocalRuntime}). */
-  public static LocalBacktestRunner fromConfig(RuntimeConfig config) {
-    return new LocalBacktestRunner(LocalSettings.fromConfig(config,
-        dev.berth.runtime.core.ObjectStores.fromConfig(config)));
+  /** A runner configured by {@code local.*}, {@code scope}, {@code stop-grace}, {@code backtest.*} and {@code store.*} keys. */
+  public static BacktestRunner fromConfig(RuntimeConfig config) {
+    LocalSettings settings = LocalSettings.fromConfig(config, ObjectStores.fromConfig(config));
+    return create(settings, EngineSettings.fromConfig(config, engineDir(settings), settings.objectStore()));
   }
 
-  @Override
-  public String type() {
-    return LocalRuntimeProvider.TYPE;
+  static BacktestRunner create(LocalSettings settings, EngineSettings engine) {
+    return new BacktestEngine<>(new LocalBacktestDriver(settings), engine);
   }
 
-  @Override
-  public BacktestExecution submit(BacktestSpec spec) {
-    Objects.requireNonNull(spec, "spec");
-    if (closed.get()) {
-      throw new IllegalStateException("This backtest runner is closed; create a new one");
-    }
-    LocalSupport.check(spec);
-    WorkloadDir dir = dirOf(spec.id());
-    BacktestJob job = new BacktestJob(spec, dir, new LogPump(dir, settings.logMaxBytes(), settings.logFiles()));
-    WorkloadLock.Held held = WorkloadLock.lockCreating(dir.root());
-    try {
-      // An ended backtest keeps its id (and result) until delete, as a container would.
-      if (jobs.containsKey(spec.id()) || dir.exists()) {
-        throw new BotAlreadyExistsException(spec.id());
-      }
-      if (!job.lease()) {
-        throw new BotAlreadyExistsException(spec.id());
-      }
-      jobs.put(spec.id(), job);
-      lifecycle.launch(job);
-    } finally {
-      held.close();
-    }
-    return new LocalBacktestExecution(this, job);
+  private static Path engineDir(LocalSettings settings) {
+    return settings.scopeDir().resolve("backtest-engine");
   }
 
-  @Override
-  public BacktestStatus status(String backtestId) {
-    BacktestJob job = jobs.get(LocalSupport.requireId(backtestId));
-    if (job != null) {
-      return job.status();
-    }
-    return BacktestJob.statusOnDisk(dirOf(backtestId)).orElseThrow(() -> notFound(backtestId));
-  }
-
-  @Override
-  public Stream<LogLine> logs(String backtestId, LogOptions options) {
-    Objects.requireNonNull(options, "options");
-    BacktestJob job = jobs.get(LocalSupport.requireId(backtestId));
-    if (job == null) {
-      throw notFound(backtestId);
-    }
-    return lifecycle.logs(job, options);
-  }
-
-  @Override
-  public void cancel(String backtestId) {
-    BacktestJob job = jobs.get(LocalSupport.requireId(backtestId));
-    if (job == null) {
-      if (dirOf(backtestId).exists()) {
-        return; // kept, or owned by another runner: nothing of ours to cancel
-      }
-      throw notFound(backtestId);
-    }
-    lifecycle.end(job, BacktestState.CANCELLED, true);
-  }
-
-  @Override
-  public void delete(String backtestId) {
-    WorkloadDir dir = dirOf(backtestId);
-    BacktestJob job = jobs.get(backtestId);
-    if (job != null) {
-      lifecycle.end(job, BacktestState.CANCELLED, true);
-    }
-    WorkloadLock.Held held = WorkloadLock.lock(dir.root());
-    try {
-      if (job != null) {
-        lifecycle.end(job, BacktestState.CANCELLED, true); // it may have been starting before the lock
-      }
-      if (job == null && Files.isDirectory(dir.root())) {
-        Optional<java.nio.channels.FileChannel> lease = BacktestJob.tryLease(dir.root());
-        if (lease.isEmpty()) {
-          throw new RuntimeOperationException("Backtest '" + backtestId + "' is running under another runner; "
-              + "cancel or delete it there.");
-        }
-        BacktestJob.processOnDisk(dir).ifPresent(ref -> ProcessControl.signalTree(ref, true));
-        lease.get().close();
-      }
-      AtomicFiles.deleteTree(dir.root());
-    } catch (IOException e) {
-      throw new RuntimeOperationException("Deleting backtest '" + backtestId + "' failed while removing "
-          + dir.root() + ": " + e.getMessage() + ". Delete the directory by hand.", e);
-    } finally {
-      held.close();
-    }
-    jobs.remove(backtestId);
-    settings.objectStore().ifPresent(store -> lifecycle.deleteStored(store, backtestId));
-  }
-
-  @Override
-  public Health health() {
-    if (!Wrapper.shellAvailable()) {
-      return Health.unhealthy("/bin/sh is missing; the local runner starts every backtest through it. "
-          + "Install a POSIX shell.");
-    }
-    if (!Files.isWritable(settings.backtestsDir())) {
-      return Health.unhealthy("The state directory " + settings.backtestsDir() + " is not writable; fix its "
-          + "permissions or set local.state-dir.");
-    }
-    return Health.healthy("local processes on " + System.getProperty("os.name") + " "
-        + System.getProperty("os.version"));
-  }
-
-  /**
-   * Stops the runner's thread and releases its leases. Running backtests keep running (the next runner of
-   * the scope sweeps them); waiting callers get a {@link RuntimeOperationException}. Idempotent.
-   */
-  @Override
-  public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    for (BacktestJob job : jobs.values()) {
-      job.releaseLease();
-      job.result.completeExceptionally(new RuntimeOperationException("The backtest runner was closed while "
-          + "backtest '" + job.id() + "' was running; it keeps running until the next runner of scope '"
-          + settings.scope() + "' sweeps it."));
-    }
-  }
-
-  WorkloadDir dirOf(String id) {
-    return new WorkloadDir(settings.backtestsDir().resolve(LocalSupport.requireId(id)));
-  }
-
-  private static BotNotFoundException notFound(String id) {
-    return new BotNotFoundException(id, "No backtest with id '" + id + "' exists in this runner's scope. "
-        + "Check the id, or submit it first.");
-  }
-
-  @Override
-  public String toString() {
-    return "LocalBacktestRunner[" + settings.backtestsDir() + "]";
-  }
-
-  /** Builds a {@link LocalBacktestRunner}; the settings mean the same as in {@link LocalRuntime.Builder}. */
+  /** Builds a local backtest runner; the settings mean the same as in {@link LocalRuntime.Builder}. */
   public static final class Builder {
     private final LocalRuntime.Builder settings = LocalRuntime.builder();
+    private int logTailLines = EngineSettings.DEFAULT_LOG_TAIL_LINES;
+    private long resultMaxBytes = EngineSettings.DEFAULT_RESULT_MAX_BYTES;
+    private Duration sweepInterval = EngineSettings.DEFAULT_SWEEP_INTERVAL;
 
     private Builder() {}
 
@@ -256,7 +66,7 @@ public final class LocalBacktestRunner implements BacktestRunner {
       return this;
     }
 
-    /** The scope whose backtests this runner runs and sweeps ({@code scope}), default {@code default}. */
+    /** The scope whose backtests this runner runs and takes over ({@code scope}), default {@code default}. */
     public Builder scope(String scope) {
       settings.scope(scope);
       return this;
@@ -280,15 +90,35 @@ public final class LocalBacktestRunner implements BacktestRunner {
       return this;
     }
 
-    /** Where results ({@code test-results/<id>/result.json}) and logs are stored; none by default. */
+    /** Where code bundles come from and results and logs go. */
     public Builder objectStore(ObjectStore objectStore) {
       settings.objectStore(objectStore);
       return this;
     }
 
-    /** Creates the runner; it sweeps its scope's leftovers first. */
-    public LocalBacktestRunner build() {
-      return settings.buildBacktestRunner();
+    /** Log lines kept in a result ({@code backtest.log-tail-lines}), default 100. */
+    public Builder logTailLines(int logTailLines) {
+      this.logTailLines = logTailLines;
+      return this;
+    }
+
+    /** The largest result file collected ({@code backtest.result-max-size}), default 16 MiB. */
+    public Builder resultMaxBytes(long resultMaxBytes) {
+      this.resultMaxBytes = resultMaxBytes;
+      return this;
+    }
+
+    /** How often the runner looks for backtests whose runner died ({@code backtest.sweep-interval}), default 10s. */
+    public Builder sweepInterval(Duration sweepInterval) {
+      this.sweepInterval = Objects.requireNonNull(sweepInterval, "sweepInterval");
+      return this;
+    }
+
+    /** Creates the runner; it takes over its scope's orphaned backtests first. */
+    public BacktestRunner build() {
+      LocalSettings local = settings.settings();
+      return create(local, new EngineSettings(local.scope(), engineDir(local), local.objectStore(),
+          local.stopGrace(), logTailLines, resultMaxBytes, sweepInterval));
     }
   }
 }

@@ -234,7 +234,7 @@ public final class LocalRuntime implements Runtime {
     return "LocalRuntime[" + settings.scopeDir() + "]";
   }
 
-  /** Builds a {@link LocalRuntime} (or a {@link LocalBacktestRunner} with the same settings). */
+  /** Builds a {@link LocalRuntime}. */
   public static final class Builder {
     private Path stateDir = LocalSettings.defaultStateDir();
     private String scope = "default";
@@ -288,11 +288,6 @@ public final class LocalRuntime implements Runtime {
     /** Creates the runtime; it re-adopts the bots its scope already has in the state directory. */
     public LocalRuntime build() {
       return new LocalRuntime(settings());
-    }
-
-    /** A backtest runner with these settings; backtests live in {@code <state-dir>/<scope>/backtests}. */
-    public LocalBacktestRunner buildBacktestRunner() {
-      return new LocalBacktestRunner(settings());
     }
   }
 }

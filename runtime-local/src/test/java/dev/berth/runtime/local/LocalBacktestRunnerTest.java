@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.berth.runtime.BacktestExecution;
 import dev.berth.runtime.BacktestResult;
+import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
 import dev.berth.runtime.BotAlreadyExistsException;
@@ -38,9 +39,9 @@ class LocalBacktestRunnerTest {
   @TempDir
   Path storeDir;
 
-  private LocalBacktestRunner runner(Optional<ObjectStore> store) {
+  private BacktestRunner runner(Optional<ObjectStore> store) {
     LocalBacktestRunner.Builder builder = LocalBacktestRunner.builder().stateDir(stateDir).scope("bt")
-        .stopGrace(Duration.ofSeconds(2));
+        .stopGrace(Duration.ofSeconds(2)).sweepInterval(Duration.ofMillis(200));
     store.ifPresent(builder::objectStore);
     return builder.build();
   }
@@ -56,7 +57,7 @@ class LocalBacktestRunnerTest {
   @Test
   void theResultIsCollectedStoredAndTheWorkspaceRemoved() {
     FileSystemObjectStore store = new FileSystemObjectStore(storeDir);
-    try (LocalBacktestRunner runner = runner(Optional.of(store))) {
+    try (BacktestRunner runner = runner(Optional.of(store))) {
       BacktestResult result = runner.run(sh("bt-ok", "echo \"config $BOT_CONFIG\"; mkdir -p out; "
           + "printf '%s' \"$1\" > out/r.json; echo done", "{\"pnl\":12.5}")
           .config("{\"from\":\"2024-01-01\"}").resultPath("out/r.json").build());
@@ -65,10 +66,12 @@ class LocalBacktestRunnerTest {
       assertThat(result.resultJson()).contains("{\"pnl\":12.5}");
       assertThat(result.logTail()).extracting(LogLine::text)
           .containsExactly("config {\"from\":\"2024-01-01\"}", "done");
-      assertThat(result.resultLocation()).contains("test-results/bt-ok/result.json");
-      assertThat(store.getBytes(ObjectStore.RESULTS_BUCKET, "bt-ok/result.json"))
+      assertThat(result.resultLocation()).contains("test-results/bt/bt-ok/result.json");
+      assertThat(store.getBytes(ObjectStore.RESULTS_BUCKET, "bt/bt-ok/result.json"))
           .hasValueSatisfying(bytes -> assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{\"pnl\":12.5}"));
-      assertThat(result.logsLocation()).contains("bot-logs/backtests/bt-ok/output.log");
+      assertThat(result.logsLocation()).contains("test-results/bt/bt-ok/output.log");
+      assertThat(store.getBytes(ObjectStore.RESULTS_BUCKET, "bt/bt-ok/output.log")).hasValueSatisfying(bytes ->
+          assertThat(new String(bytes, StandardCharsets.UTF_8)).endsWith(" STDOUT done\n"));
       assertThat(Files.exists(dir("bt-ok"))).as("workspace removed").isFalse();
       assertThat(runner.status("bt-ok").state()).isEqualTo(BacktestState.SUCCEEDED);
     }
@@ -76,10 +79,10 @@ class LocalBacktestRunnerTest {
 
   @Test
   void aTimeoutKillsTheTreeAndATimedOutResultCarriesTheLogs() {
-    try (LocalBacktestRunner runner = runner(Optional.empty())) {
+    try (BacktestRunner runner = runner(Optional.empty())) {
       BacktestResult result = runner.run(sh("bt-slow", FOREVER).timeout(Duration.ofMillis(500)).build());
       assertThat(result.state()).isEqualTo(BacktestState.TIMED_OUT);
-      assertThat(result.message()).contains("timed out after PT0.5S");
+      assertThat(result.message()).contains("timed out after 500ms");
       assertThat(result.logTail()).extracting(LogLine::text).startsWith("started");
       assertThat(Files.exists(dir("bt-slow"))).isFalse();
     }
@@ -87,7 +90,7 @@ class LocalBacktestRunnerTest {
 
   @Test
   void cancelEndsItCancelledAndAFailureKeepsItsExitCode() {
-    try (LocalBacktestRunner runner = runner(Optional.empty())) {
+    try (BacktestRunner runner = runner(Optional.empty())) {
       BacktestExecution execution = runner.submit(sh("bt-cancel", FOREVER).build());
       assertThatThrownBy(() -> runner.submit(sh("bt-cancel", FOREVER).build()))
           .isInstanceOf(BotAlreadyExistsException.class);
@@ -109,38 +112,46 @@ class LocalBacktestRunnerTest {
   @Test
   void keepLeavesTheFilesUntilDelete() {
     FileSystemObjectStore store = new FileSystemObjectStore(storeDir);
-    try (LocalBacktestRunner runner = runner(Optional.of(store))) {
+    try (BacktestRunner runner = runner(Optional.of(store))) {
       runner.run(sh("bt-keep", "echo '{}' > result.json").keep(true).build());
       assertThat(dir("bt-keep").resolve("workspace/result.json")).exists();
-      try (LocalBacktestRunner second = runner(Optional.of(store))) {
+      try (BacktestRunner second = runner(Optional.of(store))) {
         assertThat(dir("bt-keep")).as("a new runner's sweep leaves kept backtests alone").exists();
         assertThat(second.status("bt-keep").state()).isEqualTo(BacktestState.SUCCEEDED);
       }
       runner.delete("bt-keep");
       assertThat(dir("bt-keep")).doesNotExist();
-      assertThat(store.exists(ObjectStore.RESULTS_BUCKET, "bt-keep/result.json")).isFalse();
+      assertThat(store.exists(ObjectStore.RESULTS_BUCKET, "bt/bt-keep/result.json")).isFalse();
       assertThatThrownBy(() -> runner.status("bt-keep")).isInstanceOf(BotNotFoundException.class);
       runner.delete("bt-keep");
     }
   }
 
   @Test
-  void aNewRunnerSweepsBacktestsWhoseRunnerIsGone() {
-    LocalBacktestRunner first = runner(Optional.empty());
-    BacktestExecution orphan = first.submit(sh("bt-orphan", FOREVER).build());
-    await().atMost(LocalTestSupport.WAIT).until(() -> Files.exists(dir("bt-orphan").resolve("state.properties")));
+  void aNewRunnerTakesOverABacktestWhoseRunnerIsGoneAndEnforcesItsDeadline() {
+    BacktestRunner first = runner(Optional.empty());
+    BacktestExecution orphan = first.submit(sh("bt-orphan", FOREVER).timeout(Duration.ofSeconds(4)).build());
+    await().atMost(LocalTestSupport.WAIT).until(() -> Files.exists(dir("bt-orphan").resolve("state.properties"))
+        && AtomicFiles.readProperties(dir("bt-orphan").resolve("state.properties")).orElseThrow().containsKey("pid"));
     long pid = Long.parseLong(AtomicFiles.readProperties(dir("bt-orphan").resolve("state.properties"))
         .orElseThrow().getProperty("pid"));
-    try (LocalBacktestRunner live = runner(Optional.empty())) {
-      assertThat(dir("bt-orphan")).as("a live runner's backtest is not swept").exists();
-      assertThat(live.status("bt-orphan").state()).isEqualTo(BacktestState.RUNNING);
+    try (BacktestRunner live = runner(Optional.empty())) {
+      assertThat(live.status("bt-orphan").state()).as("another live runner's backtest").isEqualTo(BacktestState.RUNNING);
+      assertThat(live.status("bt-orphan").message()).contains("another runner");
     }
     first.close();
     assertThatThrownBy(orphan::await).hasMessageContaining("closed");
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("close() leaves it running").contains(true);
-    try (LocalBacktestRunner next = runner(Optional.empty())) {
+    try (BacktestRunner next = runner(Optional.empty())) {
+      assertThat(next.status("bt-orphan").state()).as("taken over, still before its deadline")
+          .isEqualTo(BacktestState.RUNNING);
+      await().atMost(LocalTestSupport.WAIT).until(() -> next.status("bt-orphan").state() == BacktestState.TIMED_OUT);
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("killed at its deadline")
+          .isFalse();
       assertThat(dir("bt-orphan")).doesNotExist();
-      await().atMost(LocalTestSupport.WAIT).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+      assertThat(next.logs("bt-orphan", dev.berth.runtime.LogOptions.DEFAULT).map(LogLine::text))
+          .as("the adopted backtest's log").containsExactly("started");
+      next.delete("bt-orphan");
       assertThatThrownBy(() -> next.status("bt-orphan")).isInstanceOf(BotNotFoundException.class);
     }
   }
@@ -151,7 +162,7 @@ class LocalBacktestRunnerTest {
     List<String> expected = new ArrayList<>(IntStream.rangeClosed(1, 500).mapToObj(i -> "line-" + i).toList());
     expected.add("last");
     ExecutorService followers = Executors.newFixedThreadPool(10);
-    try (LocalBacktestRunner runner = runner(Optional.empty())) {
+    try (BacktestRunner runner = runner(Optional.empty())) {
       List<CompletableFuture<List<String>>> follows = new ArrayList<>();
       for (int n = 0; n < 10; n++) {
         String id = "bt-follow-" + n;
@@ -174,7 +185,7 @@ class LocalBacktestRunnerTest {
 
   @Test
   void theProgramRunsAsAFileNeverAsAShellBuiltin() {
-    try (LocalBacktestRunner runner = runner(Optional.empty())) {
+    try (BacktestRunner runner = runner(Optional.empty())) {
       // sh's builtin echo turns "\t" into a tab; the echo program on PATH prints it as it is
       BacktestResult echoed = runner.run(BacktestSpec.builder("bt-echo").command("echo", "a\\tb").build());
       assertThat(echoed.state()).isEqualTo(BacktestState.SUCCEEDED);
@@ -182,30 +193,6 @@ class LocalBacktestRunnerTest {
       BacktestResult exec = runner.run(BacktestSpec.builder("bt-exec").command("exec", "sleep", "100").build());
       assertThat(exec.state()).isEqualTo(BacktestState.FAILED);
       assertThat(exec.message()).contains("'bt-exec'").contains("program 'exec' not found on PATH=");
-    }
-  }
-
-  @Test
-  void aCancelWhileTheBacktestIsStartingEndsItCancelledWithoutRunningIt() throws Exception {
-    try (LocalBacktestRunner runner = runner(Optional.empty())) {
-      BacktestSpec spec = sh("bt-pending", FOREVER).build();
-      WorkloadDir dir = runner.dirOf(spec.id());
-      BacktestJob job = new BacktestJob(spec, dir, new LogPump(dir, 1 << 20, 1));
-      WorkloadLock.Held held = WorkloadLock.lockCreating(dir.root());
-      try { // what submit does, with a cancel arriving before the launch
-        assertThat(job.lease()).isTrue();
-        runner.jobs.put(spec.id(), job);
-        runner.lifecycle.end(job, BacktestState.CANCELLED, false);
-        runner.lifecycle.launch(job);
-      } finally {
-        held.close();
-      }
-      BacktestResult result = job.result.get(30, TimeUnit.SECONDS);
-      assertThat(result.state()).isEqualTo(BacktestState.CANCELLED);
-      assertThat(job.process).as("never started").isNull();
-      assertThat(runner.status("bt-pending").state()).isEqualTo(BacktestState.CANCELLED);
-      runner.delete("bt-pending");
-      assertThat(Files.exists(dir("bt-pending"))).isFalse();
     }
   }
 }

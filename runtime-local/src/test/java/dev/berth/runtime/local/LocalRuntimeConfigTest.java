@@ -31,7 +31,7 @@ class LocalRuntimeConfigTest {
       assertThat(((LocalRuntime) runtime).scopeDirectory()).isEqualTo(stateDir.resolve("cfg"));
     }
     try (BacktestRunner runner = Runtimes.backtests("local", config)) {
-      assertThat(runner).isInstanceOf(LocalBacktestRunner.class);
+      assertThat(runner.type()).isEqualTo("local");
     }
     LocalSettings settings = LocalSettings.fromConfig(config, java.util.Optional.empty());
     assertThat(settings.stopGrace()).isEqualTo(Duration.ofSeconds(3));

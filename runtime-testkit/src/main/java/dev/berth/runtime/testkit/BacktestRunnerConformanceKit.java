@@ -19,7 +19,7 @@ import org.junit.jupiter.api.parallel.Isolated;
  * <pre>{@code
  * class LocalBacktestRunnerConformanceTest extends BacktestRunnerConformanceKit {
  *   protected BacktestRunner newRunner(String scope) {
- *     return LocalRuntime.builder().scope(scope).stateDir(tempDir).buildBacktestRunner();
+ *     return LocalBacktestRunner.builder().scope(scope).stateDir(tempDir).build();
  *   }
  *   protected Workloads workloads() {
  *     return new LocalWorkloads();

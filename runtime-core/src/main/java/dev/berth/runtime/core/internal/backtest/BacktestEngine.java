@@ -1,0 +1,445 @@
+package dev.berth.runtime.core.internal.backtest;
+
+import dev.berth.runtime.BacktestExecution;
+import dev.berth.runtime.BacktestRunner;
+import dev.berth.runtime.BacktestSpec;
+import dev.berth.runtime.BacktestState;
+import dev.berth.runtime.BacktestStatus;
+import dev.berth.runtime.BerthException;
+import dev.berth.runtime.BotAlreadyExistsException;
+import dev.berth.runtime.BotNotFoundException;
+import dev.berth.runtime.Health;
+import dev.berth.runtime.LogLine;
+import dev.berth.runtime.LogOptions;
+import dev.berth.runtime.ObjectStore;
+import dev.berth.runtime.RuntimeOperationException;
+import dev.berth.runtime.StorageLayout;
+import dev.berth.runtime.core.internal.backtest.BacktestDriver.Found;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one {@link BacktestRunner} of every backend: submit, time out, cancel, collect, store, clean up and
+ * take over what a dead runner left, written once over a small {@link BacktestDriver}.
+ *
+ * <p>Each backtest runs on a thread of its own ({@code berth-<type>-backtest-<id>}); one scheduler thread
+ * ({@code berth-<type>-backtests-<scope>}) fires deadlines and looks every {@code backtest.sweep-interval}
+ * for backtests of the scope that no live runner watches (their runner died): it adopts them, enforces their
+ * deadline, collects their outcome and removes them. Ownership is a lease file lock in the backend's state
+ * directory, so runners on one host never adopt each other's live backtests.
+ *
+ * <p>An ended backtest keeps its id, status and spooled log until {@link #delete} or {@link #close}.
+ *
+ * @param <W> the driver's workload handle
+ */
+public final class BacktestEngine<W> implements BacktestRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(BacktestEngine.class);
+  private static final Duration END_WAIT = Duration.ofSeconds(30);
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
+  private final BacktestDriver<W> driver;
+  private final EngineSettings settings;
+  private final Leases leases;
+  private final SpoolDirectory spools;
+  private final ConcurrentHashMap<String, Execution<W>> executions = new ConcurrentHashMap<>();
+  private final Set<EngineFollow<W>> follows = ConcurrentHashMap.newKeySet();
+  private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
+  private final Object[] idLocks = new Object[64];
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService stopper;
+  private volatile boolean closed;
+
+  /** Starts the engine: sweeps leftovers of the scope once, then every {@code sweepInterval}. */
+  public BacktestEngine(BacktestDriver<W> driver, EngineSettings settings) {
+    this.driver = Objects.requireNonNull(driver, "driver");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.leases = new Leases(settings.stateDir().resolve("leases"));
+    this.spools = SpoolDirectory.open(settings.stateDir().resolve("spool"));
+    for (int i = 0; i < idLocks.length; i++) {
+      idLocks[i] = new Object();
+    }
+    String name = "berth-" + driver.type() + "-backtests-" + settings.scope();
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon(name, false));
+    this.stopper = Executors.newCachedThreadPool(daemon(name + "-stop-", true));
+    sweep();
+    long every = settings.sweepInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(this::sweepGuarded, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public String type() {
+    return driver.type();
+  }
+
+  @Override
+  public BacktestExecution submit(BacktestSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    ensureOpen();
+    driver.validate(spec);
+    synchronized (lock(spec.id())) {
+      // An ended backtest keeps its id until delete, as a container would.
+      if (executions.containsKey(spec.id())) {
+        throw alreadyExists(spec.id());
+      }
+      Leases.Lease lease = leases.tryAcquire(spec.id()).orElseThrow(() -> alreadyExists(spec.id()));
+      try {
+        if (driver.find(spec.id()).isPresent()) {
+          throw alreadyExists(spec.id());
+        }
+      } catch (RuntimeException e) {
+        lease.close();
+        throw e;
+      }
+      Execution<W> execution = new Execution<>(Plan.of(spec, Instant.now()), Optional.of(spec),
+          BacktestState.PENDING, () -> cancel(spec.id()));
+      executions.put(spec.id(), execution);
+      watch(execution, lease);
+      LOG.info("Submitted backtest {}", spec.id());
+      return execution;
+    }
+  }
+
+  @Override
+  public BacktestStatus status(String backtestId) {
+    ensureOpen();
+    requireId(backtestId);
+    Execution<W> execution = executions.get(backtestId);
+    if (execution != null) {
+      return execution.status();
+    }
+    Found<W> found = driver.find(backtestId).orElseThrow(() -> notFound(backtestId));
+    return adoptIfOrphaned(found).map(Execution::status).orElseGet(() -> ForeignStatus.of(driver, found));
+  }
+
+  @Override
+  public Stream<LogLine> logs(String backtestId, LogOptions options) {
+    Objects.requireNonNull(options, "options");
+    ensureOpen();
+    requireId(backtestId);
+    Execution<W> execution = executions.get(backtestId);
+    if (execution == null) {
+      Found<W> found = driver.find(backtestId).orElseThrow(() -> notFound(backtestId));
+      Optional<Execution<W>> adopted = adoptIfOrphaned(found);
+      if (adopted.isEmpty()) {
+        return driver.logs(found.workload(), options); // another live runner's
+      }
+      execution = adopted.get();
+    }
+    Optional<LogSpool> spooled = execution.spool.isDone() ? execution.spool.join() : Optional.empty();
+    if (spooled.isPresent()) {
+      return spooled.get().select(options);
+    }
+    if (execution.ended()) {
+      return ForeignStatus.select(execution.tail(), options);
+    }
+    if (!options.follow()) {
+      return execution.workload().map(w -> driver.logs(w, options)).orElseGet(Stream::empty);
+    }
+    EngineFollow<W>[] follow = newFollowHolder();
+    follow[0] = new EngineFollow<>(execution.started, w -> driver.logs(w, options), execution.spool, options,
+        () -> follows.remove(follow[0]));
+    follows.add(follow[0]);
+    if (closed) {
+      follow[0].close();
+    }
+    return follow[0].stream();
+  }
+
+  @Override
+  public void cancel(String backtestId) {
+    ensureOpen();
+    requireId(backtestId);
+    Execution<W> execution = executions.get(backtestId);
+    if (execution == null) {
+      Found<W> found = driver.find(backtestId).orElseThrow(() -> notFound(backtestId));
+      Optional<Execution<W>> adopted = adoptIfOrphaned(found);
+      if (adopted.isEmpty()) {
+        // Another live runner watches it: stopping it is all this runner can do; that runner records the end.
+        if (found.running()) {
+          stopLater(backtestId, found.workload());
+        }
+        return;
+      }
+      execution = adopted.get();
+    }
+    end(execution, BacktestState.CANCELLED);
+    awaitEnd(execution);
+  }
+
+  @Override
+  public void delete(String backtestId) {
+    ensureOpen();
+    requireId(backtestId);
+    synchronized (lock(backtestId)) {
+      Execution<W> execution = executions.get(backtestId);
+      if (execution != null) {
+        end(execution, BacktestState.CANCELLED);
+        awaitEnd(execution);
+        execution.workload().ifPresent(this::removeQuietly); // kept, or not removed by its end
+        execution.spool.getNow(Optional.empty()).ifPresent(LogSpool::delete);
+        executions.remove(backtestId, execution);
+      }
+      driver.find(backtestId).ifPresent(found -> {
+        if (found.running()) {
+          driver.stop(found.workload(), settings.stopGrace());
+        }
+        driver.remove(found.workload());
+      });
+      settings.store().ifPresent(store -> deleteStored(store, backtestId));
+    }
+  }
+
+  @Override
+  public Health health() {
+    return closed ? Health.unhealthy("this " + driver.type() + " backtest runner is closed") : driver.health();
+  }
+
+  /**
+   * Stops the runner's threads and follows and releases its leases. Backtests still running keep running:
+   * their waiters get a {@link RuntimeOperationException}, and the next runner of the scope adopts them.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    scheduler.shutdownNow();
+    follows.forEach(EngineFollow::close);
+    for (Execution<W> execution : executions.values()) {
+      execution.abandon();
+    }
+    workers.forEach(Thread::interrupt);
+    stopper.shutdownNow();
+    long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+    for (Thread worker : workers) {
+      try {
+        worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    try {
+      scheduler.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      stopper.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    spools.close();
+    driver.close();
+  }
+
+  @Override
+  public String toString() {
+    return "BacktestRunner[type=" + driver.type() + ", scope=" + settings.scope() + ", endpoint="
+        + driver.endpoint() + (closed ? ", closed" : "") + "]";
+  }
+
+  BacktestDriver<W> driver() {
+    return driver;
+  }
+
+  EngineSettings settings() {
+    return settings;
+  }
+
+  Leases leases() {
+    return leases;
+  }
+
+  Path spoolFile(String backtestId) {
+    return spools.file(backtestId);
+  }
+
+  void workerDone(Thread worker) {
+    workers.remove(worker);
+  }
+
+  /** The message of a backtest that ended because it was asked to. */
+  String endMessage(BacktestState reason, Plan plan) {
+    return reason == BacktestState.TIMED_OUT
+        ? "timed out after " + Durations.human(plan.timeout()) + "; it was stopped (SIGTERM, then SIGKILL after "
+            + Durations.human(settings.stopGrace()) + ")"
+        : "cancelled";
+  }
+
+  /** Stops the workload on a thread of its own: the caller (timer, canceller) must not wait for the grace. */
+  void stopLater(String backtestId, W workload) {
+    try {
+      stopper.execute(() -> {
+        try {
+          driver.stop(workload, settings.stopGrace());
+        } catch (BerthException e) {
+          LOG.warn("Stopping backtest {} failed: {}", backtestId, e.getMessage());
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing: the next runner adopts the backtest and enforces its deadline
+    }
+  }
+
+  private void end(Execution<W> execution, BacktestState reason) {
+    Optional<W> running = execution.requestEnd(reason);
+    if (running.isPresent()) {
+      stopLater(execution.id(), running.get());
+    } else if (!execution.ended()) {
+      execution.interruptLaunch(); // a pull or a materialisation in progress ends now
+    }
+  }
+
+  /** Waits until a cancelled backtest has ended, at most the grace and a collection's worth of time. */
+  private void awaitEnd(Execution<W> execution) {
+    Duration limit = settings.stopGrace().plus(END_WAIT);
+    try {
+      if (execution.await(limit).isEmpty()) {
+        LOG.warn("Backtest {} did not end within {} of its cancel", execution.id(), limit);
+      }
+    } catch (RuntimeOperationException e) {
+      // closed meanwhile: the next runner of the scope ends it
+    }
+  }
+
+  private void watch(Execution<W> execution, Leases.Lease lease) {
+    Instant deadline = execution.plan.deadline();
+    if (!deadline.equals(Instant.MAX)) {
+      long delay = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+      execution.deadlineTask(scheduler.schedule(() -> end(execution, BacktestState.TIMED_OUT), delay,
+          TimeUnit.MILLISECONDS));
+    }
+    Thread worker = new Thread(new Lifecycle<>(this, execution, lease),
+        "berth-" + driver.type() + "-backtest-" + execution.id());
+    worker.setDaemon(true);
+    workers.add(worker);
+    execution.worker(worker);
+    worker.start();
+  }
+
+  /**
+   * Takes over a backtest whose runner is gone: no live runner on this host holds its lease. A kept
+   * backtest that has ended is left alone for inspection until delete.
+   */
+  private Optional<Execution<W>> adoptIfOrphaned(Found<W> found) {
+    Plan plan = Plan.fromMetadata(found.id(), found.metadata());
+    if (closed || (!found.running() && plan.keep())) {
+      return Optional.empty();
+    }
+    synchronized (lock(found.id())) {
+      Execution<W> known = executions.get(found.id());
+      if (known != null) {
+        return Optional.of(known);
+      }
+      Optional<Leases.Lease> lease = leases.tryAcquire(found.id());
+      if (lease.isEmpty()) {
+        return Optional.empty();
+      }
+      Optional<Found<W>> current;
+      try {
+        current = driver.find(found.id()); // it may have ended and gone while the lease was taken
+      } catch (RuntimeException e) {
+        lease.get().close();
+        throw e;
+      }
+      if (current.isEmpty()) {
+        lease.get().close();
+        return Optional.empty();
+      }
+      Execution<W> adopted = new Execution<>(plan, Optional.empty(), BacktestState.RUNNING,
+          () -> cancel(found.id()));
+      adopted.running(current.get().workload(), null);
+      LOG.info("Taking over backtest {} of scope {}: no live runner watches it ({}, deadline {})", found.id(),
+          settings.scope(), current.get().running() ? "running" : "ended",
+          plan.deadline().equals(Instant.MAX) ? "none" : plan.deadline());
+      executions.put(found.id(), adopted);
+      watch(adopted, lease.get());
+      return Optional.of(adopted);
+    }
+  }
+
+  private void sweepGuarded() {
+    try {
+      sweep();
+    } catch (RuntimeException e) {
+      LOG.warn("Looking for backtests of scope {} that no runner watches failed: {}", settings.scope(),
+          e.getMessage());
+    }
+  }
+
+  private void sweep() {
+    for (Found<W> found : driver.list()) {
+      if (!executions.containsKey(found.id())) {
+        adoptIfOrphaned(found);
+      }
+    }
+  }
+
+  private void removeQuietly(W workload) {
+    try {
+      driver.remove(workload);
+    } catch (BerthException e) {
+      LOG.warn("Removing a backtest's workload failed: {}", e.getMessage());
+    }
+  }
+
+  private void deleteStored(ObjectStore store, String backtestId) {
+    store.delete(ObjectStore.RESULTS_BUCKET, StorageLayout.backtestResultKey(settings.scope(), backtestId));
+    store.delete(ObjectStore.RESULTS_BUCKET, StorageLayout.backtestLogKey(settings.scope(), backtestId));
+  }
+
+  private static void requireId(String id) {
+    if (id == null || id.length() > 63 || !ID.matcher(id).matches()) {
+      throw new dev.berth.runtime.InvalidSpecException("backtestId", java.util.List.of("backtestId: '" + id
+          + "' is not a DNS-1123 label; ids are lower-case letters, digits and '-' (at most 63 characters)"));
+    }
+  }
+
+  private Object lock(String id) {
+    return idLocks[Math.floorMod(id.hashCode(), idLocks.length)];
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new RuntimeOperationException("This " + driver.type() + " backtest runner (scope '" + settings.scope()
+          + "') is closed; create a new one.");
+    }
+  }
+
+  private BotNotFoundException notFound(String id) {
+    return new BotNotFoundException(id, "No backtest with id '" + id + "' exists in scope '" + settings.scope()
+        + "'. Check the id, or submit it first.");
+  }
+
+  private BotAlreadyExistsException alreadyExists(String id) {
+    return new BotAlreadyExistsException(id);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <W> EngineFollow<W>[] newFollowHolder() {
+    return (EngineFollow<W>[]) new EngineFollow<?>[1];
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name, boolean numbered) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, numbered ? name + count.incrementAndGet() : name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}
