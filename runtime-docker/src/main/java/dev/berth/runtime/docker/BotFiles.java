@@ -102,6 +102,19 @@ final class BotFiles {
     }
   }
 
+  /** The ids that have a directory here (staging directories of creates in progress excluded). */
+  java.util.Set<String> ids() {
+    try (java.util.stream.Stream<Path> entries = Files.list(kindDir)) {
+      return entries.filter(Files::isDirectory).map(path -> path.getFileName().toString())
+          .filter(name -> !name.startsWith(".")).collect(java.util.stream.Collectors.toSet());
+    } catch (java.nio.file.NoSuchFileException e) {
+      return java.util.Set.of();
+    } catch (IOException e) {
+      throw new RuntimeOperationException("Cannot list " + kindDir + ": " + e.getMessage()
+          + ". Check the permissions of docker.work-dir.", e);
+    }
+  }
+
   /** Removes the workload's whole host directory. */
   void delete(String id) {
     dev.berth.runtime.core.internal.Workspace.of(dir(id)).close();

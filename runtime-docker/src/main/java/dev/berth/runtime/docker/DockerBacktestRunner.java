@@ -1,35 +1,16 @@
 package dev.berth.runtime.docker;
 
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import dev.berth.runtime.BacktestExecution;
 import dev.berth.runtime.BacktestRunner;
-import dev.berth.runtime.BacktestSpec;
-import dev.berth.runtime.BacktestState;
-import dev.berth.runtime.BacktestStatus;
-import dev.berth.runtime.BotAlreadyExistsException;
-import dev.berth.runtime.BotNotFoundException;
-import dev.berth.runtime.Health;
-import dev.berth.runtime.LogLine;
-import dev.berth.runtime.LogOptions;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.berth.runtime.RuntimeConfig;
+import dev.berth.runtime.core.internal.backtest.BacktestEngine;
+import dev.berth.runtime.core.internal.backtest.EngineSettings;
 
 /**
- * Backtests as Docker containers: each runs once on its own thread, its result file is copied out of the
- * container, result and logs go to the object store ({@code test-results/<id>/result.json} and
- * {@code logs.txt}) when one is configured, and the container and workspace are removed whatever the
- * outcome (unless {@code keep}). On start the runner sweeps what crashed runners of its scope left.
+ * Backtests as Docker containers: each runs once, its result file is copied out of the container, result
+ * and full log go to the object store ({@code test-results/<scope>/<id>/result.json} and {@code output.log};
+ * see {@link dev.berth.runtime.StorageLayout}), and the container and workspace are removed whatever the
+ * outcome (unless {@code keep}). A runner takes over the backtests of its scope whose runner died: it
+ * enforces their deadline, collects and removes them.
  *
  * <pre>{@code
  * try (BacktestRunner runner = DockerBacktestRunner.builder().scope("research").objectStore(store).build()) {
@@ -38,154 +19,27 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The workspace is mounted writable at {@code /backtest} (it is this run's own copy), so the workload
- * writes its result next to its code.
+ * writes its result next to its code. Cancel and timeout stop the container (SIGTERM, SIGKILL after
+ * {@code stop-grace}) or cut a pull short.
  */
-public final class DockerBacktestRunner implements BacktestRunner {
-  private static final Logger log = LoggerFactory.getLogger(DockerBacktestRunner.class);
-
-  private final DockerConnection connection;
-  private final ContainerLookup lookup;
-  private final BacktestRunnerParts parts;
-  private final IdLocks locks = new IdLocks();
-  private final Map<String, BacktestJob> jobs = new ConcurrentHashMap<>();
-  private final Map<String, ScheduledFuture<?>> timeouts = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService timer;
-
-  DockerBacktestRunner(DockerBuilder.Parts built) {
-    this.connection = built.connection();
-    DockerSettings settings = built.settings();
-    this.lookup = new ContainerLookup(connection, settings.scope(), Labels.KIND_BACKTEST);
-    BotFiles files = new BotFiles(settings.scopeDir(), Labels.KIND_BACKTEST);
-    this.parts = new BacktestRunnerParts(connection, settings, built.creator(), lookup, files, built.store());
-    this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "berth-docker-backtest-timer-" + settings.scope());
-      thread.setDaemon(true);
-      return thread;
-    });
-    int swept = new BacktestSweeper(connection.client(), lookup, parts, settings.sweepGrace())
-        .sweep(jobs::containsKey);
-    if (swept > 0) {
-      log.info("Removed {} leftover backtest container(s) of scope {}", swept, settings.scope());
-    }
-  }
+public final class DockerBacktestRunner {
+  private DockerBacktestRunner() {}
 
   /** A builder; unset settings come from the environment like the docker CLI's. */
-  public static DockerBuilder<DockerBacktestRunner> builder() {
-    return new DockerBuilder<>(DockerBacktestRunner::new);
+  public static DockerBuilder<BacktestRunner> builder() {
+    return new DockerBuilder<>(DockerBacktestRunner::create);
   }
 
-  @Override
-  public String type() {
-    return DockerRuntimeProvider.TYPE;
+  /** A runner configured by {@code docker.*}, {@code scope}, {@code stop-grace}, {@code backtest.*} and {@code store.*}. */
+  public static BacktestRunner fromConfig(RuntimeConfig config) {
+    return builder().config(config).build();
   }
 
-  @Override
-  public BacktestExecution submit(BacktestSpec spec) {
-    return locks.with(spec.id(), () -> {
-      // An ended backtest keeps its id until delete, like a bot.
-      if (jobs.containsKey(spec.id()) || lookup.findByLabel(spec.id()).isPresent()) {
-        throw new BotAlreadyExistsException(spec.id());
-      }
-      BacktestJob job = new BacktestJob(spec, parts);
-      jobs.put(spec.id(), job);
-      ScheduledFuture<?> timeout = timer.schedule(job::timeout,
-          Math.max(0, Duration.between(Instant.now(), job.deadline()).toMillis()), TimeUnit.MILLISECONDS);
-      timeouts.put(spec.id(), timeout);
-      Thread thread = new Thread(() -> {
-        try {
-          job.run();
-        } finally {
-          timeouts.remove(spec.id(), timeout); // not a resubmitted job's timeout under the same id
-          timeout.cancel(false);
-        }
-      }, "berth-docker-backtest-" + spec.id());
-      thread.setDaemon(true);
-      thread.start();
-      log.info("Submitted backtest {}", spec.id());
-      return job;
-    });
-  }
-
-  @Override
-  public BacktestStatus status(String backtestId) {
-    BacktestJob job = jobs.get(backtestId);
-    if (job != null) {
-      return job.status();
-    }
-    return lookup.withContainer(backtestId, containerId -> statusOf(backtestId,
-        connection.client().inspectContainerCmd(containerId).exec()));
-  }
-
-  @Override
-  public Stream<LogLine> logs(String backtestId, LogOptions options) {
-    BacktestJob job = jobs.get(backtestId);
-    if (job == null) {
-      String containerId = lookup.find(backtestId).orElseThrow(() -> new BotNotFoundException(backtestId));
-      return parts.logs().open(containerId, options, backtestId);
-    }
-    if (!job.status().state().isTerminal()) {
-      Optional<String> containerId = job.awaitContainer(); // a follow opened right after submit waits for it
-      if (containerId.isPresent() && !job.status().state().isTerminal()) {
-        return parts.logs().open(containerId.get(), options, backtestId);
-      }
-    }
-    return job.logsAfterEnd(options); // the container is gone: what was captured when it ended
-  }
-
-  @Override
-  public void cancel(String backtestId) {
-    BacktestJob job = jobs.get(backtestId);
-    if (job != null) {
-      job.cancel();
-      return;
-    }
-    locks.run(backtestId, () -> parts.kill(lookup.find(backtestId)
-        .orElseThrow(() -> new BotNotFoundException(backtestId))));
-  }
-
-  @Override
-  public void delete(String backtestId) {
-    locks.run(backtestId, () -> {
-      BacktestJob job = jobs.remove(backtestId);
-      if (job != null) {
-        job.cancel();
-        job.await(Duration.ofSeconds(30));
-      }
-      lookup.findByLabel(backtestId).ifPresent(containerId -> parts.remove(backtestId, containerId));
-      parts.remove(backtestId, null);
-      parts.deleteStored(backtestId);
-    });
-  }
-
-  @Override
-  public Health health() {
-    return connection.health();
-  }
-
-  /** Stops waiting for running backtests (they keep running and are swept later) and releases the client. */
-  @Override
-  public void close() {
-    timer.shutdownNow();
-    jobs.values().stream().filter(job -> !job.status().state().isTerminal()).forEach(BacktestJob::abandon);
-    connection.close();
-  }
-
-  private static BacktestStatus statusOf(String id, InspectContainerResponse container) {
-    InspectContainerResponse.ContainerState state = container.getState();
-    String status = String.valueOf(state.getStatus());
-    Optional<Instant> started = StatusMapper.instant(state.getStartedAt());
-    Optional<Instant> finished = StatusMapper.instant(state.getFinishedAt());
-    switch (status) {
-      case "created":
-        return BacktestStatus.pending(id);
-      case "running":
-      case "restarting":
-      case "paused":
-        return new BacktestStatus(id, BacktestState.RUNNING, OptionalInt.empty(), started, Optional.empty(), "");
-      default:
-        int code = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue();
-        return new BacktestStatus(id, code == 0 ? BacktestState.SUCCEEDED : BacktestState.FAILED,
-            OptionalInt.of(code), started, finished, code == 0 ? "" : "exited with code " + code);
-    }
+  private static BacktestRunner create(DockerBuilder.Parts parts) {
+    EngineSettings defaults = EngineSettings.fromConfig(parts.config(),
+        parts.settings().scopeDir().resolve("backtest-engine"), parts.store());
+    EngineSettings settings = new EngineSettings(defaults.scope(), defaults.stateDir(), defaults.store(),
+        parts.settings().stopGrace(), defaults.logTailLines(), defaults.resultMaxBytes(), defaults.sweepInterval());
+    return new BacktestEngine<>(new DockerBacktestDriver(parts), settings);
   }
 }

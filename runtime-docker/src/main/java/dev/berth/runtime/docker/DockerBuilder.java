@@ -109,7 +109,7 @@ public final class DockerBuilder<T> {
     DockerImageManager images = new DockerImageManager(connection, settings.pullTimeout());
     CodeMaterializer materializer = new CodeMaterializer(ExtractionLimits.DEFAULTS, store);
     WorkloadCreator creator = new WorkloadCreator(connection, new ContainerFactory(settings), images, materializer);
-    return factory.apply(new Parts(settings, connection, creator, images, store));
+    return factory.apply(new Parts(merged, settings, connection, creator, images, store));
   }
 
   private DockerBuilder<T> set(String key, String value) {
@@ -122,6 +122,6 @@ public final class DockerBuilder<T> {
   }
 
   /** What both products are made of. */
-  record Parts(DockerSettings settings, DockerConnection connection, WorkloadCreator creator,
+  record Parts(RuntimeConfig config, DockerSettings settings, DockerConnection connection, WorkloadCreator creator,
       DockerImageManager images, Optional<ObjectStore> store) {}
 }

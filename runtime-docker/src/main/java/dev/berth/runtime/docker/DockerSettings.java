@@ -21,10 +21,7 @@ record DockerSettings(
     Duration pullTimeout,
     Duration connectTimeout,
     Path workDir,
-    long resultMaxBytes,
-    int logTailLines,
-    boolean init,
-    Duration sweepGrace) {
+    boolean init) {
 
   static final String HOST = "docker.host";
   static final String TLS_VERIFY = "docker.tls-verify";
@@ -34,20 +31,14 @@ record DockerSettings(
   static final String PULL_TIMEOUT = "docker.pull-timeout";
   static final String CONNECT_TIMEOUT = "docker.connect-timeout";
   static final String WORK_DIR = "docker.work-dir";
-  static final String RESULT_MAX_SIZE = "docker.result-max-size";
-  static final String LOG_TAIL = "docker.log-tail";
   static final String INIT = "docker.init";
-  static final String SWEEP_GRACE = "docker.sweep-grace";
 
   /** Every key this backend understands in its own namespace. */
   static final Set<String> KEYS = Set.of(HOST, TLS_VERIFY, CERT_PATH, CONTEXT, STOP_GRACE, PULL_TIMEOUT,
-      CONNECT_TIMEOUT, WORK_DIR, RESULT_MAX_SIZE, LOG_TAIL, INIT, SWEEP_GRACE);
+      CONNECT_TIMEOUT, WORK_DIR, INIT);
 
   static final Duration DEFAULT_PULL_TIMEOUT = Duration.ofMinutes(10);
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  static final long DEFAULT_RESULT_MAX_BYTES = 16L * 1024 * 1024;
-  static final int DEFAULT_LOG_TAIL = 100;
-  static final Duration DEFAULT_SWEEP_GRACE = Duration.ofSeconds(30);
 
   /** Validates the keys (did-you-mean for typos) and reads every setting. */
   static DockerSettings from(RuntimeConfig config) {
@@ -62,10 +53,7 @@ record DockerSettings(
         config.getDuration(PULL_TIMEOUT, DEFAULT_PULL_TIMEOUT),
         config.getDuration(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT),
         config.getPath(WORK_DIR).orElseGet(DockerSettings::defaultWorkDir),
-        config.getSize(RESULT_MAX_SIZE, DEFAULT_RESULT_MAX_BYTES),
-        config.getInt(LOG_TAIL, DEFAULT_LOG_TAIL),
-        config.getBoolean(INIT, true),
-        config.getDuration(SWEEP_GRACE, DEFAULT_SWEEP_GRACE));
+        config.getBoolean(INIT, true));
   }
 
   static Path defaultWorkDir() {

@@ -2,6 +2,7 @@ package dev.berth.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.berth.runtime.RuntimeOperationException;
+import dev.berth.runtime.core.internal.backtest.ResultTooLargeException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,20 +13,19 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Copies a backtest's result file out of its container ({@code docker cp}: a tar stream of one entry),
- * reading at most {@code maxBytes} so a runaway workload cannot exhaust the service's memory. Works for
- * remote engines too, where the workspace is not on this host.
+ * reading at most the cap so a runaway workload cannot exhaust the service's memory. Works for remote
+ * engines too, where the workspace is not on this host.
  */
 final class ResultCollector {
   private final DockerClient client;
-  private final long maxBytes;
 
-  ResultCollector(DockerClient client, long maxBytes) {
+  ResultCollector(DockerClient client) {
     this.client = client;
-    this.maxBytes = maxBytes;
   }
 
   /** The file's text, or empty when the workload wrote none. */
-  Optional<String> collect(String backtestId, String containerId, String pathInContainer) {
+  Optional<String> collect(String backtestId, String containerId, String resultPath, String pathInContainer,
+      long maxBytes) {
     try (InputStream tar = client.copyArchiveFromContainerCmd(containerId, pathInContainer).exec();
         TarArchiveInputStream entries = new TarArchiveInputStream(tar)) {
       TarArchiveEntry entry = entries.getNextEntry();
@@ -33,7 +33,7 @@ final class ResultCollector {
         return Optional.empty();
       }
       if (entry.getSize() > maxBytes) {
-        throw tooLarge(backtestId, pathInContainer, entry.getSize());
+        throw new ResultTooLargeException(backtestId, resultPath, entry.getSize(), maxBytes);
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.max(0, entry.getSize()));
       byte[] buffer = new byte[8192];
@@ -41,7 +41,7 @@ final class ResultCollector {
       for (int n; (n = entries.read(buffer)) > 0; ) {
         total += n;
         if (total > maxBytes) {
-          throw tooLarge(backtestId, pathInContainer, total);
+          throw new ResultTooLargeException(backtestId, resultPath, total, maxBytes);
         }
         out.write(buffer, 0, n);
       }
@@ -49,16 +49,14 @@ final class ResultCollector {
     } catch (IOException e) {
       throw new RuntimeOperationException("Copying the result of backtest '" + backtestId + "' from "
           + pathInContainer + " failed: " + e.getMessage(), e);
+    } catch (ResultTooLargeException e) {
+      throw e;
     } catch (RuntimeException e) {
       if (DockerErrors.isNotFound(e)) {
         return Optional.empty();
       }
-      throw e;
+      throw new RuntimeOperationException("Copying the result of backtest '" + backtestId + "' from "
+          + pathInContainer + " failed: " + DockerErrors.message(e), e);
     }
-  }
-
-  private RuntimeOperationException tooLarge(String backtestId, String path, long size) {
-    return new RuntimeOperationException("The result of backtest '" + backtestId + "' (" + path + ") is larger "
-        + "than " + maxBytes + " bytes (" + size + "+). Write a smaller result, or raise docker.result-max-size.");
   }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.berth.runtime.BacktestExecution;
 import dev.berth.runtime.BacktestResult;
+import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
 import dev.berth.runtime.BotAlreadyExistsException;
@@ -37,7 +38,7 @@ class DockerBacktestRunnerTest {
   @TempDir
   Path storeRoot;
   private ObjectStore store;
-  private DockerBacktestRunner runner;
+  private BacktestRunner runner;
 
   @BeforeAll
   static void engine() {
@@ -50,7 +51,7 @@ class DockerBacktestRunnerTest {
     runner = build(Map.of());
   }
 
-  private DockerBacktestRunner build(Map<String, String> config) {
+  private BacktestRunner build(Map<String, String> config) {
     return DockerBacktestRunner.builder().config(RuntimeConfig.of(config)).scope(SCOPE)
         .workDir(DockerTestSupport.workDir()).objectStore(store).build();
   }
@@ -73,19 +74,19 @@ class DockerBacktestRunnerTest {
     assertThat(result.exitCode()).hasValue(0);
     assertThat(result.resultJson()).contains("{\"pnl\":12.5}");
     assertThat(result.logTail()).extracting(LogLine::text).containsExactly("done");
-    assertThat(result.resultLocation()).contains("test-results/ok/result.json");
-    assertThat(result.logsLocation()).contains("test-results/ok/logs.txt");
-    assertThat(store.getBytes(ObjectStore.RESULTS_BUCKET, "ok/result.json"))
+    assertThat(result.resultLocation()).contains("test-results/" + SCOPE + "/ok/result.json");
+    assertThat(result.logsLocation()).contains("test-results/" + SCOPE + "/ok/output.log");
+    assertThat(store.getBytes(ObjectStore.RESULTS_BUCKET, SCOPE + "/ok/result.json"))
         .hasValueSatisfying(bytes -> assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{\"pnl\":12.5}"));
-    assertThat(store.getBytes(ObjectStore.RESULTS_BUCKET, "ok/logs.txt"))
-        .hasValueSatisfying(bytes -> assertThat(new String(bytes, StandardCharsets.UTF_8)).contains("STDOUT done"));
+    assertThat(store.getBytes(ObjectStore.RESULTS_BUCKET, SCOPE + "/ok/output.log"))
+        .hasValueSatisfying(bytes -> assertThat(new String(bytes, StandardCharsets.UTF_8)).endsWith(" STDOUT done\n"));
     assertThat(runner.status("ok").state()).isEqualTo(BacktestState.SUCCEEDED);
     try (Stream<LogLine> lines = runner.logs("ok", LogOptions.DEFAULT)) {
       assertThat(lines.map(LogLine::text)).containsExactly("done");
     }
     assertThat(DockerTestSupport.workDir().resolve(SCOPE).resolve("backtests").resolve("ok")).doesNotExist();
     runner.delete("ok");
-    assertThat(store.exists(ObjectStore.RESULTS_BUCKET, "ok/result.json")).isFalse();
+    assertThat(store.exists(ObjectStore.RESULTS_BUCKET, SCOPE + "/ok/result.json")).isFalse();
     assertThatThrownBy(() -> runner.status("ok")).isInstanceOf(BotNotFoundException.class);
   }
 
@@ -102,7 +103,7 @@ class DockerBacktestRunnerTest {
 
   @Test
   void aRunPastItsTimeoutIsKilledAndTimedOut() {
-    BacktestResult result = runner.run(workloads.runForever("slow").timeout(Duration.ofSeconds(2)).build());
+    BacktestResult result = runner.run(workloads.runForever("slow").timeout(Duration.ofSeconds(5)).build());
     assertThat(result.state()).isEqualTo(BacktestState.TIMED_OUT);
     assertThat(result.message()).contains("timed out");
     assertThat(result.logTail()).extracting(LogLine::text).contains("started");
@@ -132,27 +133,36 @@ class DockerBacktestRunnerTest {
   }
 
   @Test
-  void keptBacktestsStayUntilDeletedAndANewRunnerSweepsLeftovers() {
+  void keptBacktestsStayUntilDeleted() {
     BacktestResult kept = runner.run(workloads.writeResult("kept", "{}").keep(true).build());
     assertThat(kept.succeeded()).isTrue();
     assertThat(DockerTestSupport.docker("ps", "-aq", "--filter", "label=berth.id=kept",
         "--filter", "label=berth.scope=" + SCOPE)).isNotEmpty();
-
-    // A crashed runner's leftover: a finished backtest container nobody collects.
-    BacktestExecution orphan = runner.submit(workloads.failWith("orphan", 1).build());
-    String container = await().atMost(Duration.ofSeconds(30)).until(
-        () -> DockerTestSupport.docker("ps", "-aq", "--filter", "label=berth.id=orphan",
-            "--filter", "label=berth.scope=" + SCOPE), id -> !id.isEmpty());
-    runner.close(); // stops waiting; the container stays behind like after a crash
-    orphan.result().exceptionally(e -> null);
-    // Starting a runner sweeps; the orphan goes once it has exited.
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      build(Map.of("docker.sweep-grace", "0s")).close();
-      assertThat(DockerTestSupport.docker("ps", "-aq", "--filter", "id=" + container)).isEmpty();
-    });
+    runner.close();
     runner = build(Map.of());
-    assertThat(runner.status("kept").state()).isEqualTo(BacktestState.SUCCEEDED);
+    assertThat(runner.status("kept").state()).as("a new runner leaves a kept backtest alone").isEqualTo(
+        BacktestState.SUCCEEDED);
     runner.delete("kept");
+    assertThat(DockerTestSupport.docker("ps", "-aq", "--filter", "label=berth.id=kept",
+        "--filter", "label=berth.scope=" + SCOPE)).isEmpty();
+  }
+
+  @Test
+  void aNewRunnerTakesOverABacktestWhoseRunnerIsGoneAndEnforcesItsDeadline() {
+    BacktestExecution orphan = runner.submit(workloads.runForever("orphan").timeout(Duration.ofSeconds(6)).build());
+    await().atMost(Duration.ofSeconds(30)).until(() -> orphan.status().state() == BacktestState.RUNNING);
+    String container = DockerTestSupport.docker("ps", "-q", "--filter", "label=berth.id=orphan",
+        "--filter", "label=berth.scope=" + SCOPE);
+    assertThat(container).isNotEmpty();
+    runner.close(); // the runner stops watching; its backtest keeps running, as after a crash
+    assertThatThrownBy(orphan::await).hasMessageContaining("closed");
+    runner = build(Map.of("backtest.sweep-interval", "200ms"));
+    assertThat(runner.status("orphan").state()).as("taken over before its deadline").isEqualTo(BacktestState.RUNNING);
+    await().atMost(Duration.ofSeconds(30)).until(() -> runner.status("orphan").state() == BacktestState.TIMED_OUT);
+    assertThat(DockerTestSupport.docker("ps", "-aq", "--filter", "id=" + container)).as("removed").isEmpty();
+    try (Stream<LogLine> lines = runner.logs("orphan", LogOptions.DEFAULT)) {
+      assertThat(lines.map(LogLine::text)).containsExactly("started");
+    }
     runner.delete("orphan");
   }
 }

@@ -17,14 +17,12 @@ class DockerSettingsTest {
   void readsEveryKeyWithTypedValues() {
     DockerSettings settings = DockerSettings.from(RuntimeConfig.of(Map.of("scope", "research",
         "docker.host", "tcp://h:2375", "docker.stop-grace", "3s", "docker.pull-timeout", "2m",
-        "docker.result-max-size", "1m", "docker.log-tail", "7", "docker.init", "false",
+        "backtest.result-max-size", "1m", "docker.init", "false",
         "kubernetes.namespace", "ignored-here")));
     assertThat(settings.scope()).isEqualTo("research");
     assertThat(settings.host()).contains("tcp://h:2375");
     assertThat(settings.stopGrace()).isEqualTo(Duration.ofSeconds(3));
     assertThat(settings.pullTimeout()).isEqualTo(Duration.ofMinutes(2));
-    assertThat(settings.resultMaxBytes()).isEqualTo(1024 * 1024);
-    assertThat(settings.logTailLines()).isEqualTo(7);
     assertThat(settings.init()).isFalse();
   }
 
