@@ -1,6 +1,7 @@
 package dev.berth.runtime.docker;
 
 import dev.berth.runtime.BacktestRunner;
+import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.core.FileSystemObjectStore;
 import dev.berth.runtime.testkit.BacktestRunnerConformanceKit;
 import dev.berth.runtime.testkit.Workloads;
@@ -22,7 +23,12 @@ class DockerBacktestRunnerConformanceTest extends BacktestRunnerConformanceKit {
   @Override
   protected BacktestRunner newRunner(String scope) {
     return DockerBacktestRunner.builder().scope(scope).workDir(DockerTestSupport.workDir())
-        .objectStore(new FileSystemObjectStore(DockerTestSupport.workDir().resolve("store"))).build();
+        .objectStore(objectStore().orElseThrow()).build();
+  }
+
+  @Override
+  protected Optional<ObjectStore> objectStore() {
+    return Optional.of(new FileSystemObjectStore(DockerTestSupport.workDir().resolve("store")));
   }
 
   @Override

@@ -1,6 +1,8 @@
 package dev.berth.runtime.local;
 
 import dev.berth.runtime.BacktestRunner;
+import dev.berth.runtime.ObjectStore;
+import dev.berth.runtime.core.FileSystemObjectStore;
 import dev.berth.runtime.testkit.BacktestRunnerConformanceKit;
 import dev.berth.runtime.testkit.Workloads;
 import java.io.IOException;
@@ -31,7 +33,13 @@ class LocalBacktestRunnerConformanceTest extends BacktestRunnerConformanceKit {
 
   @Override
   protected BacktestRunner newRunner(String scope) {
-    return LocalBacktestRunner.builder().stateDir(stateDir).scope(scope).stopGrace(Duration.ofSeconds(5)).build();
+    return LocalBacktestRunner.builder().stateDir(stateDir).scope(scope).stopGrace(Duration.ofSeconds(5))
+        .objectStore(objectStore().orElseThrow()).build();
+  }
+
+  @Override
+  protected Optional<ObjectStore> objectStore() {
+    return Optional.of(new FileSystemObjectStore(stateDir.resolve("store")));
   }
 
   @Override
@@ -47,7 +55,8 @@ class LocalBacktestRunnerConformanceTest extends BacktestRunnerConformanceKit {
       return Optional.of(Set.of());
     }
     try (Stream<Path> entries = Files.list(dir)) {
-      return Optional.of(entries.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
+      return Optional.of(entries.map(p -> p.getFileName().toString()).filter(name -> !name.startsWith("."))
+          .collect(Collectors.toSet()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

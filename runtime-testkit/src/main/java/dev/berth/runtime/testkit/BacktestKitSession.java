@@ -6,6 +6,7 @@ import dev.berth.runtime.BacktestState;
 import dev.berth.runtime.BacktestStatus;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
+import dev.berth.runtime.ObjectStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -26,12 +28,14 @@ final class BacktestKitSession {
   final String scope = KitIds.scope();
   private final Function<String, BacktestRunner> factory;
   private final Function<String, Optional<Set<String>>> leftovers;
+  private final Supplier<Optional<ObjectStore>> store;
   private final List<BacktestRunner> opened = new CopyOnWriteArrayList<>();
   private final Map<String, Set<String>> submitted = new LinkedHashMap<>();
   private BacktestRunner runner;
 
   BacktestKitSession(Function<String, BacktestRunner> factory, Workloads workloads, KitTimeouts timeouts,
-      Function<String, Optional<Set<String>>> leftovers) {
+      Function<String, Optional<Set<String>>> leftovers, Supplier<Optional<ObjectStore>> store) {
+    this.store = store;
     this.factory = factory;
     this.workloads = workloads;
     this.timeouts = timeouts;
@@ -56,6 +60,10 @@ final class BacktestKitSession {
 
   String id(String hint) {
     return KitIds.id(hint);
+  }
+
+  Optional<ObjectStore> store() {
+    return store.get();
   }
 
   Optional<Set<String>> leftovers() {
@@ -83,7 +91,16 @@ final class BacktestKitSession {
   }
 
   List<LogLine> logs(String id, LogOptions options) {
-    try (Stream<LogLine> lines = runner().logs(id, options)) {
+    return logs(runner(), id, options);
+  }
+
+  /** Every existing line of backtest {@code id} as {@code runner} sees it. */
+  List<LogLine> logs(BacktestRunner runner, String id) {
+    return logs(runner, id, LogOptions.DEFAULT);
+  }
+
+  private static List<LogLine> logs(BacktestRunner runner, String id, LogOptions options) {
+    try (Stream<LogLine> lines = runner.logs(id, options)) {
       return lines.collect(Collectors.toList());
     }
   }

@@ -9,6 +9,7 @@ import dev.berth.runtime.BacktestExecution;
 import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
+import dev.berth.runtime.BacktestStatus;
 import dev.berth.runtime.BotAlreadyExistsException;
 import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.Health;
@@ -91,6 +92,28 @@ final class BacktestLifecycleChecks {
       kit.runner().cancel(id);
       assertThat(follower.endsWithin(kit.timeouts.await())).as("the follow ended after cancel").isTrue();
     }
+  }
+
+  void aNewRunnerTakesOverARunningBacktestAndEnforcesItsDeadline() {
+    String id = kit.id("bt-orphan");
+    Duration timeout = kit.timeouts.backtestTimeout().multipliedBy(4);
+    BacktestRunner first = kit.runner(kit.scope);
+    BacktestExecution orphan = first.submit(kit.spec(kit.workloads.runForever(id), timeout));
+    Await.until(kit.timeouts, "backtest '" + id + "' to print 'started'",
+        () -> texts(kit.logs(first, id)).contains("started"));
+    first.close();
+    assertThat(orphan.result()).as("the waiters of a closed runner's backtest").isCompletedExceptionally();
+    BacktestRunner next = kit.runner(kit.scope);
+    assertThat(next.status(id).state()).as("state of the backtest seen by a new runner before its deadline")
+        .isIn(BacktestState.RUNNING, BacktestState.TIMED_OUT);
+    BacktestStatus ended = Await.until(timeout.plus(kit.timeouts.await()), kit.timeouts.pollInterval(),
+        "the new runner to time out backtest '" + id + "' at its " + timeout + " deadline", () -> next.status(id),
+        status -> status.state().isTerminal());
+    assertThat(ended.state()).as("how the taken-over backtest ended (%s)", ended.message())
+        .isEqualTo(BacktestState.TIMED_OUT);
+    assertThat(texts(kit.logs(next, id))).as("log of the taken-over backtest").contains("started");
+    kit.leftovers().ifPresent(left -> Await.until(kit.timeouts, "the taken-over backtest to be removed",
+        () -> kit.leftovers().orElseThrow(), now -> !now.contains(id)));
   }
 
   private Set<String> leftovers() {

@@ -1,6 +1,7 @@
 package dev.berth.runtime.testkit;
 
 import dev.berth.runtime.BacktestRunner;
+import dev.berth.runtime.ObjectStore;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -54,9 +55,17 @@ public abstract class BacktestRunnerConformanceKit {
     return Optional.empty();
   }
 
+  /**
+   * The object store the runners of {@code newRunner} store results and logs in. Empty (the default) means
+   * they store none; the storage-layout tests then abort.
+   */
+  protected Optional<ObjectStore> objectStore() {
+    return Optional.empty();
+  }
+
   @BeforeEach
   final void openKitSession() {
-    kit = new BacktestKitSession(this::newRunner, workloads(), timeouts(), this::leftovers);
+    kit = new BacktestKitSession(this::newRunner, workloads(), timeouts(), this::leftovers, this::objectStore);
   }
 
   @AfterEach
@@ -203,6 +212,33 @@ public abstract class BacktestRunnerConformanceKit {
     @DisplayName("keep(true) leaves the workload until delete")
     void optional_keep_leavesTheWorkloadUntilDelete() {
       lifecycle().keepLeavesTheWorkloadUntilDelete();
+    }
+  }
+
+  @Nested
+  @DisplayName("Take-over: a runner sees through the backtests of a runner that is gone")
+  class TakeOver {
+    @Test
+    @DisplayName("a new runner takes over a running backtest of a closed runner, times it out at its deadline "
+        + "and removes it")
+    void required_aNewRunner_takesOverARunningBacktest_andEnforcesItsDeadline() {
+      lifecycle().aNewRunnerTakesOverARunningBacktestAndEnforcesItsDeadline();
+    }
+  }
+
+  @Nested
+  @DisplayName("Storage: results and logs in the documented layout")
+  class Storage {
+    @Test
+    @DisplayName("result.json and output.log are stored at test-results/<scope>/<id>/ and the result names them")
+    void optional_resultAndLog_areStoredInTheDocumentedLayout() {
+      new BacktestStorageChecks(kit).resultAndLogAreStoredInTheDocumentedLayout();
+    }
+
+    @Test
+    @DisplayName("delete removes what was stored for the backtest")
+    void optional_delete_removesTheStoredObjects() {
+      new BacktestStorageChecks(kit).deleteRemovesTheStoredObjects();
     }
   }
 

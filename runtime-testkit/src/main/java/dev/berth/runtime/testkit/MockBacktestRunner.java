@@ -12,6 +12,7 @@ import dev.berth.runtime.Health;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.LogStream;
+import dev.berth.runtime.RuntimeOperationException;
 import dev.berth.runtime.RuntimeUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +55,7 @@ public final class MockBacktestRunner implements BacktestRunner {
   private final Map<String, MockBacktestOutcome> scripted = new ConcurrentHashMap<>();
   private final CallScript script;
   private ScheduledThreadPoolExecutor timer;
+  private final List<Execution> executions = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   /** A runner of scope {@code default} on a fresh engine of its own. */
@@ -100,7 +102,9 @@ public final class MockBacktestRunner implements BacktestRunner {
         launch(created);
         return created;
       });
-      return new Execution(backtest);
+      Execution execution = new Execution(backtest);
+      executions.add(execution);
+      return execution;
     }, spec);
   }
 
@@ -138,7 +142,10 @@ public final class MockBacktestRunner implements BacktestRunner {
         + "); call MockEngine.simulateUp()")).orElseGet(() -> Health.healthy("Berth MockEngine"));
   }
 
-  /** Stops this runner's timer thread; running backtests keep running and the next runner times them out. */
+  /**
+   * Stops this runner's timer thread; running backtests keep running and the next runner times them out.
+   * Waiters on this runner's executions that have not ended get a {@link RuntimeOperationException}.
+   */
   @Override
   public synchronized void close() {
     closed = true;
@@ -146,6 +153,7 @@ public final class MockBacktestRunner implements BacktestRunner {
       timer.shutdownNow();
       timer = null;
     }
+    executions.forEach(Execution::abandon);
   }
 
   // ---- scripting ----
@@ -287,9 +295,16 @@ public final class MockBacktestRunner implements BacktestRunner {
   /** The handle {@link #submit} returns; it keeps working after the backtest was deleted. */
   private final class Execution implements BacktestExecution {
     private final MockBacktest backtest;
+    private final java.util.concurrent.CompletableFuture<BacktestResult> result;
 
     Execution(MockBacktest backtest) {
       this.backtest = backtest;
+      this.result = backtest.future().copy();
+    }
+
+    void abandon() {
+      result.completeExceptionally(new RuntimeOperationException("The runner was closed while backtest '" + id()
+          + "' ran; it keeps running, and the next runner of scope '" + scope + "' takes it over."));
     }
 
     @Override
@@ -304,26 +319,30 @@ public final class MockBacktestRunner implements BacktestRunner {
 
     @Override
     public BacktestResult await() {
-      return backtest.future().join();
+      try {
+        return result.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw (RuntimeOperationException) e.getCause();
+      }
     }
 
     @Override
     public Optional<BacktestResult> await(Duration maxWait) {
       try {
-        return Optional.of(backtest.future().get(maxWait.toNanos(), TimeUnit.NANOSECONDS));
+        return Optional.of(result.get(maxWait.toNanos(), TimeUnit.NANOSECONDS));
       } catch (java.util.concurrent.TimeoutException e) {
         return Optional.empty();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return Optional.empty();
       } catch (java.util.concurrent.ExecutionException e) {
-        throw new IllegalStateException("The mock backtest future cannot fail", e);
+        throw (RuntimeOperationException) e.getCause();
       }
     }
 
     @Override
     public java.util.concurrent.CompletableFuture<BacktestResult> result() {
-      return backtest.future().copy();
+      return result.copy();
     }
 
     @Override
