@@ -6,8 +6,6 @@ import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
 import dev.berth.runtime.BacktestStatus;
 import dev.berth.runtime.BerthException;
-import dev.berth.runtime.BotAlreadyExistsException;
-import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.Health;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
@@ -20,13 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,19 +40,15 @@ import org.slf4j.LoggerFactory;
 public final class BacktestEngine<W> implements BacktestRunner {
   private static final Logger LOG = LoggerFactory.getLogger(BacktestEngine.class);
   private static final Duration END_WAIT = Duration.ofSeconds(30);
-  private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
-  private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
   private final BacktestDriver<W> driver;
   private final EngineSettings settings;
   private final Leases leases;
   private final SpoolDirectory spools;
   private final ConcurrentHashMap<String, Execution<W>> executions = new ConcurrentHashMap<>();
-  private final Set<EngineFollow<W>> follows = ConcurrentHashMap.newKeySet();
-  private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
+  private final ExecutionLogs<W> logs;
   private final Object[] idLocks = new Object[64];
-  private final ScheduledExecutorService scheduler;
-  private final ExecutorService stopper;
+  private final EngineThreads threads;
   private volatile boolean closed;
 
   /** Starts the engine: sweeps leftovers of the scope once, then every {@code sweepInterval}. */
@@ -69,15 +57,13 @@ public final class BacktestEngine<W> implements BacktestRunner {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.leases = new Leases(settings.stateDir().resolve("leases"));
     this.spools = SpoolDirectory.open(settings.stateDir().resolve("spool"));
+    this.logs = new ExecutionLogs<>(driver);
     for (int i = 0; i < idLocks.length; i++) {
       idLocks[i] = new Object();
     }
-    String name = "berth-" + driver.type() + "-backtests-" + settings.scope();
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon(name, false));
-    this.stopper = Executors.newCachedThreadPool(daemon(name + "-stop-", true));
+    this.threads = new EngineThreads(driver.type(), settings.scope());
     sweep();
-    long every = settings.sweepInterval().toMillis();
-    scheduler.scheduleWithFixedDelay(this::sweepGuarded, every, every, TimeUnit.MILLISECONDS);
+    threads.every(settings.sweepInterval(), this::sweepGuarded);
   }
 
   @Override
@@ -93,12 +79,12 @@ public final class BacktestEngine<W> implements BacktestRunner {
     synchronized (lock(spec.id())) {
       // An ended backtest keeps its id until delete, as a container would.
       if (executions.containsKey(spec.id())) {
-        throw alreadyExists(spec.id());
+        throw EngineErrors.alreadyExists(spec.id());
       }
-      Leases.Lease lease = leases.tryAcquire(spec.id()).orElseThrow(() -> alreadyExists(spec.id()));
+      Leases.Lease lease = leases.tryAcquire(spec.id()).orElseThrow(() -> EngineErrors.alreadyExists(spec.id()));
       try {
         if (driver.find(spec.id()).isPresent()) {
-          throw alreadyExists(spec.id());
+          throw EngineErrors.alreadyExists(spec.id());
         }
       } catch (RuntimeException e) {
         lease.close();
@@ -116,12 +102,12 @@ public final class BacktestEngine<W> implements BacktestRunner {
   @Override
   public BacktestStatus status(String backtestId) {
     ensureOpen();
-    requireId(backtestId);
+    EngineErrors.requireId(backtestId);
     Execution<W> execution = executions.get(backtestId);
     if (execution != null) {
       return execution.status();
     }
-    Found<W> found = driver.find(backtestId).orElseThrow(() -> notFound(backtestId));
+    Found<W> found = driver.find(backtestId).orElseThrow(() -> EngineErrors.notFound(settings.scope(), backtestId));
     return adoptIfOrphaned(found).map(Execution::status).orElseGet(() -> ForeignStatus.of(driver, found));
   }
 
@@ -129,43 +115,26 @@ public final class BacktestEngine<W> implements BacktestRunner {
   public Stream<LogLine> logs(String backtestId, LogOptions options) {
     Objects.requireNonNull(options, "options");
     ensureOpen();
-    requireId(backtestId);
+    EngineErrors.requireId(backtestId);
     Execution<W> execution = executions.get(backtestId);
     if (execution == null) {
-      Found<W> found = driver.find(backtestId).orElseThrow(() -> notFound(backtestId));
+      Found<W> found = driver.find(backtestId).orElseThrow(() -> EngineErrors.notFound(settings.scope(), backtestId));
       Optional<Execution<W>> adopted = adoptIfOrphaned(found);
       if (adopted.isEmpty()) {
         return driver.logs(found.workload(), options); // another live runner's
       }
       execution = adopted.get();
     }
-    Optional<LogSpool> spooled = execution.spool.isDone() ? execution.spool.join() : Optional.empty();
-    if (spooled.isPresent()) {
-      return spooled.get().select(options);
-    }
-    if (execution.ended()) {
-      return ForeignStatus.select(execution.tail(), options);
-    }
-    if (!options.follow()) {
-      return execution.workload().map(w -> driver.logs(w, options)).orElseGet(Stream::empty);
-    }
-    EngineFollow<W>[] follow = newFollowHolder();
-    follow[0] = new EngineFollow<>(execution.started, w -> driver.logs(w, options), execution.spool, options,
-        () -> follows.remove(follow[0]));
-    follows.add(follow[0]);
-    if (closed) {
-      follow[0].close();
-    }
-    return follow[0].stream();
+    return logs.of(execution, options);
   }
 
   @Override
   public void cancel(String backtestId) {
     ensureOpen();
-    requireId(backtestId);
+    EngineErrors.requireId(backtestId);
     Execution<W> execution = executions.get(backtestId);
     if (execution == null) {
-      Found<W> found = driver.find(backtestId).orElseThrow(() -> notFound(backtestId));
+      Found<W> found = driver.find(backtestId).orElseThrow(() -> EngineErrors.notFound(settings.scope(), backtestId));
       Optional<Execution<W>> adopted = adoptIfOrphaned(found);
       if (adopted.isEmpty()) {
         // Another live runner watches it: stopping it is all this runner can do; that runner records the end.
@@ -183,7 +152,7 @@ public final class BacktestEngine<W> implements BacktestRunner {
   @Override
   public void delete(String backtestId) {
     ensureOpen();
-    requireId(backtestId);
+    EngineErrors.requireId(backtestId);
     synchronized (lock(backtestId)) {
       Execution<W> execution = executions.get(backtestId);
       if (execution != null) {
@@ -220,28 +189,11 @@ public final class BacktestEngine<W> implements BacktestRunner {
       }
       closed = true;
     }
-    scheduler.shutdownNow();
-    follows.forEach(EngineFollow::close);
+    logs.closeAll();
     for (Execution<W> execution : executions.values()) {
       execution.abandon();
     }
-    workers.forEach(Thread::interrupt);
-    stopper.shutdownNow();
-    long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-    for (Thread worker : workers) {
-      try {
-        worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    try {
-      scheduler.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      stopper.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    threads.close();
     spools.close();
     driver.close();
   }
@@ -268,10 +220,6 @@ public final class BacktestEngine<W> implements BacktestRunner {
     return spools.file(backtestId);
   }
 
-  void workerDone(Thread worker) {
-    workers.remove(worker);
-  }
-
   /** The message of a backtest that ended because it was asked to. */
   String endMessage(BacktestState reason, Plan plan) {
     return reason == BacktestState.TIMED_OUT
@@ -282,17 +230,13 @@ public final class BacktestEngine<W> implements BacktestRunner {
 
   /** Stops the workload on a thread of its own: the caller (timer, canceller) must not wait for the grace. */
   void stopLater(String backtestId, W workload) {
-    try {
-      stopper.execute(() -> {
-        try {
-          driver.stop(workload, settings.stopGrace());
-        } catch (BerthException e) {
-          LOG.warn("Stopping backtest {} failed: {}", backtestId, e.getMessage());
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // closing: the next runner adopts the backtest and enforces its deadline
-    }
+    threads.stop(() -> {
+      try {
+        driver.stop(workload, settings.stopGrace());
+      } catch (BerthException e) {
+        LOG.warn("Stopping backtest {} failed: {}", backtestId, e.getMessage());
+      }
+    });
   }
 
   private void end(Execution<W> execution, BacktestState reason) {
@@ -319,16 +263,10 @@ public final class BacktestEngine<W> implements BacktestRunner {
   private void watch(Execution<W> execution, Leases.Lease lease) {
     Instant deadline = execution.plan.deadline();
     if (!deadline.equals(Instant.MAX)) {
-      long delay = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
-      execution.deadlineTask(scheduler.schedule(() -> end(execution, BacktestState.TIMED_OUT), delay,
-          TimeUnit.MILLISECONDS));
+      execution.deadlineTask(threads.schedule(() -> end(execution, BacktestState.TIMED_OUT),
+          Duration.between(Instant.now(), deadline)));
     }
-    Thread worker = new Thread(new Lifecycle<>(this, execution, lease),
-        "berth-" + driver.type() + "-backtest-" + execution.id());
-    worker.setDaemon(true);
-    workers.add(worker);
-    execution.worker(worker);
-    worker.start();
+    execution.worker(threads.startWorker(execution.id(), new Lifecycle<>(this, execution, lease)));
   }
 
   /**
@@ -402,44 +340,13 @@ public final class BacktestEngine<W> implements BacktestRunner {
     store.delete(ObjectStore.RESULTS_BUCKET, StorageLayout.backtestLogKey(settings.scope(), backtestId));
   }
 
-  private static void requireId(String id) {
-    if (id == null || id.length() > 63 || !ID.matcher(id).matches()) {
-      throw new dev.berth.runtime.InvalidSpecException("backtestId", java.util.List.of("backtestId: '" + id
-          + "' is not a DNS-1123 label; ids are lower-case letters, digits and '-' (at most 63 characters)"));
-    }
-  }
-
   private Object lock(String id) {
     return idLocks[Math.floorMod(id.hashCode(), idLocks.length)];
   }
 
   private void ensureOpen() {
     if (closed) {
-      throw new RuntimeOperationException("This " + driver.type() + " backtest runner (scope '" + settings.scope()
-          + "') is closed; create a new one.");
+      throw EngineErrors.closed(driver.type(), settings.scope());
     }
-  }
-
-  private BotNotFoundException notFound(String id) {
-    return new BotNotFoundException(id, "No backtest with id '" + id + "' exists in scope '" + settings.scope()
-        + "'. Check the id, or submit it first.");
-  }
-
-  private BotAlreadyExistsException alreadyExists(String id) {
-    return new BotAlreadyExistsException(id);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <W> EngineFollow<W>[] newFollowHolder() {
-    return (EngineFollow<W>[]) new EngineFollow<?>[1];
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name, boolean numbered) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, numbered ? name + count.incrementAndGet() : name);
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

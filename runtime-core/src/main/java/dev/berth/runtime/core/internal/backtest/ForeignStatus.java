@@ -2,14 +2,10 @@ package dev.berth.runtime.core.internal.backtest;
 
 import dev.berth.runtime.BacktestState;
 import dev.berth.runtime.BacktestStatus;
-import dev.berth.runtime.LogLine;
-import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.core.internal.backtest.BacktestDriver.Exit;
 import dev.berth.runtime.core.internal.backtest.BacktestDriver.Found;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.stream.Stream;
 
 /** Answers for backtests this runner does not watch: another live runner's, or kept ones that ended. */
 final class ForeignStatus {
@@ -31,12 +27,5 @@ final class ForeignStatus {
     boolean succeeded = exit.exitCode().isPresent() && exit.exitCode().getAsInt() == 0;
     return new BacktestStatus(found.id(), succeeded ? BacktestState.SUCCEEDED : BacktestState.FAILED,
         exit.exitCode(), exit.startedAt(), exit.finishedAt(), succeeded ? "" : exit.message());
-  }
-
-  /** The lines of {@code kept} that {@code options} select (streams, since, tail). */
-  static Stream<LogLine> select(List<LogLine> kept, LogOptions options) {
-    List<LogLine> accepted = kept.stream().filter(options::accepts).toList();
-    int from = options.tail() < 0 ? 0 : Math.max(0, accepted.size() - options.tail());
-    return accepted.subList(from, accepted.size()).stream();
   }
 }

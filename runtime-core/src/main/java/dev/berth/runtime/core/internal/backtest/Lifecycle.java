@@ -64,7 +64,6 @@ final class Lifecycle<W> implements Runnable {
       } else {
         lease.close();
       }
-      engine.workerDone(Thread.currentThread());
     }
   }
 
