@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,52 +102,29 @@ public final class BacktestEngine<W> implements BacktestRunner {
 
   @Override
   public BacktestStatus status(String backtestId) {
-    ensureOpen();
-    EngineErrors.requireId(backtestId);
-    Execution<W> execution = executions.get(backtestId);
-    if (execution != null) {
-      return execution.status();
-    }
-    Found<W> found = driver.find(backtestId).orElseThrow(() -> EngineErrors.notFound(settings.scope(), backtestId));
-    return adoptIfOrphaned(found).map(Execution::status).orElseGet(() -> ForeignStatus.of(driver, found));
+    return withBacktest(backtestId, Execution::status, found -> ForeignStatus.of(driver, found));
   }
 
   @Override
   public Stream<LogLine> logs(String backtestId, LogOptions options) {
     Objects.requireNonNull(options, "options");
-    ensureOpen();
-    EngineErrors.requireId(backtestId);
-    Execution<W> execution = executions.get(backtestId);
-    if (execution == null) {
-      Found<W> found = driver.find(backtestId).orElseThrow(() -> EngineErrors.notFound(settings.scope(), backtestId));
-      Optional<Execution<W>> adopted = adoptIfOrphaned(found);
-      if (adopted.isEmpty()) {
-        return driver.logs(found.workload(), options); // another live runner's
-      }
-      execution = adopted.get();
-    }
-    return logs.of(execution, options);
+    return withBacktest(backtestId, execution -> logs.of(execution, options),
+        found -> driver.logs(found.workload(), options));
   }
 
   @Override
   public void cancel(String backtestId) {
-    ensureOpen();
-    EngineErrors.requireId(backtestId);
-    Execution<W> execution = executions.get(backtestId);
-    if (execution == null) {
-      Found<W> found = driver.find(backtestId).orElseThrow(() -> EngineErrors.notFound(settings.scope(), backtestId));
-      Optional<Execution<W>> adopted = adoptIfOrphaned(found);
-      if (adopted.isEmpty()) {
-        // Another live runner watches it: stopping it is all this runner can do; that runner records the end.
-        if (found.running()) {
-          stopLater(backtestId, found.workload());
-        }
-        return;
+    withBacktest(backtestId, execution -> {
+      end(execution, BacktestState.CANCELLED);
+      awaitEnd(execution);
+      return null;
+    }, found -> {
+      // Another live runner watches it: stopping it is all this runner can do; that runner records the end.
+      if (found.running()) {
+        stopLater(backtestId, found.workload());
       }
-      execution = adopted.get();
-    }
-    end(execution, BacktestState.CANCELLED);
-    awaitEnd(execution);
+      return null;
+    });
   }
 
   @Override
@@ -267,6 +245,23 @@ public final class BacktestEngine<W> implements BacktestRunner {
           Duration.between(Instant.now(), deadline)));
     }
     execution.worker(threads.startWorker(execution.id(), new Lifecycle<>(this, execution, lease)));
+  }
+
+  /**
+   * Applies {@code watched} to the backtest this runner watches (adopting it first if no live runner does),
+   * else {@code foreign} to the workload another live runner watches.
+   *
+   * @throws dev.berth.runtime.BotNotFoundException when the scope has no such backtest
+   */
+  private <T> T withBacktest(String backtestId, Function<Execution<W>, T> watched, Function<Found<W>, T> foreign) {
+    ensureOpen();
+    EngineErrors.requireId(backtestId);
+    Execution<W> execution = executions.get(backtestId);
+    if (execution != null) {
+      return watched.apply(execution);
+    }
+    Found<W> found = driver.find(backtestId).orElseThrow(() -> EngineErrors.notFound(settings.scope(), backtestId));
+    return adoptIfOrphaned(found).map(watched).orElseGet(() -> foreign.apply(found));
   }
 
   /**
