@@ -84,7 +84,7 @@ final class Discovery {
     for (RuntimeProvider provider : providers) {
       String label = provider.type() + " (priority " + provider.priority() + ")";
       Probe probe = probe(provider, config);
-      if (!probe.available()) {
+      if (!probe.passed()) {
         attempts.add(label + ": " + probe.detail());
         continue;
       }
@@ -129,7 +129,7 @@ final class Discovery {
     try {
       return provider.probe(config);
     } catch (RuntimeException e) {
-      return Probe.unavailable("probe failed: " + e);
+      return Probe.fail("probe failed: " + e);
     }
   }
 

@@ -6,6 +6,7 @@ import dev.berth.runtime.BacktestResult;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
 import dev.berth.runtime.BacktestStatus;
+import dev.berth.runtime.BacktestTimeoutException;
 import dev.berth.runtime.BerthException;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
@@ -51,7 +52,7 @@ final class BacktestJob implements BacktestExecution, Runnable {
     this.spec = spec;
     this.parts = parts;
     this.deadline = Instant.now().plus(spec.timeout());
-    this.status = BacktestStatus.pending(spec.id());
+    this.status = BacktestStatus.builder(spec.id(), BacktestState.PENDING).build();
   }
 
   @Override
@@ -102,16 +103,16 @@ final class BacktestJob implements BacktestExecution, Runnable {
   }
 
   @Override
-  public Optional<BacktestResult> await(Duration maxWait) {
+  public BacktestResult await(Duration maxWait) {
     try {
-      return Optional.of(future.get(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS));
+      return future.get(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      return Optional.empty();
+      throw new BacktestTimeoutException(spec.id(), maxWait, status().state());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RuntimeOperationException("Interrupted while waiting for backtest '" + spec.id() + "'", e);
     } catch (ExecutionException e) {
-      return Optional.of(await());
+      return await();
     }
   }
 

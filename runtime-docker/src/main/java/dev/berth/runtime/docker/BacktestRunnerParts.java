@@ -3,6 +3,7 @@ package dev.berth.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import dev.berth.runtime.BacktestSpec;
+import dev.berth.runtime.WorkloadKind;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.ObjectStore;
@@ -75,7 +76,7 @@ final class BacktestRunnerParts {
     try {
       client().startContainerCmd(containerId).exec();
     } catch (RuntimeException e) {
-      throw connection.errors().translate(e, "starting backtest '" + id + "'", id);
+      throw connection.errors().translate(e, "starting backtest '" + id + "'", WorkloadKind.BACKTEST, id);
     }
   }
 

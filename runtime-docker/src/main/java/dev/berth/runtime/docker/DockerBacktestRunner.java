@@ -6,11 +6,12 @@ import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
 import dev.berth.runtime.BacktestStatus;
-import dev.berth.runtime.BotAlreadyExistsException;
-import dev.berth.runtime.BotNotFoundException;
+import dev.berth.runtime.BacktestAlreadyExistsException;
 import dev.berth.runtime.Health;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
+import dev.berth.runtime.RuntimeClosedException;
+import dev.berth.runtime.WorkloadKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,10 +52,13 @@ public final class DockerBacktestRunner implements BacktestRunner {
   private final Map<String, BacktestJob> jobs = new ConcurrentHashMap<>();
   private final Map<String, ScheduledFuture<?>> timeouts = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
+  private final String scope;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   DockerBacktestRunner(DockerBuilder.Parts built) {
     this.connection = built.connection();
     DockerSettings settings = built.settings();
+    this.scope = settings.scope();
     this.lookup = new ContainerLookup(connection, settings.scope(), Labels.KIND_BACKTEST);
     BotFiles files = new BotFiles(settings.scopeDir(), Labels.KIND_BACKTEST);
     this.parts = new BacktestRunnerParts(connection, settings, built.creator(), lookup, files, built.store());
@@ -81,10 +86,11 @@ public final class DockerBacktestRunner implements BacktestRunner {
 
   @Override
   public BacktestExecution submit(BacktestSpec spec) {
+    requireOpen();
     return locks.with(spec.id(), () -> {
       // An ended backtest keeps its id until delete, like a bot.
       if (jobs.containsKey(spec.id()) || lookup.findByLabel(spec.id()).isPresent()) {
-        throw new BotAlreadyExistsException(spec.id());
+        throw new BacktestAlreadyExistsException(spec.id(), scope);
       }
       BacktestJob job = new BacktestJob(spec, parts);
       jobs.put(spec.id(), job);
@@ -108,6 +114,7 @@ public final class DockerBacktestRunner implements BacktestRunner {
 
   @Override
   public BacktestStatus status(String backtestId) {
+    requireOpen(backtestId);
     BacktestJob job = jobs.get(backtestId);
     if (job != null) {
       return job.status();
@@ -118,9 +125,10 @@ public final class DockerBacktestRunner implements BacktestRunner {
 
   @Override
   public Stream<LogLine> logs(String backtestId, LogOptions options) {
+    requireOpen(backtestId);
     BacktestJob job = jobs.get(backtestId);
     if (job == null) {
-      String containerId = lookup.find(backtestId).orElseThrow(() -> new BotNotFoundException(backtestId));
+      String containerId = lookup.find(backtestId).orElseThrow(() -> lookup.notFound(backtestId));
       return parts.logs().open(containerId, options, backtestId);
     }
     if (!job.status().state().isTerminal()) {
@@ -134,17 +142,19 @@ public final class DockerBacktestRunner implements BacktestRunner {
 
   @Override
   public void cancel(String backtestId) {
+    requireOpen(backtestId);
     BacktestJob job = jobs.get(backtestId);
     if (job != null) {
       job.cancel();
       return;
     }
     locks.run(backtestId, () -> parts.kill(lookup.find(backtestId)
-        .orElseThrow(() -> new BotNotFoundException(backtestId))));
+        .orElseThrow(() -> lookup.notFound(backtestId))));
   }
 
   @Override
   public void delete(String backtestId) {
+    requireOpen(backtestId);
     locks.run(backtestId, () -> {
       BacktestJob job = jobs.remove(backtestId);
       if (job != null) {
@@ -159,12 +169,28 @@ public final class DockerBacktestRunner implements BacktestRunner {
 
   @Override
   public Health health() {
+    if (closed.get()) {
+      return Health.unhealthy("closed: this docker backtest runner (scope '" + scope + "') was closed; create a "
+          + "new one");
+    }
     return connection.health();
+  }
+
+  private void requireOpen() {
+    if (closed.get()) {
+      throw RuntimeClosedException.backtestRunner(type(), scope);
+    }
+  }
+
+  private void requireOpen(String backtestId) {
+    requireOpen();
+    WorkloadKind.BACKTEST.requireValidId(backtestId);
   }
 
   /** Stops waiting for running backtests (they keep running and are swept later) and releases the client. */
   @Override
   public void close() {
+    closed.set(true);
     timer.shutdownNow();
     jobs.values().stream().filter(job -> !job.status().state().isTerminal()).forEach(BacktestJob::abandon);
     connection.close();
@@ -177,7 +203,7 @@ public final class DockerBacktestRunner implements BacktestRunner {
     Optional<Instant> finished = StatusMapper.instant(state.getFinishedAt());
     switch (status) {
       case "created":
-        return BacktestStatus.pending(id);
+        return BacktestStatus.builder(id, BacktestState.PENDING).build();
       case "running":
       case "restarting":
       case "paused":

@@ -3,10 +3,10 @@ package dev.berth.runtime.local;
 import dev.berth.runtime.BacktestExecution;
 import dev.berth.runtime.BacktestResult;
 import dev.berth.runtime.BacktestStatus;
+import dev.berth.runtime.BacktestTimeoutException;
 import dev.berth.runtime.BerthException;
 import dev.berth.runtime.RuntimeOperationException;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,11 +45,11 @@ final class LocalBacktestExecution implements BacktestExecution {
   }
 
   @Override
-  public Optional<BacktestResult> await(Duration maxWait) {
+  public BacktestResult await(Duration maxWait) {
     try {
-      return Optional.of(job.result.get(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS));
+      return job.result.get(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      return Optional.empty();
+      throw new BacktestTimeoutException(id(), maxWait, job.status().state());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RuntimeOperationException("Interrupted while waiting for backtest '" + id() + "'", e);

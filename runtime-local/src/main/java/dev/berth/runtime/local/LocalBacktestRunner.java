@@ -6,13 +6,15 @@ import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
 import dev.berth.runtime.BacktestStatus;
-import dev.berth.runtime.BotAlreadyExistsException;
-import dev.berth.runtime.BotNotFoundException;
+import dev.berth.runtime.BacktestAlreadyExistsException;
+import dev.berth.runtime.BacktestNotFoundException;
 import dev.berth.runtime.Health;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.ObjectStore;
+import dev.berth.runtime.RuntimeClosedException;
 import dev.berth.runtime.RuntimeOperationException;
+import dev.berth.runtime.WorkloadKind;
 import dev.berth.runtime.RuntimeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * {@code test-results/<id>/result.json} and the full log at {@code bot-logs/backtests/<id>/output.log} when an
  * object store is configured, keeps the last lines of the log in memory, and removes the directory (unless
  * {@code keep}). At the timeout the whole process tree gets SIGTERM, then SIGKILL after
- * {@code local.stop-grace}, and the result is TIMED_OUT; {@link #cancel} does the same and ends CANCELLED.
+ * {@code stop-grace}, and the result is TIMED_OUT; {@link #cancel} does the same and ends CANCELLED.
  *
  * <p>A runner holds a lease (a file lock the OS drops when the JVM dies) on each backtest it runs. A new
  * runner sweeps its scope on start: backtests whose lease is free (their runner is gone) are killed and
@@ -88,15 +90,14 @@ public final class LocalBacktestRunner implements BacktestRunner {
     executor.scheduleWithFixedDelay(() -> guard.run(lifecycle::drainRunning), 250, 250, TimeUnit.MILLISECONDS);
   }
 
-  /** A builder with the defaults: {@code ~/.berth/local}, scope {@code default}, no object store. */
+  /** A builder with the defaults: {@code ~/.berth/local}, scope {@code default}, a store in {@code ~/.berth/store}. */
   public static Builder builder() {
     return new Builder();
   }
 
   /** A runner configured by {@code local.*}, {@code scope} and {@code store.*} keys (see {@link LocalRuntime}). */
   public static LocalBacktestRunner fromConfig(RuntimeConfig config) {
-    return new LocalBacktestRunner(LocalSettings.fromConfig(config,
-        dev.berth.runtime.core.ObjectStores.fromConfig(config)));
+    return new LocalBacktestRunner(LocalSettings.fromConfig(config));
   }
 
   @Override
@@ -106,10 +107,8 @@ public final class LocalBacktestRunner implements BacktestRunner {
 
   @Override
   public BacktestExecution submit(BacktestSpec spec) {
+    requireOpen();
     Objects.requireNonNull(spec, "spec");
-    if (closed.get()) {
-      throw new IllegalStateException("This backtest runner is closed; create a new one");
-    }
     LocalSupport.check(spec);
     WorkloadDir dir = dirOf(spec.id());
     BacktestJob job = new BacktestJob(spec, dir, new LogPump(dir, settings.logMaxBytes(), settings.logFiles()));
@@ -117,10 +116,10 @@ public final class LocalBacktestRunner implements BacktestRunner {
     try {
       // An ended backtest keeps its id (and result) until delete, as a container would.
       if (jobs.containsKey(spec.id()) || dir.exists()) {
-        throw new BotAlreadyExistsException(spec.id());
+        throw new BacktestAlreadyExistsException(spec.id(), settings.scope());
       }
       if (!job.lease()) {
-        throw new BotAlreadyExistsException(spec.id());
+        throw new BacktestAlreadyExistsException(spec.id(), settings.scope());
       }
       jobs.put(spec.id(), job);
       lifecycle.launch(job);
@@ -132,7 +131,8 @@ public final class LocalBacktestRunner implements BacktestRunner {
 
   @Override
   public BacktestStatus status(String backtestId) {
-    BacktestJob job = jobs.get(LocalSupport.requireId(backtestId));
+    requireOpen();
+    BacktestJob job = jobs.get(LocalSupport.requireId(WorkloadKind.BACKTEST, backtestId));
     if (job != null) {
       return job.status();
     }
@@ -141,8 +141,9 @@ public final class LocalBacktestRunner implements BacktestRunner {
 
   @Override
   public Stream<LogLine> logs(String backtestId, LogOptions options) {
+    requireOpen();
     Objects.requireNonNull(options, "options");
-    BacktestJob job = jobs.get(LocalSupport.requireId(backtestId));
+    BacktestJob job = jobs.get(LocalSupport.requireId(WorkloadKind.BACKTEST, backtestId));
     if (job == null) {
       throw notFound(backtestId);
     }
@@ -151,7 +152,8 @@ public final class LocalBacktestRunner implements BacktestRunner {
 
   @Override
   public void cancel(String backtestId) {
-    BacktestJob job = jobs.get(LocalSupport.requireId(backtestId));
+    requireOpen();
+    BacktestJob job = jobs.get(LocalSupport.requireId(WorkloadKind.BACKTEST, backtestId));
     if (job == null) {
       if (dirOf(backtestId).exists()) {
         return; // kept, or owned by another runner: nothing of ours to cancel
@@ -163,6 +165,7 @@ public final class LocalBacktestRunner implements BacktestRunner {
 
   @Override
   public void delete(String backtestId) {
+    requireOpen();
     WorkloadDir dir = dirOf(backtestId);
     BacktestJob job = jobs.get(backtestId);
     if (job != null) {
@@ -195,6 +198,10 @@ public final class LocalBacktestRunner implements BacktestRunner {
 
   @Override
   public Health health() {
+    if (closed.get()) {
+      return Health.unhealthy("closed: this local backtest runner (scope '" + settings.scope() + "') was closed; "
+          + "create a new one");
+    }
     if (!Wrapper.shellAvailable()) {
       return Health.unhealthy("/bin/sh is missing; the local runner starts every backtest through it. "
           + "Install a POSIX shell.");
@@ -231,12 +238,17 @@ public final class LocalBacktestRunner implements BacktestRunner {
   }
 
   WorkloadDir dirOf(String id) {
-    return new WorkloadDir(settings.backtestsDir().resolve(LocalSupport.requireId(id)));
+    return new WorkloadDir(settings.backtestsDir().resolve(LocalSupport.requireId(WorkloadKind.BACKTEST, id)));
   }
 
-  private static BotNotFoundException notFound(String id) {
-    return new BotNotFoundException(id, "No backtest with id '" + id + "' exists in this runner's scope. "
-        + "Check the id, or submit it first.");
+  private void requireOpen() {
+    if (closed.get()) {
+      throw RuntimeClosedException.backtestRunner(type(), settings.scope());
+    }
+  }
+
+  private BacktestNotFoundException notFound(String id) {
+    return new BacktestNotFoundException(id, settings.scope());
   }
 
   @Override
@@ -280,9 +292,15 @@ public final class LocalBacktestRunner implements BacktestRunner {
       return this;
     }
 
-    /** Where results ({@code test-results/<id>/result.json}) and logs are stored; none by default. */
+    /** Where results ({@code test-results/<id>/result.json}) and logs are stored; default {@code ~/.berth/store}. */
     public Builder objectStore(ObjectStore objectStore) {
       settings.objectStore(objectStore);
+      return this;
+    }
+
+    /** No object store ({@code store.type=none}): results and logs are not stored. */
+    public Builder noObjectStore() {
+      settings.noObjectStore();
       return this;
     }
 

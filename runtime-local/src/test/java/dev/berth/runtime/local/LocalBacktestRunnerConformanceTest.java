@@ -1,6 +1,7 @@
 package dev.berth.runtime.local;
 
 import dev.berth.runtime.BacktestRunner;
+import dev.berth.runtime.core.FileSystemObjectStore;
 import dev.berth.runtime.testkit.BacktestRunnerConformanceKit;
 import dev.berth.runtime.testkit.Workloads;
 import java.io.IOException;
@@ -31,7 +32,8 @@ class LocalBacktestRunnerConformanceTest extends BacktestRunnerConformanceKit {
 
   @Override
   protected BacktestRunner newRunner(String scope) {
-    return LocalBacktestRunner.builder().stateDir(stateDir).scope(scope).stopGrace(Duration.ofSeconds(5)).build();
+    return LocalBacktestRunner.builder().stateDir(stateDir).scope(scope).stopGrace(Duration.ofSeconds(5))
+        .objectStore(new FileSystemObjectStore(stateDir.resolve("store"))).build();
   }
 
   @Override

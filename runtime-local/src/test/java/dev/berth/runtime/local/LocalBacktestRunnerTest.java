@@ -8,8 +8,8 @@ import dev.berth.runtime.BacktestExecution;
 import dev.berth.runtime.BacktestResult;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
-import dev.berth.runtime.BotAlreadyExistsException;
-import dev.berth.runtime.BotNotFoundException;
+import dev.berth.runtime.BacktestAlreadyExistsException;
+import dev.berth.runtime.BacktestNotFoundException;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.core.FileSystemObjectStore;
@@ -41,7 +41,7 @@ class LocalBacktestRunnerTest {
   private LocalBacktestRunner runner(Optional<ObjectStore> store) {
     LocalBacktestRunner.Builder builder = LocalBacktestRunner.builder().stateDir(stateDir).scope("bt")
         .stopGrace(Duration.ofSeconds(2));
-    store.ifPresent(builder::objectStore);
+    store.ifPresentOrElse(builder::objectStore, builder::noObjectStore);
     return builder.build();
   }
 
@@ -90,7 +90,7 @@ class LocalBacktestRunnerTest {
     try (LocalBacktestRunner runner = runner(Optional.empty())) {
       BacktestExecution execution = runner.submit(sh("bt-cancel", FOREVER).build());
       assertThatThrownBy(() -> runner.submit(sh("bt-cancel", FOREVER).build()))
-          .isInstanceOf(BotAlreadyExistsException.class);
+          .isInstanceOf(BacktestAlreadyExistsException.class);
       await().atMost(LocalTestSupport.WAIT).until(() -> runner.logs("bt-cancel", dev.berth.runtime.LogOptions.DEFAULT)
           .map(LogLine::text).anyMatch("started"::equals));
       execution.cancel();
@@ -119,7 +119,7 @@ class LocalBacktestRunnerTest {
       runner.delete("bt-keep");
       assertThat(dir("bt-keep")).doesNotExist();
       assertThat(store.exists(ObjectStore.RESULTS_BUCKET, "bt-keep/result.json")).isFalse();
-      assertThatThrownBy(() -> runner.status("bt-keep")).isInstanceOf(BotNotFoundException.class);
+      assertThatThrownBy(() -> runner.status("bt-keep")).isInstanceOf(BacktestNotFoundException.class);
       runner.delete("bt-keep");
     }
   }
@@ -141,7 +141,7 @@ class LocalBacktestRunnerTest {
     try (LocalBacktestRunner next = runner(Optional.empty())) {
       assertThat(dir("bt-orphan")).doesNotExist();
       await().atMost(LocalTestSupport.WAIT).until(() -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
-      assertThatThrownBy(() -> next.status("bt-orphan")).isInstanceOf(BotNotFoundException.class);
+      assertThatThrownBy(() -> next.status("bt-orphan")).isInstanceOf(BacktestNotFoundException.class);
     }
   }
 
