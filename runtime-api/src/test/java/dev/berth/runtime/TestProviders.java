@@ -41,6 +41,25 @@ final class TestProviders {
     }
   }
 
+  /** A second provider of type alpha, as a second jar of one backend would be; Alpha wins by class name. */
+  public static final class AlphaTwin extends Base {
+    public AlphaTwin() {
+      super("alpha", 10, Probe.pass("alpha twin is here"), Health.healthy("alpha 2.0"));
+    }
+  }
+
+  /** The highest usable priority: its runtime is healthy, but it cannot make a backtest runner. */
+  public static final class Epsilon extends Base {
+    public Epsilon() {
+      super("epsilon", 40, Probe.pass("epsilon found"), Health.healthy("epsilon 1.0"));
+    }
+
+    @Override
+    public BacktestRunner createBacktestRunner(RuntimeConfig config) {
+      throw new UnsupportedFeatureException("epsilon runs no backtests; use another runtime for them");
+    }
+  }
+
   /** Fails while the ServiceLoader instantiates it. */
   public static final class Broken extends Base {
     public Broken() {
