@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.berth.runtime.BacktestAlreadyExistsException;
 import dev.berth.runtime.BacktestExecution;
+import dev.berth.runtime.BacktestNotFoundException;
 import dev.berth.runtime.BacktestResult;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
-import dev.berth.runtime.BacktestAlreadyExistsException;
-import dev.berth.runtime.BacktestNotFoundException;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.core.FileSystemObjectStore;

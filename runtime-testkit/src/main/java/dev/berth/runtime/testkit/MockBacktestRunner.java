@@ -1,13 +1,13 @@
 package dev.berth.runtime.testkit;
 
+import dev.berth.runtime.BacktestAlreadyExistsException;
 import dev.berth.runtime.BacktestExecution;
+import dev.berth.runtime.BacktestNotFoundException;
 import dev.berth.runtime.BacktestResult;
 import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
 import dev.berth.runtime.BacktestStatus;
-import dev.berth.runtime.BacktestAlreadyExistsException;
-import dev.berth.runtime.BacktestNotFoundException;
 import dev.berth.runtime.BacktestTimeoutException;
 import dev.berth.runtime.Health;
 import dev.berth.runtime.LogLine;
