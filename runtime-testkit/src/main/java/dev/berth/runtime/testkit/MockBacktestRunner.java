@@ -37,7 +37,9 @@ import java.util.stream.Stream;
  * An in-memory {@link BacktestRunner}: deterministic, thread-safe, recording, and strict enough to pass
  * {@link BacktestRunnerConformanceKit}. A backtest ends as its {@link MockWorkloads} options say (without
  * options it succeeds at once, without a result) unless an outcome is scripted for its id; timeouts and
- * scripted run times use real time on one daemon thread per runner, stopped by {@link #close()}.
+ * scripted run times use real time on one daemon thread per runner, stopped by {@link #close()}; after it,
+ * every call but {@code close()}, {@code type()} and {@code health()} throws
+ * {@link dev.berth.runtime.RuntimeClosedException}, as on every backend.
  *
  * <pre>{@code
  * MockBacktestRunner runner = new MockBacktestRunner();

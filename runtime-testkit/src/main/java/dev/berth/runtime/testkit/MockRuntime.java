@@ -47,7 +47,8 @@ import java.util.stream.Stream;
  * <p>Several instances on one {@link MockEngine} share bots per scope, like several JVMs on one Docker
  * daemon; {@link #close()} never stops bots. {@link #update} changes resources and restart policy in place and
  * recreates the bot for an image, env or config change. {@link #stop(String)}, {@link #restart} use the
- * builder's {@link Builder#stopGrace stopGrace} (10 s by default).
+ * builder's {@link Builder#stopGrace stopGrace} (10 s by default). After {@code close()} every call but
+ * {@code close()}, {@code type()} and {@code health()} throws {@link RuntimeClosedException}, as on every backend.
  */
 public final class MockRuntime implements Runtime {
   /** The methods {@link #calls()} records and {@link #failNext} can fail. */
