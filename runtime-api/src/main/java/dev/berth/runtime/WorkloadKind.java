@@ -1,7 +1,5 @@
 package dev.berth.runtime;
 
-import java.util.List;
-
 /**
  * The two kinds of workload Berth runs: long-lived {@link #BOT bots} and run-once {@link #BACKTEST backtests}.
  * Errors about an id name the kind, and container backends label each workload with it
@@ -44,12 +42,7 @@ public enum WorkloadKind {
    *     DNS-1123 rule
    */
   public String requireValidId(String id) {
-    if (!isValidId(id)) {
-      Violations violations = new Violations("argument");
-      violations.id(idField, id);
-      violations.throwIfAny();
-      throw new InvalidSpecException("argument", List.of(idField + ": '" + id + "' is not a valid id"));
-    }
+    new Violations("argument").id(idField, id).throwIfAny();
     return id;
   }
 
