@@ -68,10 +68,11 @@ public final class Quickstart {
     try {
       Path bundle = copyBundle(home.resolve("bundle"));
       step(1, "Sample code bundle: " + bundle.resolve("Strategy.java"));
+      FileSystemObjectStore store = new FileSystemObjectStore(home.resolve("store"));
       try (LocalRuntime runtime = LocalRuntime.builder().stateDir(home.resolve("state")).scope("quickstart")
-              .stopGrace(Duration.ofSeconds(5)).build();
+              .stopGrace(Duration.ofSeconds(5)).objectStore(store).build();
           BacktestRunner runner = LocalBacktestRunner.builder().stateDir(home.resolve("state"))
-              .scope("quickstart").objectStore(new FileSystemObjectStore(home.resolve("store"))).build()) {
+              .scope("quickstart").objectStore(store).build()) {
         try {
           tour(runtime, runner, bundle);
         } finally {

@@ -58,17 +58,33 @@ public record BacktestResult(
 
   /** The status part of this result. */
   public BacktestStatus status() {
-    return new BacktestStatus(id, state, exitCode, startedAt, finishedAt, message);
+    return BacktestStatus.builder(id, state).exitCode(exitCode).startedAt(startedAt.orElse(null))
+        .finishedAt(finishedAt.orElse(null)).message(message).build();
   }
 
+  /**
+   * A builder with the required parts, in the same shape as {@link BotStatus#builder} and
+   * {@link BacktestStatus#builder}.
+   *
+   * <pre>{@code
+   * BacktestResult result = BacktestResult.builder("bt-1", BacktestState.SUCCEEDED).exitCode(0).resultJson("{}").build();
+   * }</pre>
+   */
   public static Builder builder(String id, BacktestState state) {
     return new Builder(id, state);
   }
 
-  /** Builder for {@link BacktestResult}. */
+  /** A builder pre-filled with this result, for deriving one result from another. */
+  public Builder toBuilder() {
+    return new Builder(id, state).exitCode(exitCode).resultJson(resultJson.orElse(null)).logTail(logTail)
+        .startedAt(startedAt.orElse(null)).finishedAt(finishedAt.orElse(null))
+        .resultLocation(resultLocation.orElse(null)).logsLocation(logsLocation.orElse(null)).message(message);
+  }
+
+  /** Builder for {@link BacktestResult}: id and state are required, everything else defaults to empty. */
   public static final class Builder {
     private final String id;
-    private final BacktestState state;
+    private BacktestState state;
     private OptionalInt exitCode = OptionalInt.empty();
     private String resultJson;
     private List<LogLine> logTail = List.of();
@@ -81,6 +97,12 @@ public record BacktestResult(
     private Builder(String id, BacktestState state) {
       this.id = id;
       this.state = state;
+    }
+
+    /** Replaces the state, e.g. in a result derived with {@link BacktestResult#toBuilder()}. */
+    public Builder state(BacktestState state) {
+      this.state = state;
+      return this;
     }
 
     public Builder exitCode(OptionalInt exitCode) {

@@ -14,16 +14,21 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
- * <p>Thread-safe. {@link #close()} releases clients and threads; backtests still running keep running
- * and are swept by label (unless {@link BacktestSpec#keep()}) when the next runner of the scope starts.
+ * <p>Thread-safe. Every method taking an id throws {@link InvalidSpecException} for an id that is not a
+ * DNS-1123 label, and every such method except {@link #delete} throws {@link BacktestNotFoundException}
+ * for a valid id the scope does not know. {@link #close()} releases clients and threads; backtests still
+ * running keep running and are swept by label (unless {@link BacktestSpec#keep()}) by the next runner of the
+ * scope. After {@code close()}, every method except {@code close()}, {@link #type()} and {@link #health()}
+ * (which reports the runner unhealthy) throws {@link RuntimeClosedException}.
  */
 public interface BacktestRunner extends AutoCloseable {
+  /** The backend's type: {@code docker}, {@code kubernetes}, {@code local}, {@code apple}, {@code mock}. */
   String type();
 
   /**
    * Starts the backtest and returns at once.
    *
-   * @throws BotAlreadyExistsException when a backtest with this id exists
+   * @throws BacktestAlreadyExistsException when a backtest with this id exists (until it is deleted)
    */
   BacktestExecution submit(BacktestSpec spec);
 
@@ -32,21 +37,31 @@ public interface BacktestRunner extends AutoCloseable {
     return submit(spec).await();
   }
 
-  /** The current state. @throws BotNotFoundException when unknown */
+  /**
+   * The current state.
+   *
+   * @throws BacktestNotFoundException when the scope has no backtest with this id
+   */
   BacktestStatus status(String backtestId);
 
   /** The backtest's log lines; see {@link Runtime#logs(String, LogOptions)}. */
   Stream<LogLine> logs(String backtestId, LogOptions options);
 
-  /** Kills the backtest; it ends CANCELLED. A no-op once it has ended. */
+  /**
+   * Kills the backtest (SIGTERM, then kill after the configured {@code stop-grace}); it ends CANCELLED. A
+   * no-op once it has ended.
+   *
+   * @throws BacktestNotFoundException when the scope has no backtest with this id
+   */
   void cancel(String backtestId);
 
   /** Cancels it if running and removes everything it left (workload, files, kept results). Idempotent. */
   void delete(String backtestId);
 
-  /** Whether the backend answers now; never throws. */
+  /** Whether the backend answers now; never throws (a closed runner is reported unhealthy). */
   Health health();
 
+  /** Releases clients and threads; running backtests keep running. Idempotent. */
   @Override
   void close();
 }

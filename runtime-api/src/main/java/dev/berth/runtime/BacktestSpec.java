@@ -74,8 +74,8 @@ public record BacktestSpec(
   }
 
   @Override
-  public String kind() {
-    return "backtest";
+  public WorkloadKind kind() {
+    return WorkloadKind.BACKTEST;
   }
 
   public static Builder builder(String id) {

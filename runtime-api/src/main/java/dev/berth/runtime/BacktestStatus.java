@@ -32,8 +32,73 @@ public record BacktestStatus(
     Objects.requireNonNull(message, "message");
   }
 
-  public static BacktestStatus pending(String id) {
-    return new BacktestStatus(id, BacktestState.PENDING, OptionalInt.empty(), Optional.empty(),
-        Optional.empty(), "");
+  /**
+   * A builder with the required parts, in the same shape as {@link BotStatus#builder} and
+   * {@link BacktestResult#builder}.
+   *
+   * <pre>{@code
+   * BacktestStatus pending = BacktestStatus.builder("bt-1", BacktestState.PENDING).build();
+   * }</pre>
+   */
+  public static Builder builder(String id, BacktestState state) {
+    return new Builder(id, state);
+  }
+
+  /** A builder pre-filled with this status, for deriving one status from another. */
+  public Builder toBuilder() {
+    Builder b = new Builder(id, state).exitCode(exitCode).message(message);
+    b.startedAt = startedAt.orElse(null);
+    b.finishedAt = finishedAt.orElse(null);
+    return b;
+  }
+
+  /** Builder for {@link BacktestStatus}: id and state are required, everything else defaults to empty. */
+  public static final class Builder {
+    private final String id;
+    private BacktestState state;
+    private OptionalInt exitCode = OptionalInt.empty();
+    private Instant startedAt;
+    private Instant finishedAt;
+    private String message = "";
+
+    private Builder(String id, BacktestState state) {
+      this.id = id;
+      this.state = state;
+    }
+
+    /** Replaces the state, e.g. in a status derived with {@link BacktestStatus#toBuilder()}. */
+    public Builder state(BacktestState state) {
+      this.state = state;
+      return this;
+    }
+
+    public Builder exitCode(OptionalInt exitCode) {
+      this.exitCode = exitCode;
+      return this;
+    }
+
+    public Builder exitCode(int exitCode) {
+      return exitCode(OptionalInt.of(exitCode));
+    }
+
+    public Builder startedAt(Instant startedAt) {
+      this.startedAt = startedAt;
+      return this;
+    }
+
+    public Builder finishedAt(Instant finishedAt) {
+      this.finishedAt = finishedAt;
+      return this;
+    }
+
+    public Builder message(String message) {
+      this.message = message;
+      return this;
+    }
+
+    public BacktestStatus build() {
+      return new BacktestStatus(id, state, exitCode, Optional.ofNullable(startedAt), Optional.ofNullable(finishedAt),
+          message);
+    }
   }
 }

@@ -1,18 +1,11 @@
 package dev.berth.runtime;
 
-/** {@code create} was called with an id that already names a bot (or backtest) in this scope. */
-public class BotAlreadyExistsException extends BerthException {
+/** {@code create} was called with an id that already names a bot in this scope; nothing was changed. */
+public class BotAlreadyExistsException extends WorkloadAlreadyExistsException {
   private static final long serialVersionUID = 1L;
-  private final String botId;
 
-  public BotAlreadyExistsException(String botId) {
-    super("A bot with id '" + botId + "' already exists in this runtime's scope. "
-        + "Delete it first, use update(id, changes), or pick another id.");
-    this.botId = botId;
-  }
-
-  /** The id that is already taken. */
-  public String botId() {
-    return botId;
+  public BotAlreadyExistsException(String botId, String scope) {
+    super(WorkloadKind.BOT, botId, scope, "A bot with id '" + botId + "' already exists in scope '" + scope
+        + "'. Delete it first, use update(id, changes), or pick another id.");
   }
 }

@@ -1,22 +1,20 @@
 package dev.berth.runtime;
 
-/** No bot (or backtest) with this id exists in the runtime's scope. */
-public class BotNotFoundException extends BerthException {
+/** No bot with this id exists in the runtime's scope. */
+public class BotNotFoundException extends WorkloadNotFoundException {
   private static final long serialVersionUID = 1L;
-  private final String botId;
 
-  public BotNotFoundException(String botId) {
-    this(botId, "No bot with id '" + botId + "' exists in this runtime's scope. "
+  /**
+   * The standard message: {@code No bot with id 'x' exists in scope 'default'. Check the id, or create it
+   * first with create(spec).}
+   */
+  public BotNotFoundException(String botId, String scope) {
+    this(botId, scope, "No bot with id '" + botId + "' exists in scope '" + scope + "'. "
         + "Check the id, or create it first with create(spec).");
   }
 
-  public BotNotFoundException(String botId, String message) {
-    super(message);
-    this.botId = botId;
-  }
-
-  /** The id that was looked up. */
-  public String botId() {
-    return botId;
+  /** A message of the backend's own that still names the bot and says what to do. */
+  public BotNotFoundException(String botId, String scope, String message) {
+    super(WorkloadKind.BOT, botId, scope, message);
   }
 }

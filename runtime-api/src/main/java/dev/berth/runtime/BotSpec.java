@@ -59,14 +59,14 @@ public record BotSpec(
     options = Violations.sortedCopy("options", options);
     Violations violations = new Violations("BotSpec").workload(id, image, command, codeBundle, entrypoint,
         language, env, config, labels, mounts, options);
-    long distinctPorts = ports.stream().map(p -> p.containerPort() + "/" + p.protocol()).distinct().count();
+    long distinctPorts = ports.stream().map(p -> p.containerPort() + "/" + p.protocol().label()).distinct().count();
     violations.check(distinctPorts == ports.size(), "ports", "a container port is listed twice; list it once")
         .throwIfAny();
   }
 
   @Override
-  public String kind() {
-    return "bot";
+  public WorkloadKind kind() {
+    return WorkloadKind.BOT;
   }
 
   /** A builder for a bot with this id. */

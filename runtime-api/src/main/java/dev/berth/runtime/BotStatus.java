@@ -47,13 +47,20 @@ public record BotStatus(
     return state == BotState.RUNNING;
   }
 
-  public static Builder builder(String id) {
-    return new Builder(id);
+  /**
+   * A builder with the required parts; backends use it, callers read statuses.
+   *
+   * <pre>{@code
+   * BotStatus status = BotStatus.builder("momentum-btc", BotState.FAILED).exitCode(3).message("exited with code 3").build();
+   * }</pre>
+   */
+  public static Builder builder(String id, BotState state) {
+    return new Builder(id, state);
   }
 
-  /** A builder pre-filled with this status, for backends that derive one status from another. */
+  /** A builder pre-filled with this status, for deriving one status from another. */
   public Builder toBuilder() {
-    Builder b = new Builder(id).state(state).runtimeId(runtimeId).oomKilled(oomKilled)
+    Builder b = new Builder(id, state).runtimeId(runtimeId).oomKilled(oomKilled)
         .restartCount(restartCount).message(message).labels(labels);
     b.exitCode = exitCode;
     b.startedAt = startedAt.orElse(null);
@@ -61,10 +68,10 @@ public record BotStatus(
     return b;
   }
 
-  /** Builder for {@link BotStatus}; backends use it, callers read statuses. */
+  /** Builder for {@link BotStatus}: id and state are required, everything else defaults to empty. */
   public static final class Builder {
     private final String id;
-    private BotState state = BotState.UNKNOWN;
+    private BotState state;
     private String runtimeId = "";
     private OptionalInt exitCode = OptionalInt.empty();
     private boolean oomKilled;
@@ -74,10 +81,12 @@ public record BotStatus(
     private String message = "";
     private Map<String, String> labels = Map.of();
 
-    private Builder(String id) {
+    private Builder(String id, BotState state) {
       this.id = id;
+      this.state = state;
     }
 
+    /** Replaces the state, e.g. in a status derived with {@link BotStatus#toBuilder()}. */
     public Builder state(BotState state) {
       this.state = state;
       return this;

@@ -5,9 +5,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Changes to apply to an existing bot with {@link Runtime#update(String, BotUpdate)}. Resources and
- * restart policy are changed in place where the backend can; image, env or config changes recreate the
- * workload (it keeps its id and, if it was running, runs again afterwards).
+ * Changes to apply to an existing bot with {@link Runtime#update(String, BotUpdate)}. Which changes a
+ * backend applies in place and which recreate the workload is the backend's decision, documented with it
+ * (typically: resources and restart policy in place; image, env or config by recreating, after which the bot
+ * keeps its id and, if it was running, runs again).
  *
  * <pre>{@code
  * runtime.update("momentum-btc", BotUpdate.builder().resources(Resources.builder().memory("1g").build()).build());
@@ -32,6 +33,7 @@ public record BotUpdate(
     config.ifPresent(c -> violations.json("config", c));
     violations.check(image.isEmpty() || !image.get().isBlank(), "image",
         "is blank; give an image reference or leave it unset");
+    image.ifPresent(text -> violations.noNul("image", "", text));
     violations.throwIfAny();
   }
 
@@ -39,11 +41,6 @@ public record BotUpdate(
   public boolean isEmpty() {
     return image.isEmpty() && env.isEmpty() && config.isEmpty() && resources.isEmpty()
         && restartPolicy.isEmpty();
-  }
-
-  /** True when the workload must be recreated (image, env or config change). */
-  public boolean requiresRecreate() {
-    return image.isPresent() || env.isPresent() || config.isPresent();
   }
 
   /** The spec with these changes applied; validated like any spec. */

@@ -3,11 +3,21 @@ package dev.berth.runtime;
 import java.util.Collection;
 import java.util.Optional;
 
-/** Suggests the closest known word for a misspelt one (Levenshtein distance). */
+/** Suggests the closest known word for a misspelt or cut-short one (Levenshtein distance, then prefix). */
 final class DidYouMean {
   private DidYouMean() {}
 
+  /** The closest candidate within a few edits, or else the shortest one that {@code word} is the start of. */
   static Optional<String> suggest(String word, Collection<String> candidates) {
+    Optional<String> close = closest(word, candidates);
+    if (close.isPresent() || word.length() < 4) {
+      return close;
+    }
+    return candidates.stream().filter(candidate -> candidate.startsWith(word))
+        .min(java.util.Comparator.comparingInt(String::length).thenComparing(c -> c));
+  }
+
+  private static Optional<String> closest(String word, Collection<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : candidates) {

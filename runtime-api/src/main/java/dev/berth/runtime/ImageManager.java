@@ -3,12 +3,14 @@ package dev.berth.runtime;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /** Pulls, lists, removes and builds container images. */
 public interface ImageManager extends Feature {
-  /** Pulls the image, reporting progress; returns when it is present locally. */
-  void pull(String image, Optional<RegistryCredentials> credentials, ProgressListener listener);
+  /** Pulls the image anonymously, reporting progress; returns when it is present locally. */
+  void pull(String image, ProgressListener listener);
+
+  /** Pulls the image from a registry that needs {@code credentials}; otherwise as {@link #pull(String, ProgressListener)}. */
+  void pull(String image, RegistryCredentials credentials, ProgressListener listener);
 
   /** Whether the image is present locally. */
   boolean exists(String image);

@@ -1,5 +1,7 @@
 package dev.berth.runtime;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -14,7 +16,8 @@ import java.util.List;
  */
 public class InvalidSpecException extends BerthException {
   private static final long serialVersionUID = 1L;
-  private final List<String> violations;
+  // An ArrayList, not a List: exceptions are Serializable and every field must be too.
+  private final ArrayList<String> violations;
 
   /**
    * @param subject what was validated, e.g. {@code "BotSpec"}
@@ -22,12 +25,12 @@ public class InvalidSpecException extends BerthException {
    */
   public InvalidSpecException(String subject, List<String> violations) {
     super(format(subject, violations));
-    this.violations = List.copyOf(violations);
+    this.violations = new ArrayList<>(violations);
   }
 
   /** Every problem found, each in the form {@code field: what is wrong; how to fix it}. */
   public List<String> violations() {
-    return violations;
+    return Collections.unmodifiableList(violations);
   }
 
   private static String format(String subject, List<String> violations) {

@@ -28,6 +28,30 @@ final class JsonSyntax {
     }
   }
 
+  /**
+   * What the top-level value of valid JSON is: {@code object}, {@code array}, {@code string}, {@code number},
+   * {@code boolean} or {@code null}.
+   */
+  static String topLevelKind(String text) {
+    String trimmed = text.strip();
+    char first = trimmed.isEmpty() ? ' ' : trimmed.charAt(0);
+    switch (first) {
+      case '{':
+        return "object";
+      case '[':
+        return "array";
+      case '"':
+        return "string";
+      case 't':
+      case 'f':
+        return "boolean";
+      case 'n':
+        return "null";
+      default:
+        return "number";
+    }
+  }
+
   private void value(int depth) {
     if (depth > 512) {
       throw error("nesting deeper than 512 levels");

@@ -13,11 +13,15 @@ public record Mount(String source, String target, boolean readOnly) {
   public Mount {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(target, "target");
-    new Violations("Mount")
-        .check(!source.isBlank(), "mounts.source", "is empty; give a host path or volume name")
-        .check(target.startsWith("/"), "mounts.target",
-            "'" + target + "' is not absolute; give an absolute path inside the workload such as /data")
-        .throwIfAny();
+    Violations violations = new Violations("Mount");
+    violations.check(!source.isBlank(), "mounts.source", "is empty; give a host path or volume name")
+        .noNul("mounts.source", "", source)
+        .noNul("mounts.target", "", target);
+    if (!Violations.hasNul(target)) {
+      violations.check(target.startsWith("/"), "mounts.target",
+          "'" + target + "' is not absolute; give an absolute path inside the workload such as /data");
+    }
+    violations.throwIfAny();
   }
 
   public static Mount readOnly(String source, String target) {

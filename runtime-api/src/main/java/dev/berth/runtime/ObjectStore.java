@@ -3,7 +3,6 @@ package dev.berth.runtime;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -67,7 +66,8 @@ public interface ObjectStore {
     try (InputStream stream = in.get()) {
       return Optional.of(stream.readAllBytes());
     } catch (IOException e) {
-      throw new UncheckedIOException("Reading " + bucket + "/" + key + " failed", e);
+      throw new RuntimeOperationException("Reading " + bucket + "/" + key + " from the object store failed: "
+          + e.getMessage() + ". Check the store is reachable and retry.", e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.runtime;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -7,9 +8,22 @@ import java.util.Objects;
  *
  * @param containerPort the port inside the workload, 1..65535
  * @param hostPort the host port to publish on, 0 to let the backend choose
- * @param protocol {@code tcp} or {@code udp}
+ * @param protocol {@link Protocol#TCP} or {@link Protocol#UDP}
  */
-public record PortMapping(int containerPort, int hostPort, String protocol) {
+public record PortMapping(int containerPort, int hostPort, Protocol protocol) {
+  /** The transport protocol of a port. */
+  public enum Protocol {
+    /** TCP. */
+    TCP,
+    /** UDP. */
+    UDP;
+
+    /** {@code "tcp"} or {@code "udp"}, as container engines write it ({@code 53/udp}). */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   public PortMapping {
     Objects.requireNonNull(protocol, "protocol");
     new Violations("PortMapping")
@@ -17,18 +31,21 @@ public record PortMapping(int containerPort, int hostPort, String protocol) {
             containerPort + " is not a port; use 1..65535")
         .check(hostPort >= 0 && hostPort <= 65535, "ports.hostPort",
             hostPort + " is not a port; use 1..65535, or 0 to let the runtime choose")
-        .check(protocol.equals("tcp") || protocol.equals("udp"), "ports.protocol",
-            "'" + protocol + "' is not supported; use tcp or udp")
         .throwIfAny();
   }
 
   /** A TCP port published on a host port the backend chooses. */
   public static PortMapping tcp(int containerPort) {
-    return new PortMapping(containerPort, 0, "tcp");
+    return new PortMapping(containerPort, 0, Protocol.TCP);
   }
 
   /** A TCP port published on a fixed host port. */
   public static PortMapping tcp(int containerPort, int hostPort) {
-    return new PortMapping(containerPort, hostPort, "tcp");
+    return new PortMapping(containerPort, hostPort, Protocol.TCP);
+  }
+
+  /** A UDP port published on a host port the backend chooses. */
+  public static PortMapping udp(int containerPort) {
+    return new PortMapping(containerPort, 0, Protocol.UDP);
   }
 }

@@ -25,12 +25,17 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
- * <p>Every method is thread-safe; calls for the same id are serialised. Every method except
- * {@link #delete} throws {@link BotNotFoundException} for an id this runtime's scope does not know.
- * {@link #close()} releases clients and threads but never stops bots.
+ * <p>Every method is thread-safe; calls for the same id are serialised. Every method taking an id throws
+ * {@link InvalidSpecException} for an id that is not a DNS-1123 label (see
+ * {@link WorkloadKind#requireValidId}), and every such method except {@link #delete} throws
+ * {@link BotNotFoundException} for a valid id this runtime's scope does not know.
+ *
+ * <p>{@link #close()} releases clients and threads but never stops bots. After it, every method except
+ * {@code close()}, {@link #type()} and {@link #health()} (which reports the runtime unhealthy) throws
+ * {@link RuntimeClosedException}.
  */
 public interface Runtime extends AutoCloseable {
-  /** The default grace period of {@link #stop(String)}. */
+  /** The grace period of {@link #stop(String)} when config key {@code stop-grace} is not set. */
   Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
 
   /** The backend's type: {@code docker}, {@code kubernetes}, {@code local}, {@code apple}, {@code mock}. */
@@ -50,15 +55,16 @@ public interface Runtime extends AutoCloseable {
   /** Asks the bot to stop (SIGTERM), kills it after {@code grace}. A no-op when it is not running. */
   void stop(String botId, Duration grace);
 
-  /** {@link #stop(String, Duration)} with {@link #DEFAULT_STOP_GRACE}. */
-  default void stop(String botId) {
-    stop(botId, DEFAULT_STOP_GRACE);
-  }
+  /**
+   * Stops with this runtime's configured grace (config key {@code stop-grace}, or the builder's
+   * {@code stopGrace}; default {@link #DEFAULT_STOP_GRACE 10 s}).
+   */
+  void stop(String botId);
 
-  /** Stops (with the default grace) and starts the bot. Does not count as a policy restart. */
+  /** Stops (with the configured grace) and starts the bot. Does not count as a policy restart. */
   void restart(String botId);
 
-  /** Stops the bot if running and removes it with its files. A no-op for an unknown id. */
+  /** Stops the bot if running (configured grace) and removes it with its files. A no-op for an unknown id. */
   void delete(String botId);
 
   /** The bot's current state. */
@@ -81,7 +87,10 @@ public interface Runtime extends AutoCloseable {
     return logs(botId, LogOptions.DEFAULT);
   }
 
-  /** Applies changes: resources and restart policy in place where possible, otherwise recreates the bot. */
+  /**
+   * Applies changes: in place where the backend can, otherwise by recreating the bot (same id; running
+   * again afterwards if it ran). Which fields recreate is documented per backend.
+   */
   BotStatus update(String botId, BotUpdate update);
 
   /** The managed bots of this runtime's scope that match; never foreign workloads. */
@@ -92,7 +101,7 @@ public interface Runtime extends AutoCloseable {
     return list(BotFilter.ALL);
   }
 
-  /** Whether the backend answers now; never throws. */
+  /** Whether the backend answers now; never throws (a closed runtime is reported unhealthy). */
   Health health();
 
   /** What this backend enforces and supports. */
@@ -110,7 +119,7 @@ public interface Runtime extends AutoCloseable {
     return feature(type).orElseThrow(() -> UnsupportedFeatureException.of(type, type()));
   }
 
-  /** Releases clients and threads. Never stops running bots. */
+  /** Releases clients and threads. Never stops running bots. Idempotent. */
   @Override
   void close();
 }

@@ -17,28 +17,44 @@ import java.util.regex.Pattern;
 /**
  * Settings for a runtime: an immutable string map with typed getters whose errors name the key.
  *
- * <p>Keys are namespaced. {@code scope}, {@code runtime} and {@code store.*} are common; {@code docker.*},
- * {@code kubernetes.*}, {@code local.*}, {@code apple.*} belong to one backend, which rejects unknown keys
- * in the common namespace and its own (with a did-you-mean hint) and ignores other backends' keys.
+ * <p>Keys are namespaced. The common keys ({@link #COMMON_KEYS}) are read by every backend:
+ * <ul>
+ *   <li>{@code scope}: the label separating this service's workloads from others' (default {@code default});
+ *   <li>{@code runtime}: the type {@link Runtimes#create(RuntimeConfig)} picks;
+ *   <li>{@code stop-grace}: how long {@code stop(id)}, {@code restart}, {@code delete}, a backtest's cancel and
+ *       timeout wait after SIGTERM before killing (default 10s);
+ *   <li>{@code store.type} ({@code filesystem}, the default, or {@code none}) and {@code store.root}
+ *       (default {@code ~/.berth/store}): the object store for stored code, backtest results and logs;
+ *   <li>{@code backtest.log-tail-lines} (default 100), {@code backtest.result-max-size} (default 16m) and
+ *       {@code backtest.sweep-interval} (default 10s): how backtests are collected and swept.
+ * </ul>
+ * {@code docker.*}, {@code kubernetes.*}, {@code local.*}, {@code apple.*} belong to one backend, which
+ * rejects unknown keys in the common namespaces and its own (with a did-you-mean hint) and ignores other
+ * backends' keys.
  *
  * <pre>{@code
  * RuntimeConfig config = RuntimeConfig.fromEnvironment()        // BERTH_LOCAL_STATE_DIR, -Dberth.scope=...
  *     .with("scope", "research");
- * Duration grace = config.getDuration("local.stop-grace", Duration.ofSeconds(10));
+ * Duration grace = config.stopGrace();                         // stop-grace, default 10s
  * }</pre>
  *
  * <p>Environment variables map as {@code BERTH_<NAMESPACE>_<NAME_PARTS>} to {@code namespace.name-parts}
- * ({@code BERTH_LOCAL_STATE_DIR} to {@code local.state-dir}, {@code BERTH_SCOPE} to {@code scope}); system
+ * ({@code BERTH_LOCAL_STATE_DIR} to {@code local.state-dir}, {@code BERTH_SCOPE} to {@code scope},
+ * {@code BERTH_STOP_GRACE} to {@code stop-grace}); system
  * properties as {@code berth.<key>} ({@code -Dberth.local.state-dir=/var/berth}). System properties win.
  */
 public final class RuntimeConfig {
+  /** The key of {@link #stopGrace()}. */
+  public static final String STOP_GRACE = "stop-grace";
+
   /** Keys every backend understands. */
   public static final Set<String> COMMON_KEYS = Set.of(
-      "scope", "runtime", "stop-grace",
-      "backtest.log-tail-lines", "backtest.result-max-size", "backtest.sweep-interval",
-      "store.type", "store.root", "store.endpoint", "store.access-key", "store.secret-key",
-      "store.secure", "store.region", "store.code-bucket", "store.results-bucket", "store.logs-bucket",
-      "store.ship-interval");
+      "scope", "runtime", STOP_GRACE,
+      "store.type", "store.root",
+      "backtest.log-tail-lines", "backtest.result-max-size", "backtest.sweep-interval");
+
+  /** Namespaces whose keys are all common: a key in them that is not in {@link #COMMON_KEYS} is a typo. */
+  private static final List<String> COMMON_NAMESPACES = List.of("store.", "backtest.");
 
   private static final Pattern SCOPE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final RuntimeConfig EMPTY = new RuntimeConfig(Map.of());
@@ -85,11 +101,15 @@ public final class RuntimeConfig {
     return new RuntimeConfig(values);
   }
 
-  /** {@code BERTH_LOCAL_STATE_DIR} → {@code local.state-dir}; {@code BERTH_SCOPE} → {@code scope}. */
+  /**
+   * {@code BERTH_LOCAL_STATE_DIR} → {@code local.state-dir}; {@code BERTH_SCOPE} → {@code scope};
+   * {@code BERTH_STOP_GRACE} → {@code stop-grace} (a common key without a namespace).
+   */
   static String keyOfEnvironmentVariable(String name) {
     String[] parts = name.substring("BERTH_".length()).toLowerCase(Locale.ROOT).split("_");
-    if (parts.length == 1) {
-      return parts[0];
+    String topLevel = String.join("-", parts);
+    if (parts.length == 1 || COMMON_KEYS.contains(topLevel)) { // BERTH_STOP_GRACE is stop-grace, not stop.grace
+      return topLevel;
     }
     return parts[0] + "." + String.join("-", java.util.Arrays.copyOfRange(parts, 1, parts.length));
   }
@@ -129,6 +149,21 @@ public final class RuntimeConfig {
           + "of at most 40 characters; use lower-case letters, digits and '-'");
     }
     return scope;
+  }
+
+  /**
+   * How long a stop waits after SIGTERM before killing: key {@value #STOP_GRACE}, default
+   * {@link Runtime#DEFAULT_STOP_GRACE} (10s).
+   *
+   * @throws InvalidConfigException when the value is not a duration or is negative
+   */
+  public Duration stopGrace() {
+    Duration grace = getDuration(STOP_GRACE, Runtime.DEFAULT_STOP_GRACE);
+    if (grace.isNegative()) {
+      throw new InvalidConfigException(STOP_GRACE, "Config key '" + STOP_GRACE + "' = '" + get(STOP_GRACE, "")
+          + "' is negative; give a duration such as 10s, or 0s to kill at once");
+    }
+    return grace;
   }
 
   /**
@@ -211,7 +246,8 @@ public final class RuntimeConfig {
     List<String> problems = new ArrayList<>();
     String firstBad = null;
     for (String key : values.keySet()) {
-      boolean checked = !key.contains(".") || key.startsWith("store.") || key.startsWith("backtest.") || key.startsWith(namespace + ".");
+      boolean checked = !key.contains(".") || key.startsWith(namespace + ".")
+          || COMMON_NAMESPACES.stream().anyMatch(key::startsWith);
       if (checked && !known.contains(key)) {
         firstBad = firstBad == null ? key : firstBad;
         problems.add("'" + key + "'" + DidYouMean.suggest(key, known).map(s -> " (did you mean '" + s + "'?)")

@@ -20,6 +20,12 @@ import java.util.Optional;
  *
  * <p>Every factory health-checks the result once and throws {@link RuntimeUnavailableException} with every
  * provider tried and why it was not usable; a provider that fails to load is reported, not fatal.
+ * Detection chooses the type by the providers' probes alone, highest priority first, and logs each
+ * provider it skips once at INFO with the reason ({@link System.Logger} named {@code dev.berth.runtime.Runtimes};
+ * with SLF4J 2, add {@code slf4j-jdk-platform-logging} to route it). So {@link #create(RuntimeConfig)} and
+ * {@link #backtests(RuntimeConfig)} with the same config pick the same type, or fail saying why. Of several
+ * providers of one type, the highest priority (then the first class name) is used and a warning names
+ * them all.
  */
 public final class Runtimes {
   /** System property selecting the runtime type for {@link #create(RuntimeConfig)}. */
@@ -55,12 +61,15 @@ public final class Runtimes {
         .orElseGet(() -> discovery.detectBacktests(config));
   }
 
-  /** The highest-priority runtime whose probe passes and which is healthy. */
+  /**
+   * The runtime of the highest-priority provider whose probe passes, health-checked. A chosen runtime that
+   * is unhealthy is an error, not a reason to pick another type.
+   */
   public static Runtime detect(RuntimeConfig config) {
     return discovery().detect(config);
   }
 
-  /** The providers on the class path, highest priority first. */
+  /** The providers on the class path, one per type, highest priority first. */
   public static List<RuntimeProvider> available() {
     return discovery().providers();
   }

@@ -13,6 +13,8 @@ final class Violations {
   private static final Pattern LABEL_KEY =
       Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
 
+  private static final String NUL_PROBLEM = "contains a NUL character; remove it";
+
   private final String subject;
   private final List<String> problems = new ArrayList<>();
 
@@ -43,29 +45,70 @@ final class Violations {
       return add(field, "is missing; give a DNS-1123 label such as 'momentum-btc-1'");
     }
     return check(id.length() <= 63 && DNS_LABEL.matcher(id).matches(), field,
-        "'" + id + "' is not a DNS-1123 label; use lower-case letters, digits and '-', "
+        "'" + shown(id) + "' is not a DNS-1123 label; use lower-case letters, digits and '-', "
             + "starting and ending with a letter or digit, at most 63 characters");
   }
 
   Violations env(String field, Map<String, String> env) {
-    env.keySet().forEach(name -> check(ENV_NAME.matcher(name).matches(), field,
-        "'" + name + "' is not a valid environment variable name; use letters, digits and '_' "
-            + "and do not start with a digit"));
+    env.forEach((name, value) -> {
+      if (hasNul(name)) {
+        add(field, "name '" + shown(name) + "' " + NUL_PROBLEM);
+      } else {
+        check(ENV_NAME.matcher(name).matches(), field, "'" + name + "' is not a valid environment variable name; "
+            + "use letters, digits and '_' and do not start with a digit");
+        noNul(field + "." + name, "value", value);
+      }
+    });
     return this;
   }
 
   Violations labels(String field, Map<String, String> labels) {
     labels.forEach((key, value) -> {
+      if (hasNul(key)) {
+        add(field, "key '" + shown(key) + "' " + NUL_PROBLEM);
+        return;
+      }
       check(key.length() <= 253 && LABEL_KEY.matcher(key).matches(), field,
           "key '" + key + "' is not a valid label key; use letters, digits, '-', '_' and '.', "
               + "optionally prefixed by a DNS domain and '/'");
+      noNul(field + "." + key, "value", value);
       check(value.length() <= 63, field,
           "value of '" + key + "' is longer than 63 characters; shorten it");
     });
     return this;
   }
 
+  /**
+   * Text that reaches the OS (argv, environment, paths) is C strings there: a NUL would cut it short or make
+   * the launch fail far from the spec, so it is refused here with the field named.
+   */
+  Violations noNul(String field, String what, String text) {
+    return check(!hasNul(text), field, (what.isEmpty() ? "" : what + " ") + NUL_PROBLEM);
+  }
+
+  static boolean hasNul(String text) {
+    return text != null && text.indexOf('\0') >= 0;
+  }
+
+  /** The text with NUL and other control characters escaped, so a message can show it. */
+  static String shown(String text) {
+    StringBuilder sb = new StringBuilder(text.length());
+    for (char c : text.toCharArray()) {
+      if (c == '\0') {
+        sb.append("\\0");
+      } else if (c < 0x20 || c == 0x7f) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
   Violations relativePath(String field, String path) {
+    if (hasNul(path)) {
+      return add(field, NUL_PROBLEM);
+    }
     if (path.isEmpty()) {
       return add(field, "is empty; give a path relative to the workload's directory");
     }
@@ -94,8 +137,15 @@ final class Violations {
       java.util.Optional<String> entrypoint, java.util.Optional<String> language, Map<String, String> env,
       String config, Map<String, String> labels, List<Mount> mounts, Map<String, String> options) {
     id("id", id);
-    check(IMAGE.matcher(image).matches(), "image", "'" + image + "' contains whitespace; give an image "
-        + "reference such as busybox:1.36");
+    if (hasNul(image)) {
+      add("image", NUL_PROBLEM);
+    } else {
+      check(IMAGE.matcher(image).matches(), "image", "'" + image + "' contains whitespace; give an image "
+          + "reference such as busybox:1.36");
+    }
+    for (int i = 0; i < command.size(); i++) {
+      noNul("command[" + i + "]", "", command.get(i));
+    }
     boolean hasCommand = !command.isEmpty();
     check(hasCommand || entrypoint.isPresent(), "command",
         "is empty and no entrypoint is set; give a command (argv list) or a codeBundle with an entrypoint");
@@ -106,7 +156,7 @@ final class Violations {
     check(language.isEmpty() || entrypoint.isPresent() || hasCommand, "language",
         "is set without an entrypoint; add entrypoint(\"main.py\") or drop the language");
     language.ifPresent(lang -> check(LANGUAGE.matcher(lang).matches(), "language",
-        "'" + lang + "' is not supported; use python3 or python3.X, nodejs or nodejsNN, java, or command"));
+        "'" + shown(lang) + "' is not supported; use python3 or python3.X, nodejs or nodejsNN, java, or command"));
     env(env);
     json("config", config);
     labels("labels", labels);
@@ -114,7 +164,14 @@ final class Violations {
         "labels", "key '" + key + "' uses the reserved prefix 'berth.'; choose another key"));
     long distinctTargets = mounts.stream().map(Mount::target).distinct().count();
     check(distinctTargets == mounts.size(), "mounts", "two mounts share one target; give each its own");
-    options.keySet().forEach(key -> check(!key.isBlank(), "options", "has a blank key"));
+    options.forEach((key, value) -> {
+      if (hasNul(key)) {
+        add("options", "key '" + shown(key) + "' " + NUL_PROBLEM);
+      } else {
+        check(!key.isBlank(), "options", "has a blank key");
+        noNul("options." + key, "value", value);
+      }
+    });
     return this;
   }
 
@@ -148,8 +205,17 @@ final class Violations {
     return List.copyOf(list);
   }
 
+  /** Config must be one JSON object: the workload reads it as named settings (file and env var). */
   Violations json(String field, String json) {
+    if (hasNul(json)) {
+      return add(field, NUL_PROBLEM);
+    }
     String error = JsonSyntax.check(json);
-    return check(error == null, field, "is not valid JSON (" + error + "); pass a JSON object such as {}");
+    if (error != null) {
+      return add(field, "is not valid JSON (" + error + "); pass a JSON object such as {}");
+    }
+    String kind = JsonSyntax.topLevelKind(json);
+    return check(kind.equals("object"), field, "is a JSON " + kind + ", not an object; pass a JSON object "
+        + "such as {\"symbol\":\"BTC-USD\"} (wrap a list or value in a named field)");
   }
 }

@@ -16,7 +16,7 @@ public sealed interface WorkloadSpec permits BotSpec, BacktestSpec {
   /** File name of the config JSON in the workload's working directory. */
   String CONFIG_FILE = "config.json";
 
-  /** The caller's id, a DNS-1123 label. */
+  /** The caller's id, a DNS-1123 label (see {@link WorkloadKind#requireValidId}). */
   String id();
 
   /** Container image (container backends); empty when only a local process is meant. */
@@ -56,6 +56,6 @@ public sealed interface WorkloadSpec permits BotSpec, BacktestSpec {
   /** Backend-specific settings, documented per backend (e.g. {@code docker.read-only-rootfs=true}). */
   Map<String, String> options();
 
-  /** {@code "bot"} or {@code "backtest"}: the value of the {@code berth.kind} label. */
-  String kind();
+  /** {@link WorkloadKind#BOT} or {@link WorkloadKind#BACKTEST}. */
+  WorkloadKind kind();
 }

@@ -17,7 +17,7 @@ class BacktestSpecTest {
     assertThat(spec.timeout()).isEqualTo(BacktestSpec.DEFAULT_TIMEOUT);
     assertThat(spec.resultPath()).isEqualTo("result.json");
     assertThat(spec.keep()).isFalse();
-    assertThat(spec.kind()).isEqualTo("backtest");
+    assertThat(spec.kind()).isEqualTo(WorkloadKind.BACKTEST);
     assertThat(spec.toBuilder().build()).isEqualTo(spec);
   }
 
@@ -45,6 +45,19 @@ class BacktestSpecTest {
         .isInstanceOf(InvalidSpecException.class)
         .hasMessageContaining("Invalid BacktestSpec (3 problems)")
         .hasMessageContaining("id:").hasMessageContaining("command:").hasMessageContaining("config:");
+  }
+
+  @Test
+  void rejectsNulInWhatReachesTheOs() {
+    assertThatThrownBy(() -> valid().env("API_KEY", "a\0b").resultPath("out\0.json")
+            .mount(Mount.readOnly("/data\0", "/da\0ta")).build())
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("mounts.source: contains a NUL character; remove it")
+        .hasMessageContaining("mounts.target: contains a NUL character; remove it");
+    assertThatThrownBy(() -> valid().env("API_KEY", "a\0b").resultPath("out\0.json").build())
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("env.API_KEY: value contains a NUL character; remove it")
+        .hasMessageContaining("resultPath: contains a NUL character; remove it");
   }
 
   @Test

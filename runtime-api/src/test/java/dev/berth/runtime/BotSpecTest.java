@@ -31,7 +31,8 @@ class BotSpecTest {
     assertThat(spec.restartPolicy()).isEqualTo(RestartPolicy.NEVER);
     assertThat(spec.pullPolicy()).isEqualTo(PullPolicy.IF_NOT_PRESENT);
     assertThat(spec.codeBundle()).isEmpty();
-    assertThat(spec.kind()).isEqualTo("bot");
+    assertThat(spec.kind()).isEqualTo(WorkloadKind.BOT);
+    assertThat(spec.kind().label()).isEqualTo("bot");
   }
 
   @ParameterizedTest
@@ -72,7 +73,25 @@ class BotSpecTest {
             "ports: a container port is listed twice"),
         rule("duplicate mount", b -> b.mount(Mount.readOnly("/a", "/data")).mount(Mount.readOnly("/b", "/data")),
             "mounts: two mounts share one target"),
-        rule("blank option key", b -> b.option(" ", "x"), "options: has a blank key"));
+        rule("blank option key", b -> b.option(" ", "x"), "options: has a blank key"),
+        rule("config array", b -> b.config("[1,2]"), "config: is a JSON array, not an object"),
+        rule("config string", b -> b.config("\"x\""), "config: is a JSON string, not an object"),
+        rule("config number", b -> b.config(" 3 "), "config: is a JSON number, not an object"),
+        rule("config null", b -> b.config("null"), "config: is a JSON null, not an object"),
+        rule("NUL in env value", b -> b.env("API_KEY", "se\0cret"),
+            "env.API_KEY: value contains a NUL character; remove it"),
+        rule("NUL in env name", b -> b.env("A\0B", "v"), "env: name 'A\\0B' contains a NUL character"),
+        rule("NUL in an argument", b -> b.command("sh", "-c", "echo a\0b"), "command[2]: contains a NUL character"),
+        rule("NUL in the program", b -> b.command("s\0h"), "command[0]: contains a NUL character"),
+        rule("NUL in the entrypoint", b -> b.codeBundle(CodeBundle.directory(Path.of("x"))).entrypoint("ma\0in.py"),
+            "entrypoint: contains a NUL character"),
+        rule("NUL in a label value", b -> b.label("team", "qu\0ant"), "labels.team: value contains a NUL character"),
+        rule("NUL in a label key", b -> b.label("te\0am", "quant"), "labels: key 'te\\0am' contains a NUL character"),
+        rule("NUL in config", b -> b.config("{\"a\":\"\0\"}"), "config: contains a NUL character"),
+        rule("NUL in an option value", b -> b.option("docker.user", "ro\0ot"),
+            "options.docker.user: value contains a NUL character"),
+        rule("NUL in the image", b -> b.image("busy\0box"), "image: contains a NUL character"),
+        rule("NUL in the language", b -> b.language("py\0thon"), "language: 'py\\0thon' is not supported"));
   }
 
   private static Arguments rule(String name, UnaryOperator<BotSpec.Builder> change, String expected) {

@@ -27,14 +27,16 @@ class RuntimeConfigTest {
     RuntimeConfig config = RuntimeConfig.fromEnvironment(Map.of(
         "BERTH_SCOPE", "from-env",
         "BERTH_LOCAL_STATE_DIR", "/var/berth",
-        "BERTH_STORE_ACCESS_KEY", "k",
+        "BERTH_STORE_ROOT", "/srv/store",
+        "BERTH_STOP_GRACE", "3s",
         "HOME", "/root",
         "BERTH_", "ignored"), properties);
     assertThat(config.asMap()).containsExactly(
         Map.entry("docker.host", "tcp://127.0.0.1:2375"),
         Map.entry("local.state-dir", "/var/berth"),
         Map.entry("scope", "from-property"),
-        Map.entry("store.access-key", "k"));
+        Map.entry("stop-grace", "3s"),
+        Map.entry("store.root", "/srv/store"));
   }
 
   @ParameterizedTest
@@ -91,6 +93,30 @@ class RuntimeConfigTest {
     ok.requireKnownKeys("docker", Set.of("docker.host"));
     assertThatThrownBy(() -> config("docker.zzzzzzzz", "x").requireKnownKeys("docker", Set.of("docker.host")))
         .hasMessageContaining("'docker.zzzzzzzz' for").hasMessageNotContaining("did you mean");
+  }
+
+  @Test
+  void storeKeysAreOnlyThoseSomethingReads() {
+    RuntimeConfig.of(Map.of("store.type", "none", "store.root", "/s", "backtest.log-tail-lines", "50",
+        "backtest.result-max-size", "1m", "backtest.sweep-interval", "5s", "stop-grace", "3s"))
+        .requireKnownKeys("local", Set.of());
+    assertThatThrownBy(() -> RuntimeConfig.of(Map.of("store.endpoint", "http://minio:9000", "store.rot", "/s"))
+        .requireKnownKeys("local", Set.of()))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("'store.endpoint'")
+        .hasMessageContaining("'store.rot' (did you mean 'store.root'?)");
+    assertThatThrownBy(() -> config("backtest.log-tail", "5").requireKnownKeys("docker", Set.of()))
+        .hasMessageContaining("'backtest.log-tail' (did you mean 'backtest.log-tail-lines'?)");
+    assertThatThrownBy(() -> config("stop-grase", "5s").requireKnownKeys("docker", Set.of()))
+        .hasMessageContaining("'stop-grase' (did you mean 'stop-grace'?)");
+  }
+
+  @Test
+  void stopGraceIsCommonWithADefault() {
+    assertThat(RuntimeConfig.empty().stopGrace()).isEqualTo(Runtime.DEFAULT_STOP_GRACE).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config("stop-grace", "250ms").stopGrace()).isEqualTo(Duration.ofMillis(250));
+    assertThatThrownBy(() -> config("stop-grace", "-1s").stopGrace())
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'stop-grace' = '-1s' is negative");
   }
 
   @Test

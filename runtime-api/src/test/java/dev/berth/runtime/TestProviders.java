@@ -16,35 +16,54 @@ final class TestProviders {
   /** Usable, middle priority. */
   public static final class Alpha extends Base {
     public Alpha() {
-      super("alpha", 10, Probe.available("alpha is here"), Health.healthy("alpha 1.0"));
+      super("alpha", 10, Probe.pass("alpha is here"), Health.healthy("alpha 1.0"));
     }
   }
 
   /** Highest priority, but its probe fails. */
   public static final class Beta extends Base {
     public Beta() {
-      super("beta", 50, Probe.unavailable("beta engine is down; start it"), Health.healthy("beta"));
+      super("beta", 50, Probe.fail("beta engine is down; start it"), Health.healthy("beta"));
     }
   }
 
   /** Probe passes but the created runtime is unhealthy. */
   public static final class Gamma extends Base {
     public Gamma() {
-      super("gamma", 30, Probe.available("gamma socket found"), Health.unhealthy("gamma refuses connections"));
+      super("gamma", 30, Probe.pass("gamma socket found"), Health.unhealthy("gamma refuses connections"));
     }
   }
 
   /** Low priority, usable. */
   public static final class Delta extends Base {
     public Delta() {
-      super("delta", 1, Probe.available("delta"), Health.healthy("delta"));
+      super("delta", 1, Probe.pass("delta"), Health.healthy("delta"));
+    }
+  }
+
+  /** A second provider of type alpha, as a second jar of one backend would be; Alpha wins by class name. */
+  public static final class AlphaTwin extends Base {
+    public AlphaTwin() {
+      super("alpha", 10, Probe.pass("alpha twin is here"), Health.healthy("alpha 2.0"));
+    }
+  }
+
+  /** The highest usable priority: its runtime is healthy, but it cannot make a backtest runner. */
+  public static final class Epsilon extends Base {
+    public Epsilon() {
+      super("epsilon", 40, Probe.pass("epsilon found"), Health.healthy("epsilon 1.0"));
+    }
+
+    @Override
+    public BacktestRunner createBacktestRunner(RuntimeConfig config) {
+      throw new UnsupportedFeatureException("epsilon runs no backtests; use another runtime for them");
     }
   }
 
   /** Fails while the ServiceLoader instantiates it. */
   public static final class Broken extends Base {
     public Broken() {
-      super("broken", 99, Probe.available(""), Health.healthy(""));
+      super("broken", 99, Probe.pass(""), Health.healthy(""));
       throw new IllegalStateException("broken on purpose");
     }
   }
@@ -104,6 +123,7 @@ final class TestProviders {
     @Override public BotStatus create(BotSpec spec) { throw new UnsupportedOperationException(); }
     @Override public void start(String botId) { throw new UnsupportedOperationException(); }
     @Override public void stop(String botId, java.time.Duration grace) { throw new UnsupportedOperationException(); }
+    @Override public void stop(String botId) { throw new UnsupportedOperationException(); }
     @Override public void restart(String botId) { throw new UnsupportedOperationException(); }
     @Override public void delete(String botId) { throw new UnsupportedOperationException(); }
     @Override public BotStatus status(String botId) { throw new UnsupportedOperationException(); }

@@ -8,14 +8,15 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Builds the object store a runtime's config asks for.
+ * Builds the object store a runtime's config asks for: the one rule every backend's builder and
+ * {@code fromConfig} follow.
  *
  * <ul>
- *   <li>{@code store.type=filesystem} (the default unless {@code store.endpoint} is set): a {@link FileSystemObjectStore} in {@code store.root},
- *       default {@code ~/.berth/store}.
- *   <li>{@code store.type=none}: no store; bots still run, but logs are not shipped and stored bundles
- *       cannot be used.
- *   <li>{@code store.type=minio} (the default when {@code store.endpoint} is set): not built into this module; construct the MinIO store from
+ *   <li>{@code store.type=filesystem} (the default): a {@link FileSystemObjectStore} in {@code store.root},
+ *       default {@code ~/.berth/store} (created on the first write);
+ *   <li>{@code store.type=none}: no store; bots still run, but logs are not shipped, stored bundles cannot
+ *       be used and backtest results are not stored;
+ *   <li>{@code store.type=minio}: not built into this module; construct the MinIO store from
  *       {@code berth-runtime-minio} and pass it to the backend's builder.
  * </ul>
  *
@@ -35,8 +36,7 @@ public final class ObjectStores {
    * @throws InvalidConfigException for an unknown or unsupported {@code store.type}
    */
   public static Optional<ObjectStore> fromConfig(RuntimeConfig config) {
-    String defaultType = config.get("store.endpoint").isPresent() ? "minio" : "filesystem";
-    String type = config.get("store.type", defaultType).trim().toLowerCase(Locale.ROOT);
+    String type = config.get("store.type", "filesystem").trim().toLowerCase(Locale.ROOT);
     switch (type) {
       case "filesystem":
         return Optional.of(new FileSystemObjectStore(config.getPath("store.root").orElse(DEFAULT_ROOT)));

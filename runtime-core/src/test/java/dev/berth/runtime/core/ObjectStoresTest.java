@@ -32,12 +32,6 @@ class ObjectStoresTest {
   }
 
   @Test
-  void anEndpointImpliesMinio() {
-    assertThatThrownBy(() -> ObjectStores.fromConfig(RuntimeConfig.of(Map.of("store.endpoint", "http://s3:9000"))))
-        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'minio' is not supported");
-  }
-
-  @Test
   void noneMeansNoStore() {
     assertThat(ObjectStores.fromConfig(RuntimeConfig.of(Map.of("store.type", "none")))).isEmpty();
   }

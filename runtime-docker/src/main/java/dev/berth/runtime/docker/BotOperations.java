@@ -49,12 +49,12 @@ final class BotOperations {
 
   BotStatus create(BotSpec spec) {
     if (lookup.findByLabel(spec.id()).isPresent()) { // not the cache: the container may be gone meanwhile
-      throw new BotAlreadyExistsException(spec.id());
+      throw new BotAlreadyExistsException(spec.id(), lookup.scope());
     }
     String containerId = creator.create(spec, files, WORKDIR, false, Map.of());
     lookup.remember(spec.id(), containerId);
     log.info("Created bot {} (container {})", spec.id(), shortId(containerId));
-    return BotStatus.builder(spec.id()).state(BotState.CREATED).runtimeId(containerId).labels(spec.labels())
+    return BotStatus.builder(spec.id(), BotState.CREATED).runtimeId(containerId).labels(spec.labels())
         .build();
   }
 
@@ -154,8 +154,9 @@ final class BotOperations {
   }
 
   /**
-   * Changes limits and restart policy in place; any other change recreates the container (see
-   * {@link #recreate}), which removes the bot's sidecars.
+   * Changes limits and restart policy in place. An image, env or config change, or a limit removed (Docker
+   * cannot lift a limit of a container in place), recreates the container (see {@link #recreate}), which
+   * removes the bot's sidecars.
    */
   BotStatus update(String id, BotUpdate update) {
     if (update.isEmpty() || lookup.find(id).isEmpty()) {
@@ -164,7 +165,8 @@ final class BotOperations {
     BotSpec current = files.readSpec(id).orElseThrow(() -> new RuntimeOperationException("Cannot update bot '"
         + id + "': its spec file in " + files.dir(id) + " is missing. Delete and create it again."));
     BotSpec next = update.applyTo(current);
-    if (update.requiresRecreate() || limitRemoved(current.resources(), next.resources())) {
+    boolean recreates = update.image().isPresent() || update.env().isPresent() || update.config().isPresent();
+    if (recreates || limitRemoved(current.resources(), next.resources())) {
       return recreate(id, next);
     }
     lookup.withContainer(id, containerId -> {

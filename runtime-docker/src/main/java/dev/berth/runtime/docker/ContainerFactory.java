@@ -173,7 +173,7 @@ final class ContainerFactory {
     List<ExposedPort> exposed = new ArrayList<>();
     Ports bindings = new Ports();
     for (PortMapping port : ports) {
-      ExposedPort exposedPort = new ExposedPort(port.containerPort(), InternetProtocol.parse(port.protocol()));
+      ExposedPort exposedPort = new ExposedPort(port.containerPort(), InternetProtocol.parse(port.protocol().label()));
       exposed.add(exposedPort);
       bindings.bind(exposedPort, port.hostPort() == 0 ? Ports.Binding.empty()
           : Ports.Binding.bindPort(port.hostPort()));

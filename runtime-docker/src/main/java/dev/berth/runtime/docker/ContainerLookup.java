@@ -2,8 +2,9 @@ package dev.berth.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
-import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.RuntimeOperationException;
+import dev.berth.runtime.WorkloadKind;
+import dev.berth.runtime.WorkloadNotFoundException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ final class ContainerLookup {
   private final DockerErrors errors;
   private final String scope;
   private final String kind;
+  private final WorkloadKind workloadKind;
   private final Map<String, String> known = new ConcurrentHashMap<>();
 
   ContainerLookup(DockerConnection connection, String scope, String kind) {
@@ -29,6 +31,17 @@ final class ContainerLookup {
     this.errors = connection.errors();
     this.scope = scope;
     this.kind = kind;
+    this.workloadKind = kind.equals(Labels.KIND_BACKTEST) ? WorkloadKind.BACKTEST : WorkloadKind.BOT;
+  }
+
+  /** The scope whose containers this lookup finds. */
+  String scope() {
+    return scope;
+  }
+
+  /** The not-found error of this lookup's kind (a sidecar's belongs to its bot). */
+  WorkloadNotFoundException notFound(String id) {
+    return WorkloadNotFoundException.of(workloadKind, id, scope);
   }
 
   /** The container of {@code id}, asking Docker by label unless it is remembered. */
@@ -49,23 +62,23 @@ final class ContainerLookup {
 
   /**
    * Runs {@code call} on the bot's container. If the remembered container is gone, looks it up again by
-   * label once; throws {@link BotNotFoundException} when there is none (or the one listed is being removed),
+   * label once; throws {@link WorkloadNotFoundException} of the lookup's kind when there is none (or the one listed is being removed),
    * and {@link RuntimeOperationException} when the same container is still there and the engine's "not found"
    * was about something else.
    */
   <T> T withContainer(String id, Function<String, T> call) {
-    String containerId = find(id).orElseThrow(() -> new BotNotFoundException(id));
+    String containerId = find(id).orElseThrow(() -> notFound(id));
     try {
       return call.apply(containerId);
     } catch (RuntimeException e) {
       if (!DockerErrors.isNotFound(e)) {
-        throw errors.translate(e, "calling Docker for '" + id + "'", id);
+        throw errors.translate(e, "calling Docker for '" + id + "'", workloadKind, id);
       }
       forget(id, containerId);
-      String again = findByLabel(id).orElseThrow(() -> new BotNotFoundException(id));
+      String again = findByLabel(id).orElseThrow(() -> notFound(id));
       if (again.equals(containerId) && DockerErrors.message(e).startsWith("No such container")) {
         // Listed but no longer inspectable: a concurrent delete is removing it.
-        throw new BotNotFoundException(id);
+        throw notFound(id);
       }
       if (again.equals(containerId)) { // the container exists: something else it needs is missing
         throw new RuntimeOperationException("Docker failed calling for '" + id + "': " + DockerErrors.message(e)
@@ -74,7 +87,7 @@ final class ContainerLookup {
       try {
         return call.apply(again);
       } catch (RuntimeException retry) {
-        throw errors.translate(retry, "calling Docker for '" + id + "'", id);
+        throw errors.translate(retry, "calling Docker for '" + id + "'", workloadKind, id);
       }
     }
   }

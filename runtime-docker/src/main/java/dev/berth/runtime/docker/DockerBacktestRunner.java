@@ -36,10 +36,7 @@ public final class DockerBacktestRunner {
   }
 
   private static BacktestRunner create(DockerBuilder.Parts parts) {
-    EngineSettings defaults = EngineSettings.fromConfig(parts.config(),
-        parts.settings().scopeDir().resolve("backtest-engine"), parts.store());
-    EngineSettings settings = new EngineSettings(defaults.scope(), defaults.stateDir(), defaults.store(),
-        parts.settings().stopGrace(), defaults.logTailLines(), defaults.resultMaxBytes(), defaults.sweepInterval());
-    return new BacktestEngine<>(new DockerBacktestDriver(parts), settings);
+    return new BacktestEngine<>(new DockerBacktestDriver(parts), EngineSettings.fromConfig(parts.config(),
+        parts.settings().scopeDir().resolve("backtest-engine"), parts.store()));
   }
 }

@@ -75,14 +75,23 @@ public final class DockerBuilder<T> {
     return this;
   }
 
+  /** No object store ({@code store.type=none}): stored bundles cannot be used, results are not stored. */
+  public DockerBuilder<T> noObjectStore() {
+    this.objectStore = null;
+    return set("store.type", "none");
+  }
+
   /** Host directory for workspaces ({@code ~/.berth/docker} by default); must be visible to the engine. */
   public DockerBuilder<T> workDir(Path workDir) {
     return set(DockerSettings.WORK_DIR, workDir.toString());
   }
 
-  /** Grace period of {@code restart} and of {@code delete} for a running bot. */
+  /**
+   * Grace between SIGTERM and SIGKILL of {@code stop(id)}, {@code restart} and {@code delete} of a running bot
+   * (config key {@code stop-grace}, default 10s).
+   */
   public DockerBuilder<T> stopGrace(Duration grace) {
-    return set(DockerSettings.STOP_GRACE, grace.toString());
+    return set(RuntimeConfig.STOP_GRACE, grace.toString());
   }
 
   /** How long an image pull may take. */

@@ -27,10 +27,10 @@ final class DockerConnection implements AutoCloseable {
   private final DockerErrors errors;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private DockerConnection(DockerEndpoint endpoint, DockerClient client) {
+  private DockerConnection(DockerEndpoint endpoint, DockerClient client, String scope) {
     this.endpoint = endpoint;
     this.client = client;
-    this.errors = new DockerErrors(endpoint);
+    this.errors = new DockerErrors(endpoint, scope);
   }
 
   /** Opens a client; does not contact the engine yet. */
@@ -49,7 +49,7 @@ final class DockerConnection implements AutoCloseable {
           .connectionTimeout(settings.connectTimeout())
           .build();
       log.debug("Docker endpoint {} (from {})", endpoint.host(), endpoint.source());
-      return new DockerConnection(endpoint, DockerClientImpl.getInstance(clientConfig, http));
+      return new DockerConnection(endpoint, DockerClientImpl.getInstance(clientConfig, http), settings.scope());
     } catch (RuntimeException e) {
       throw new RuntimeUnavailableException("Cannot set up a Docker client for " + endpoint.host() + " (from "
           + endpoint.source() + "): " + e.getMessage() + ". Check DOCKER_HOST, DOCKER_TLS_VERIFY, "

@@ -3,10 +3,12 @@ package dev.berth.runtime.docker;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import dev.berth.runtime.BacktestNotFoundException;
 import dev.berth.runtime.BerthException;
 import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.RuntimeOperationException;
 import dev.berth.runtime.RuntimeUnavailableException;
+import dev.berth.runtime.WorkloadKind;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -19,27 +21,41 @@ import java.util.Locale;
  */
 final class DockerErrors {
   private final DockerEndpoint endpoint;
+  private final String scope;
 
-  DockerErrors(DockerEndpoint endpoint) {
+  DockerErrors(DockerEndpoint endpoint, String scope) {
     this.endpoint = endpoint;
+    this.scope = scope;
   }
 
   /**
-   * The Berth exception for a failed call.
+   * The Berth exception for a failed call about a bot.
    *
    * @param what what was being done, e.g. {@code "starting bot 'b1'"}
    * @param botId the bot concerned, for not-found errors; null when none
    */
   BerthException translate(RuntimeException e, String what, String botId) {
+    return translate(e, what, WorkloadKind.BOT, botId);
+  }
+
+  /**
+   * The Berth exception for a failed call about a workload of {@code kind}.
+   *
+   * @param id the workload concerned, for not-found errors; null when none
+   */
+  BerthException translate(RuntimeException e, String what, WorkloadKind kind, String id) {
     if (e instanceof BerthException) {
       return (BerthException) e;
     }
     if (isConnectionFailure(e)) {
       return unreachable(e);
     }
-    if (e instanceof NotFoundException && botId != null) {
-      return new BotNotFoundException(botId, "Bot '" + botId + "' disappeared while " + what
-          + " (its container was removed outside Berth). Create it again.");
+    if (e instanceof NotFoundException && id != null) {
+      String message = (kind == WorkloadKind.BOT ? "Bot '" : "Backtest '") + id + "' disappeared while " + what
+          + " (its container was removed outside Berth). " + (kind == WorkloadKind.BOT ? "Create" : "Submit")
+          + " it again.";
+      return kind == WorkloadKind.BOT ? new BotNotFoundException(id, scope, message)
+          : new BacktestNotFoundException(id, scope, message);
     }
     return new RuntimeOperationException("Docker failed " + what + ": " + message(e), e);
   }

@@ -47,14 +47,24 @@ final class DockerImageManager implements ImageManager {
     if (policy == PullPolicy.ALWAYS || (policy == PullPolicy.IF_NOT_PRESENT && !exists(spec.image()))) {
       pull(spec.image(), spec.registryCredentials(), ProgressListener.NONE);
     } else if (policy == PullPolicy.NEVER && !exists(spec.image())) {
-      throw new InvalidSpecException(spec.kind().equals("bot") ? "BotSpec" : "BacktestSpec",
+      throw new InvalidSpecException(spec.getClass().getSimpleName(),
           List.of("image: '" + spec.image() + "' is not present on the engine and the pull policy is NEVER; "
               + "load or build it first, or use PullPolicy.IF_NOT_PRESENT"));
     }
   }
 
   @Override
-  public void pull(String image, Optional<RegistryCredentials> credentials, ProgressListener listener) {
+  public void pull(String image, ProgressListener listener) {
+    pull(image, Optional.empty(), listener);
+  }
+
+  @Override
+  public void pull(String image, RegistryCredentials credentials, ProgressListener listener) {
+    pull(image, Optional.of(credentials), listener);
+  }
+
+  /** Pulls with the credentials, if any; on the calling thread, interruptible. */
+  void pull(String image, Optional<RegistryCredentials> credentials, ProgressListener listener) {
     ImageRef ref = ImageRef.parse(image);
     PullProgress progress = new PullProgress(image, listener);
     log.info("Pulling image {}", image);

@@ -33,16 +33,16 @@ public final class DockerRuntimeProvider implements RuntimeProvider {
     try (DockerConnection connection = DockerConnection.open(DockerSettings.from(config), System.getenv())) {
       Health health = connection.health();
       return health.healthy()
-          ? Probe.available(health.version() + " at " + connection.endpoint().host())
-          : Probe.unavailable(health.message());
+          ? Probe.pass(health.version() + " at " + connection.endpoint().host())
+          : Probe.fail(health.message());
     } catch (RuntimeException e) {
-      return Probe.unavailable(String.valueOf(e.getMessage()));
+      return Probe.fail(String.valueOf(e.getMessage()));
     }
   }
 
   @Override
   public Runtime createRuntime(RuntimeConfig config) {
-    return DockerRuntime.builder().config(config).build();
+    return DockerRuntime.fromConfig(config);
   }
 
   @Override

@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The Docker backend's settings, read once from a {@link RuntimeConfig} (keys {@code docker.*}) or set on a
- * builder. Unset connection settings fall back to the environment like the docker CLI (see
- * {@link DockerEndpoint}).
+ * The Docker backend's settings, read once from a {@link RuntimeConfig} (keys {@code docker.*} and the common
+ * {@code scope}, {@code stop-grace}, {@code backtest.*}) or set on a builder. Unset connection settings fall back
+ * to the environment like the docker CLI (see {@link DockerEndpoint}).
  */
 record DockerSettings(
     String scope,
@@ -27,14 +27,13 @@ record DockerSettings(
   static final String TLS_VERIFY = "docker.tls-verify";
   static final String CERT_PATH = "docker.cert-path";
   static final String CONTEXT = "docker.context";
-  static final String STOP_GRACE = "docker.stop-grace";
   static final String PULL_TIMEOUT = "docker.pull-timeout";
   static final String CONNECT_TIMEOUT = "docker.connect-timeout";
   static final String WORK_DIR = "docker.work-dir";
   static final String INIT = "docker.init";
 
   /** Every key this backend understands in its own namespace. */
-  static final Set<String> KEYS = Set.of(HOST, TLS_VERIFY, CERT_PATH, CONTEXT, STOP_GRACE, PULL_TIMEOUT,
+  static final Set<String> KEYS = Set.of(HOST, TLS_VERIFY, CERT_PATH, CONTEXT, PULL_TIMEOUT,
       CONNECT_TIMEOUT, WORK_DIR, INIT);
 
   static final Duration DEFAULT_PULL_TIMEOUT = Duration.ofMinutes(10);
@@ -49,7 +48,7 @@ record DockerSettings(
         config.get(TLS_VERIFY).map(v -> config.getBoolean(TLS_VERIFY, false)),
         config.getPath(CERT_PATH),
         config.get(CONTEXT).map(String::trim).filter(c -> !c.isEmpty()),
-        config.getDuration(STOP_GRACE, dev.berth.runtime.Runtime.DEFAULT_STOP_GRACE),
+        config.stopGrace(),
         config.getDuration(PULL_TIMEOUT, DEFAULT_PULL_TIMEOUT),
         config.getDuration(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT),
         config.getPath(WORK_DIR).orElseGet(DockerSettings::defaultWorkDir),

@@ -10,6 +10,7 @@ import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.BotState;
 import dev.berth.runtime.RuntimeOperationException;
 import dev.berth.runtime.SidecarManager;
+import dev.berth.runtime.WorkloadKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,8 @@ final class DockerSidecarManager implements SidecarManager {
 
   @Override
   public Sidecar start(String botId, SidecarSpec spec) {
-    String botContainer = bots.find(botId).orElseThrow(() -> new BotNotFoundException(botId));
+    String botContainer = bots.find(WorkloadKind.BOT.requireValidId(botId))
+        .orElseThrow(() -> new BotNotFoundException(botId, scope));
     if (find(botId, spec.name()).isPresent()) {
       throw new RuntimeOperationException("Bot '" + botId + "' already has a sidecar named '" + spec.name()
           + "'. Remove it first or pick another name.");
@@ -104,8 +106,8 @@ final class DockerSidecarManager implements SidecarManager {
 
   @Override
   public Sidecar inspect(String botId, String name) {
-    bots.find(botId).orElseThrow(() -> new BotNotFoundException(botId));
-    String id = find(botId, name).orElseThrow(() -> new BotNotFoundException(botId, "Bot '" + botId
+    bots.find(WorkloadKind.BOT.requireValidId(botId)).orElseThrow(() -> new BotNotFoundException(botId, scope));
+    String id = find(botId, name).orElseThrow(() -> new BotNotFoundException(botId, scope, "Bot '" + botId
         + "' has no sidecar named '" + name + "'. Start it with SidecarManager.start."));
     try {
       InspectContainerResponse container = client.inspectContainerCmd(id).exec();

@@ -1,5 +1,6 @@
 package dev.berth.runtime.docker;
 
+import dev.berth.runtime.WorkloadKind;
 import dev.berth.runtime.WorkloadSpec;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,8 +23,8 @@ final class Labels {
   /** Sidecars: the sidecar's name; its berth.id is the bot it belongs to. */
   static final String SIDECAR = "berth.sidecar";
 
-  static final String KIND_BOT = "bot";
-  static final String KIND_BACKTEST = "backtest";
+  static final String KIND_BOT = WorkloadKind.BOT.label();
+  static final String KIND_BACKTEST = WorkloadKind.BACKTEST.label();
   static final String KIND_SIDECAR = "sidecar";
   static final String KIND_NETWORK = "network";
 
@@ -32,7 +33,7 @@ final class Labels {
   /** Berth's labels plus the spec's user labels. */
   static Map<String, String> forWorkload(String scope, WorkloadSpec spec) {
     Map<String, String> labels = new LinkedHashMap<>(spec.labels());
-    labels.putAll(selector(scope, spec.kind(), spec.id()));
+    labels.putAll(selector(scope, spec.kind().label(), spec.id()));
     labels.put(SPEC_HASH, specHash(spec));
     return labels;
   }

@@ -20,7 +20,7 @@ final class StatusMapper {
   BotStatus map(String botId, InspectContainerResponse container) {
     InspectContainerResponse.ContainerState state = container.getState();
     String status = String.valueOf(state.getStatus());
-    BotStatus.Builder builder = BotStatus.builder(botId)
+    BotStatus.Builder builder = BotStatus.builder(botId, BotState.UNKNOWN)
         .runtimeId(container.getId())
         .restartCount(container.getRestartCount() == null ? 0 : container.getRestartCount())
         .labels(Labels.userLabels(container.getConfig().getLabels()));

@@ -2,12 +2,14 @@ package dev.berth.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
+import dev.berth.runtime.BacktestAlreadyExistsException;
 import dev.berth.runtime.BotAlreadyExistsException;
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.ProgressListener;
 import dev.berth.runtime.PullPolicy;
 import dev.berth.runtime.RuntimeOperationException;
+import dev.berth.runtime.WorkloadKind;
 import dev.berth.runtime.WorkloadSpec;
 import dev.berth.runtime.core.internal.CodeMaterializer;
 import dev.berth.runtime.core.internal.Entrypoints;
@@ -78,7 +80,7 @@ final class WorkloadCreator {
       Map<String, String> extraLabels, String temporaryName) {
     WorkloadOptions options = WorkloadOptions.of(spec);
     if (spec.image().isBlank()) {
-      throw new InvalidSpecException(spec.kind().equals("bot") ? "BotSpec" : "BacktestSpec",
+      throw new InvalidSpecException(spec.getClass().getSimpleName(),
           List.of("image: is empty; the docker runtime needs an image such as busybox:1.36"));
     }
     if (spec.pullPolicy() == PullPolicy.ALWAYS) {
@@ -144,7 +146,7 @@ final class WorkloadCreator {
             pulled = true;
             continue;
           }
-          throw new InvalidSpecException(spec.kind().equals("bot") ? "BotSpec" : "BacktestSpec", List.of(
+          throw new InvalidSpecException(spec.getClass().getSimpleName(), List.of(
               "image: '" + spec.image() + "' is not present on the engine and the pull policy is NEVER; "
                   + "load or build it first, or use PullPolicy.IF_NOT_PRESENT"));
         }
@@ -154,7 +156,8 @@ final class WorkloadCreator {
         }
         if (DockerErrors.isConflict(e)) {
           if (isOurs(name, spec)) {
-            throw new BotAlreadyExistsException(spec.id());
+            throw spec.kind() == WorkloadKind.BOT ? new BotAlreadyExistsException(spec.id(), factory.scope())
+                : new BacktestAlreadyExistsException(spec.id(), factory.scope());
           }
           if (!renamed) { // another scope's (berth-a + b-c vs berth-a-b + c) or a foreign container
             name = factory.disambiguatedName(spec);
@@ -174,7 +177,7 @@ final class WorkloadCreator {
     try {
       Map<String, String> labels = client.inspectContainerCmd(name).exec().getConfig().getLabels();
       return labels != null && labels.entrySet().containsAll(
-          Labels.selector(factory.scope(), spec.kind(), spec.id()).entrySet());
+          Labels.selector(factory.scope(), spec.kind().label(), spec.id()).entrySet());
     } catch (RuntimeException e) {
       return false; // removed meanwhile: not ours
     }

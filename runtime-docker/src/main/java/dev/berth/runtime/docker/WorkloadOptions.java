@@ -69,7 +69,7 @@ record WorkloadOptions(
     List<String> caps = list(options.get(CAP_ADD)).stream().map(c -> c.toUpperCase(Locale.ROOT)).toList();
     Optional<String> user = Optional.ofNullable(options.get(USER)).map(String::trim).filter(u -> !u.isEmpty());
     if (!problems.isEmpty()) {
-      throw new InvalidSpecException(spec.kind().equals("bot") ? "BotSpec" : "BacktestSpec", problems);
+      throw new InvalidSpecException(spec.getClass().getSimpleName(), problems);
     }
     return new WorkloadOptions(readOnly.orElse(false), user, shares, init, hosts, caps, shm);
   }

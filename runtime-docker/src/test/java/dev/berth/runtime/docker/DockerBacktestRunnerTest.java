@@ -9,8 +9,8 @@ import dev.berth.runtime.BacktestResult;
 import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
-import dev.berth.runtime.BotAlreadyExistsException;
-import dev.berth.runtime.BotNotFoundException;
+import dev.berth.runtime.BacktestAlreadyExistsException;
+import dev.berth.runtime.BacktestNotFoundException;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.LogStream;
@@ -87,7 +87,7 @@ class DockerBacktestRunnerTest {
     assertThat(DockerTestSupport.workDir().resolve(SCOPE).resolve("backtests").resolve("ok")).doesNotExist();
     runner.delete("ok");
     assertThat(store.exists(ObjectStore.RESULTS_BUCKET, SCOPE + "/ok/result.json")).isFalse();
-    assertThatThrownBy(() -> runner.status("ok")).isInstanceOf(BotNotFoundException.class);
+    assertThatThrownBy(() -> runner.status("ok")).isInstanceOf(BacktestNotFoundException.class);
   }
 
   @Test
@@ -115,7 +115,7 @@ class DockerBacktestRunnerTest {
     BacktestExecution execution = runner.submit(workloads.runForever("cancel-me").build());
     await().atMost(Duration.ofSeconds(30)).until(() -> execution.status().state() == BacktestState.RUNNING);
     assertThatThrownBy(() -> runner.submit(workloads.runForever("cancel-me").build()))
-        .isInstanceOf(BotAlreadyExistsException.class);
+        .isInstanceOf(BacktestAlreadyExistsException.class);
     runner.cancel("cancel-me");
     BacktestResult result = execution.await();
     assertThat(result.state()).isEqualTo(BacktestState.CANCELLED);

@@ -16,8 +16,8 @@ class DockerSettingsTest {
   @Test
   void readsEveryKeyWithTypedValues() {
     DockerSettings settings = DockerSettings.from(RuntimeConfig.of(Map.of("scope", "research",
-        "docker.host", "tcp://h:2375", "docker.stop-grace", "3s", "docker.pull-timeout", "2m",
-        "backtest.result-max-size", "1m", "docker.init", "false",
+        "docker.host", "tcp://h:2375", "stop-grace", "3s", "docker.pull-timeout", "2m",
+        "backtest.result-max-size", "1m", "backtest.log-tail-lines", "7", "docker.init", "false",
         "kubernetes.namespace", "ignored-here")));
     assertThat(settings.scope()).isEqualTo("research");
     assertThat(settings.host()).contains("tcp://h:2375");
@@ -28,10 +28,31 @@ class DockerSettingsTest {
 
   @Test
   void rejectsAnUnknownDockerKeyWithAHint() {
-    assertThatThrownBy(() -> DockerSettings.from(RuntimeConfig.of(Map.of("docker.stop-grase", "3s"))))
+    assertThatThrownBy(() -> DockerSettings.from(RuntimeConfig.of(Map.of("docker.pull-timout", "3s"))))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessageContaining("'docker.stop-grase'")
-        .hasMessageContaining("did you mean 'docker.stop-grace'");
+        .hasMessageContaining("'docker.pull-timout'")
+        .hasMessageContaining("did you mean 'docker.pull-timeout'");
+  }
+
+  @Test
+  void theCommonKeysReplaceTheOldDockerOnesAndUnreadStoreKeysAreRejected() {
+    assertThatThrownBy(() -> DockerSettings.from(RuntimeConfig.of(Map.of("docker.stop-grace", "3s",
+        "docker.log-tail", "7", "store.endpoint", "http://minio:9000"))))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("'docker.stop-grace'").hasMessageContaining("'docker.log-tail'")
+        .hasMessageContaining("'store.endpoint'");
+    assertThat(DockerSettings.from(RuntimeConfig.empty()).stopGrace()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void theBuildersStopGraceAndTheConfigKeyAreTheSameSetting() {
+    try (DockerRuntime built = DockerRuntime.builder().host("tcp://127.0.0.1:1").stopGrace(Duration.ofSeconds(4))
+        .noObjectStore().build();
+         DockerRuntime configured = DockerRuntime.fromConfig(RuntimeConfig.of(Map.of("docker.host",
+             "tcp://127.0.0.1:1", "stop-grace", "4s", "scope", "cfg", "store.type", "none")))) {
+      assertThat(built).hasToString("DockerRuntime[scope=default, endpoint=tcp://127.0.0.1:1]");
+      assertThat(configured).hasToString("DockerRuntime[scope=cfg, endpoint=tcp://127.0.0.1:1]");
+    }
   }
 
   @Test

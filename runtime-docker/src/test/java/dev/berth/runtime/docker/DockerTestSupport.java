@@ -54,7 +54,7 @@ final class DockerTestSupport {
 
   /** A runtime builder for the test engine and a scope. */
   static DockerBuilder<DockerRuntime> runtime(String scope) {
-    return DockerRuntime.builder().scope(scope).workDir(workDir());
+    return DockerRuntime.builder().scope(scope).workDir(workDir()).noObjectStore();
   }
 
   /** A raw docker-java client on the test engine, for checks independent of the runtime. */

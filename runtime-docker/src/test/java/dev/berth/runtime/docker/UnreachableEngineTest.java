@@ -40,7 +40,7 @@ class UnreachableEngineTest {
   @Test
   void discoveryReportsTheProbeFailure() {
     RuntimeConfig config = RuntimeConfig.of(Map.of("docker.host", NOWHERE));
-    assertThat(Runtimes.probe(config).get("docker").available()).isFalse();
+    assertThat(Runtimes.probe(config).get("docker").passed()).isFalse();
     assertThatThrownBy(() -> Runtimes.create("docker", config)).isInstanceOf(RuntimeUnavailableException.class)
         .hasMessageContaining(MESSAGE);
   }

@@ -6,7 +6,6 @@ import dev.berth.runtime.core.internal.Directories;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -52,7 +51,8 @@ final class AtomicFiles {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new UncheckedIOException("Reading " + file + " failed", e);
+      throw new RuntimeOperationException("Reading " + file + " failed: " + e.getMessage() + ". Check the state "
+          + "directory's permissions and free space.", e);
     }
   }
 

@@ -116,8 +116,7 @@ final class BotRecord {
   }
 
   BotStatus status() {
-    BotStatus.Builder status = BotStatus.builder(spec.id())
-        .state(state)
+    BotStatus.Builder status = BotStatus.builder(spec.id(), state)
         .runtimeId(pid > 0 ? "pid:" + pid : "")
         .restartCount(restartCount)
         .labels(spec.labels())

@@ -11,8 +11,8 @@ import dev.berth.runtime.EventManager.EventType;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.RuntimeOperationException;
+import dev.berth.runtime.WorkloadKind;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +59,7 @@ final class BotSupervisor implements AutoCloseable {
   }
 
   private WorkloadDir dirOf(String id) {
-    return new WorkloadDir(settings.botsDir().resolve(LocalSupport.requireId(id)));
+    return new WorkloadDir(settings.botsDir().resolve(LocalSupport.requireId(WorkloadKind.BOT, id)));
   }
 
   /** The tracked bot, adopting it from disk if this instance has not seen it yet. */
@@ -73,7 +73,7 @@ final class BotSupervisor implements AutoCloseable {
     WorkloadDir dir = dirOf(id);
     if (!dir.exists()) {
       bots.remove(id);
-      throw new BotNotFoundException(id);
+      throw new BotNotFoundException(id, settings.scope());
     }
     return track(dir);
   }
@@ -81,7 +81,7 @@ final class BotSupervisor implements AutoCloseable {
   BotRecord load(TrackedBot bot) {
     return BotRecord.load(bot.dir).orElseThrow(() -> {
       bots.remove(bot.id());
-      return new BotNotFoundException(bot.id());
+      return new BotNotFoundException(bot.id(), settings.scope());
     });
   }
 
@@ -92,7 +92,7 @@ final class BotSupervisor implements AutoCloseable {
     WorkloadLock.Held held = WorkloadLock.lockCreating(dir.root());
     try {
       if (dir.exists()) {
-        throw new BotAlreadyExistsException(spec.id());
+        throw new BotAlreadyExistsException(spec.id(), settings.scope());
       }
       clearLeftovers(dir); // of a create that crashed half-way
       try {
@@ -282,7 +282,9 @@ final class BotSupervisor implements AutoCloseable {
           try {
             cgroups.apply(leaf, next.resources());
           } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new RuntimeOperationException("Updating the limits of bot '" + id + "' failed writing its "
+                + "cgroup " + leaf + ": " + e.getMessage() + ". Nothing was changed; check the cgroup's permissions.",
+                e);
           }
         });
       }

@@ -328,7 +328,7 @@ final class LocalBacktestDriver implements BacktestDriver<LocalBacktest> {
   }
 
   private WorkloadDir dirOf(String id) {
-    return new WorkloadDir(settings.backtestsDir().resolve(LocalSupport.requireId(id)));
+    return new WorkloadDir(settings.backtestsDir().resolve(LocalSupport.requireId(dev.berth.runtime.WorkloadKind.BACKTEST, id)));
   }
 
   @SuppressWarnings("unchecked")

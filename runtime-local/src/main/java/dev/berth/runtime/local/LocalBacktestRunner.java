@@ -3,7 +3,6 @@ package dev.berth.runtime.local;
 import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.RuntimeConfig;
-import dev.berth.runtime.core.ObjectStores;
 import dev.berth.runtime.core.internal.backtest.BacktestEngine;
 import dev.berth.runtime.core.internal.backtest.EngineSettings;
 import java.nio.file.Path;
@@ -32,14 +31,14 @@ import java.util.Objects;
 public final class LocalBacktestRunner {
   private LocalBacktestRunner() {}
 
-  /** A builder with the defaults: {@code ~/.berth/local}, scope {@code default}. */
+  /** A builder with the defaults: {@code ~/.berth/local}, scope {@code default}, a store in {@code ~/.berth/store}. */
   public static Builder builder() {
     return new Builder();
   }
 
   /** A runner configured by {@code local.*}, {@code scope}, {@code stop-grace}, {@code backtest.*} and {@code store.*} keys. */
   public static BacktestRunner fromConfig(RuntimeConfig config) {
-    LocalSettings settings = LocalSettings.fromConfig(config, ObjectStores.fromConfig(config));
+    LocalSettings settings = LocalSettings.fromConfig(config);
     return create(settings, EngineSettings.fromConfig(config, engineDir(settings), settings.objectStore()));
   }
 
@@ -90,9 +89,15 @@ public final class LocalBacktestRunner {
       return this;
     }
 
-    /** Where code bundles come from and results and logs go. */
+    /** Where code bundles come from and results and logs go; default {@code ~/.berth/store}. */
     public Builder objectStore(ObjectStore objectStore) {
       settings.objectStore(objectStore);
+      return this;
+    }
+
+    /** No object store ({@code store.type=none}): results and logs are not stored. */
+    public Builder noObjectStore() {
+      settings.noObjectStore();
       return this;
     }
 

@@ -16,7 +16,9 @@ import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.RestartPolicy;
 import dev.berth.runtime.Runtime;
 import dev.berth.runtime.StatsManager;
+import dev.berth.runtime.RuntimeClosedException;
 import dev.berth.runtime.RuntimeConfig;
+import dev.berth.runtime.core.ObjectStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,12 +46,13 @@ import java.util.stream.Stream;
  *   <li>{@code local.state-dir}: where bots live, default {@code ~/.berth/local}; each scope has
  *       {@code <state-dir>/<scope>/bots/<id>/} holding {@code state.properties}, {@code workspace/} (the
  *       working directory with the code and {@code config.json}), {@code run/} and {@code logs/};
- *   <li>{@code local.stop-grace}: grace before SIGKILL for {@link #delete}, {@link #restart} and updates
- *       (default 10s);
  *   <li>{@code local.log-max-bytes}: size at which {@code logs/output.log} rotates (default 10m);
  *   <li>{@code local.log-files}: rotated files kept besides the current one (default 3);
- *   <li>common keys: {@code scope} (default {@code default}) and {@code store.*} (the object store for
- *       {@code CodeBundle.stored(...)} bundles and backtest results).
+ *   <li>common keys: {@code scope} (default {@code default}); {@code stop-grace}, the grace before SIGKILL
+ *       for {@link #stop(String)}, {@link #delete}, {@link #restart} and updates (default 10s);
+ *       {@code store.type} and {@code store.root}, the object store for {@code CodeBundle.stored(...)} bundles
+ *       and backtest results (default a file-system store in {@code ~/.berth/store}; {@code store.type=none}
+ *       for none).
  * </ul>
  * Unknown {@code local.*} and common keys are rejected with a did-you-mean hint.
  *
@@ -67,9 +70,16 @@ import java.util.stream.Stream;
  * a writable cgroup2 mount; elsewhere they are not, {@link #capabilities()} says so and each affected bot's
  * status message reads e.g. {@code memory limit not enforced: cgroup v2 not writable}.
  *
+ * <p><b>Updates.</b> Resources and restart policy change in place (limits are applied to the running
+ * process's cgroup where enforced). An env or config change recreates the run: a running bot is stopped (with
+ * the configured grace), its {@code config.json} rewritten and the bot started again; its log keeps the
+ * earlier runs' lines. An image change is recorded in the spec but otherwise ignored (logged at debug), as
+ * on create.
+ *
  * <p>Features: {@link ExecManager}, {@link StatsManager}, {@link EventManager}. Thread-safe; calls for one
  * id are serialised, also across runtime instances and JVMs sharing a state directory (file locks).
- * {@link #close()} stops this runtime's thread; bots keep running.
+ * {@link #close()} stops this runtime's thread; bots keep running. Afterwards every call but
+ * {@code close()}, {@code type()} and {@code health()} throws {@link RuntimeClosedException}.
  */
 public final class LocalRuntime implements Runtime {
   private final LocalSettings settings;
@@ -85,14 +95,17 @@ public final class LocalRuntime implements Runtime {
     this.stats = new LocalStats(supervisor);
   }
 
-  /** A builder with the defaults: {@code ~/.berth/local}, scope {@code default}, no object store. */
+  /**
+   * A builder with the defaults: {@code ~/.berth/local}, scope {@code default}, stop grace 10s, a file-system
+   * object store in {@code ~/.berth/store}.
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A runtime configured by {@code local.*}, {@code scope} and {@code store.*} keys (see the class doc). */
+  /** A runtime configured by {@code local.*} and the common keys (see the class doc). */
   public static LocalRuntime fromConfig(RuntimeConfig config) {
-    return new LocalRuntime(LocalSettings.fromConfig(config, dev.berth.runtime.core.ObjectStores.fromConfig(config)));
+    return new LocalRuntime(LocalSettings.fromConfig(config));
   }
 
   @Override
@@ -102,27 +115,31 @@ public final class LocalRuntime implements Runtime {
 
   /** The state directory of this runtime's scope. */
   public Path scopeDirectory() {
+    requireOpen();
     return settings.scopeDir();
   }
 
   @Override
   public BotStatus create(BotSpec spec) {
+    requireOpen();
     Objects.requireNonNull(spec, "spec");
     return supervisor.create(spec);
   }
 
   @Override
   public void start(String botId) {
+    requireOpen();
     supervisor.start(botId);
   }
 
   @Override
   public void stop(String botId, Duration grace) {
+    requireOpen();
     Objects.requireNonNull(grace, "grace");
     supervisor.stop(botId, grace.isNegative() ? Duration.ZERO : grace);
   }
 
-  /** Stops with the configured default grace ({@code local.stop-grace}, 10s unless set). */
+  /** Stops with the configured grace ({@code stop-grace} or the builder's {@code stopGrace}, 10s unless set). */
   @Override
   public void stop(String botId) {
     stop(botId, settings.stopGrace());
@@ -130,51 +147,64 @@ public final class LocalRuntime implements Runtime {
 
   @Override
   public void restart(String botId) {
+    requireOpen();
     supervisor.restart(botId);
   }
 
   @Override
   public void delete(String botId) {
+    requireOpen();
     supervisor.delete(botId);
   }
 
   @Override
   public BotStatus status(String botId) {
+    requireOpen();
     return supervisor.status(botId);
   }
 
   /** {@code 127.0.0.1} while the bot runs: it listens on the host's own interfaces. */
   @Override
   public Optional<String> address(String botId) {
+    requireOpen();
     return supervisor.status(botId).isRunning() ? Optional.of("127.0.0.1") : Optional.empty();
   }
 
   /** {@code 127.0.0.1}: local bots share the host's network. */
   @Override
   public String hostAddress() {
+    requireOpen();
     return "127.0.0.1";
   }
 
   @Override
   public Stream<LogLine> logs(String botId, LogOptions options) {
+    requireOpen();
     Objects.requireNonNull(options, "options");
     return supervisor.logs(botId, options);
   }
 
   @Override
   public BotStatus update(String botId, BotUpdate update) {
+    requireOpen();
     Objects.requireNonNull(update, "update");
     return supervisor.update(botId, update);
   }
 
   @Override
   public List<BotStatus> list(BotFilter filter) {
+    requireOpen();
     Objects.requireNonNull(filter, "filter");
     return supervisor.list(filter);
   }
 
+  /** Whether bots can be run here now; never throws. A closed runtime is unhealthy. */
   @Override
   public Health health() {
+    if (closed.get()) {
+      return Health.unhealthy("closed: this local runtime (scope '" + settings.scope() + "') was closed; create a "
+          + "new one");
+    }
     if (!Wrapper.shellAvailable()) {
       return Health.unhealthy("/bin/sh is missing; the local runtime starts every bot through it. "
           + "Install a POSIX shell.");
@@ -193,6 +223,7 @@ public final class LocalRuntime implements Runtime {
 
   @Override
   public Capabilities capabilities() {
+    requireOpen();
     boolean limits = supervisor.cgroups.enforced();
     return Capabilities.builder()
         .enforcesMemoryLimit(limits)
@@ -208,6 +239,7 @@ public final class LocalRuntime implements Runtime {
 
   @Override
   public <F extends Feature> Optional<F> feature(Class<F> type) {
+    requireOpen();
     Objects.requireNonNull(type, "type");
     if (type == ExecManager.class) {
       return Optional.of(type.cast(exec));
@@ -229,19 +261,26 @@ public final class LocalRuntime implements Runtime {
     }
   }
 
+  private void requireOpen() {
+    if (closed.get()) {
+      throw RuntimeClosedException.runtime(type(), settings.scope());
+    }
+  }
+
+  /** {@code LocalRuntime[scope=default, stateDir=/home/me/.berth/local]}. */
   @Override
   public String toString() {
-    return "LocalRuntime[" + settings.scopeDir() + "]";
+    return "LocalRuntime[scope=" + settings.scope() + ", stateDir=" + settings.stateDir() + "]";
   }
 
   /** Builds a {@link LocalRuntime}. */
   public static final class Builder {
     private Path stateDir = LocalSettings.defaultStateDir();
     private String scope = "default";
-    private Duration stopGrace = LocalSettings.DEFAULT_STOP_GRACE;
+    private Duration stopGrace = Runtime.DEFAULT_STOP_GRACE;
     private long logMaxBytes = LocalSettings.DEFAULT_LOG_MAX_BYTES;
     private int logFiles = LocalSettings.DEFAULT_LOG_FILES;
-    private ObjectStore objectStore;
+    private Optional<ObjectStore> objectStore;
 
     private Builder() {}
 
@@ -257,7 +296,7 @@ public final class LocalRuntime implements Runtime {
       return this;
     }
 
-    /** Grace before SIGKILL where no grace is passed ({@code local.stop-grace}), default 10s. */
+    /** Grace before SIGKILL where no grace is passed ({@code stop-grace}), default 10s. */
     public Builder stopGrace(Duration stopGrace) {
       this.stopGrace = Objects.requireNonNull(stopGrace, "stopGrace");
       return this;
@@ -275,14 +314,24 @@ public final class LocalRuntime implements Runtime {
       return this;
     }
 
-    /** Store for {@code CodeBundle.stored} bundles and backtest results; none by default. */
+    /**
+     * Store for {@code CodeBundle.stored} bundles and backtest results; default a file-system store in
+     * {@code ~/.berth/store} (as {@code store.*} keys say for {@link #fromConfig}).
+     */
     public Builder objectStore(ObjectStore objectStore) {
-      this.objectStore = Objects.requireNonNull(objectStore, "objectStore");
+      this.objectStore = Optional.of(Objects.requireNonNull(objectStore, "objectStore"));
+      return this;
+    }
+
+    /** No object store ({@code store.type=none}): stored bundles cannot be used, results are not stored. */
+    public Builder noObjectStore() {
+      this.objectStore = Optional.empty();
       return this;
     }
 
     LocalSettings settings() {
-      return new LocalSettings(stateDir, scope, stopGrace, logMaxBytes, logFiles, Optional.ofNullable(objectStore));
+      Optional<ObjectStore> store = objectStore != null ? objectStore : ObjectStores.fromConfig(RuntimeConfig.empty());
+      return new LocalSettings(stateDir, scope, stopGrace, logMaxBytes, logFiles, store);
     }
 
     /** Creates the runtime; it re-adopts the bots its scope already has in the state directory. */

@@ -32,15 +32,15 @@ public final class LocalRuntimeProvider implements RuntimeProvider {
   @Override
   public Probe probe(RuntimeConfig config) {
     if (!Wrapper.shellAvailable()) {
-      return Probe.unavailable("/bin/sh is missing; the local runtime starts every workload through it");
+      return Probe.fail("/bin/sh is missing; the local runtime starts every workload through it");
     }
     String stateDir;
     try {
       stateDir = config.getPath(LocalSettings.STATE_DIR).orElseGet(LocalSettings::defaultStateDir).toString();
     } catch (RuntimeException e) {
-      return Probe.unavailable(e.getMessage());
+      return Probe.fail(e.getMessage());
     }
-    return Probe.available("host processes, state in " + stateDir);
+    return Probe.pass("host processes, state in " + stateDir);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.berth.runtime.local;
 import dev.berth.runtime.InvalidConfigException;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.RuntimeConfig;
+import dev.berth.runtime.core.ObjectStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -23,12 +24,9 @@ record LocalSettings(Path stateDir, String scope, Duration stopGrace, long logMa
     Optional<ObjectStore> objectStore) {
 
   static final String STATE_DIR = "local.state-dir";
-  static final String STOP_GRACE = "local.stop-grace";
   static final String LOG_MAX_BYTES = "local.log-max-bytes";
   static final String LOG_FILES = "local.log-files";
-  static final Set<String> KEYS = Set.of(STATE_DIR, STOP_GRACE, LOG_MAX_BYTES, LOG_FILES);
-
-  static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
+  static final Set<String> KEYS = Set.of(STATE_DIR, LOG_MAX_BYTES, LOG_FILES);
   static final long DEFAULT_LOG_MAX_BYTES = 10L * 1024 * 1024;
   static final int DEFAULT_LOG_FILES = 3;
 
@@ -40,8 +38,8 @@ record LocalSettings(Path stateDir, String scope, Duration stopGrace, long logMa
     stateDir = stateDir.toAbsolutePath().normalize();
     scope = RuntimeConfig.of(java.util.Map.of("scope", scope)).scope();
     if (stopGrace.isNegative()) {
-      throw new InvalidConfigException(STOP_GRACE, "Config key '" + STOP_GRACE + "' = '" + stopGrace
-          + "' is negative; give a duration such as 10s");
+      throw new InvalidConfigException(RuntimeConfig.STOP_GRACE, "The stop grace " + stopGrace + " is negative; "
+          + "give a duration such as 10s, or 0s to kill at once");
     }
     if (logMaxBytes < 4096) {
       throw new InvalidConfigException(LOG_MAX_BYTES, "Config key '" + LOG_MAX_BYTES + "' = " + logMaxBytes
@@ -59,15 +57,15 @@ record LocalSettings(Path stateDir, String scope, Duration stopGrace, long logMa
   }
 
   /** Settings from a config map; unknown {@code local.*} and common keys are rejected. */
-  static LocalSettings fromConfig(RuntimeConfig config, Optional<ObjectStore> store) {
+  static LocalSettings fromConfig(RuntimeConfig config) {
     config.requireKnownKeys("local", KEYS);
     return new LocalSettings(
         config.getPath(STATE_DIR).orElseGet(LocalSettings::defaultStateDir),
         config.scope(),
-        config.getDuration(STOP_GRACE, DEFAULT_STOP_GRACE),
+        config.stopGrace(),
         config.getSize(LOG_MAX_BYTES, DEFAULT_LOG_MAX_BYTES),
         config.getInt(LOG_FILES, DEFAULT_LOG_FILES),
-        store);
+        ObjectStores.fromConfig(config));
   }
 
   /** The directory of this scope: {@code <state-dir>/<scope>}. */

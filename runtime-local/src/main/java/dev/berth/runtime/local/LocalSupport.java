@@ -1,33 +1,26 @@
 package dev.berth.runtime.local;
 
 import dev.berth.runtime.BotSpec;
-import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.Mount;
 import dev.berth.runtime.NetworkMode;
 import dev.berth.runtime.PortMapping;
 import dev.berth.runtime.UnsupportedFeatureException;
+import dev.berth.runtime.WorkloadKind;
 import dev.berth.runtime.WorkloadSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** What a spec may ask of host processes, checked before anything is created. */
 final class LocalSupport {
-  private static final Pattern ID = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-
   private LocalSupport() {}
 
   /**
-   * An id that can name a workload; anything else cannot exist (and must never become a path).
+   * An id that can name a workload of {@code kind}; anything else is bad input (and must never become a path).
    *
-   * @throws BotNotFoundException when {@code id} is not a DNS-1123 label
+   * @throws dev.berth.runtime.InvalidSpecException when {@code id} is not a DNS-1123 label
    */
-  static String requireId(String id) {
-    if (id == null || id.length() > 63 || !ID.matcher(id).matches()) {
-      throw new BotNotFoundException(String.valueOf(id), "No bot or backtest with id '" + id + "' can exist: ids "
-          + "are DNS-1123 labels (lower-case letters, digits and '-', at most 63 characters). Check the id.");
-    }
-    return id;
+  static String requireId(WorkloadKind kind, String id) {
+    return kind.requireValidId(id);
   }
 
   /**

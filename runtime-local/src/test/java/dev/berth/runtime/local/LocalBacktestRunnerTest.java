@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.berth.runtime.BacktestAlreadyExistsException;
 import dev.berth.runtime.BacktestExecution;
+import dev.berth.runtime.BacktestNotFoundException;
 import dev.berth.runtime.BacktestResult;
 import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
-import dev.berth.runtime.BotAlreadyExistsException;
-import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.core.FileSystemObjectStore;
@@ -42,7 +42,7 @@ class LocalBacktestRunnerTest {
   private BacktestRunner runner(Optional<ObjectStore> store) {
     LocalBacktestRunner.Builder builder = LocalBacktestRunner.builder().stateDir(stateDir).scope("bt")
         .stopGrace(Duration.ofSeconds(2)).sweepInterval(Duration.ofMillis(200));
-    store.ifPresent(builder::objectStore);
+    store.ifPresentOrElse(builder::objectStore, builder::noObjectStore);
     return builder.build();
   }
 
@@ -93,7 +93,7 @@ class LocalBacktestRunnerTest {
     try (BacktestRunner runner = runner(Optional.empty())) {
       BacktestExecution execution = runner.submit(sh("bt-cancel", FOREVER).build());
       assertThatThrownBy(() -> runner.submit(sh("bt-cancel", FOREVER).build()))
-          .isInstanceOf(BotAlreadyExistsException.class);
+          .isInstanceOf(BacktestAlreadyExistsException.class);
       await().atMost(LocalTestSupport.WAIT).until(() -> runner.logs("bt-cancel", dev.berth.runtime.LogOptions.DEFAULT)
           .map(LogLine::text).anyMatch("started"::equals));
       execution.cancel();
@@ -122,7 +122,7 @@ class LocalBacktestRunnerTest {
       runner.delete("bt-keep");
       assertThat(dir("bt-keep")).doesNotExist();
       assertThat(store.exists(ObjectStore.RESULTS_BUCKET, "bt/bt-keep/result.json")).isFalse();
-      assertThatThrownBy(() -> runner.status("bt-keep")).isInstanceOf(BotNotFoundException.class);
+      assertThatThrownBy(() -> runner.status("bt-keep")).isInstanceOf(BacktestNotFoundException.class);
       runner.delete("bt-keep");
     }
   }
@@ -152,7 +152,7 @@ class LocalBacktestRunnerTest {
       assertThat(next.logs("bt-orphan", dev.berth.runtime.LogOptions.DEFAULT).map(LogLine::text))
           .as("the adopted backtest's log").containsExactly("started");
       next.delete("bt-orphan");
-      assertThatThrownBy(() -> next.status("bt-orphan")).isInstanceOf(BotNotFoundException.class);
+      assertThatThrownBy(() -> next.status("bt-orphan")).isInstanceOf(BacktestNotFoundException.class);
     }
   }
 

@@ -9,6 +9,8 @@ import dev.berth.runtime.NetworkMode;
 import dev.berth.runtime.RestartPolicy;
 import dev.berth.runtime.Runtime;
 import dev.berth.runtime.Runtimes;
+import dev.berth.runtime.core.FileSystemObjectStore;
+import dev.berth.runtime.core.ObjectStores;
 import dev.berth.runtime.spi.Probe;
 import dev.berth.runtime.RuntimeConfig;
 import java.nio.file.Path;
@@ -24,7 +26,7 @@ class LocalRuntimeConfigTest {
   @Test
   void providerIsFoundByTypeAndHonoursTheLocalKeys() {
     RuntimeConfig config = RuntimeConfig.of(Map.of("local.state-dir", stateDir.toString(), "scope", "cfg",
-        "local.stop-grace", "3s", "local.log-max-bytes", "64k", "local.log-files", "2", "store.type", "none"));
+        "stop-grace", "3s", "local.log-max-bytes", "64k", "local.log-files", "2", "store.type", "none"));
     try (Runtime runtime = Runtimes.create("local", config)) {
       assertThat(runtime).isInstanceOf(LocalRuntime.class);
       assertThat(runtime.type()).isEqualTo("local");
@@ -33,8 +35,9 @@ class LocalRuntimeConfigTest {
     try (BacktestRunner runner = Runtimes.backtests("local", config)) {
       assertThat(runner.type()).isEqualTo("local");
     }
-    LocalSettings settings = LocalSettings.fromConfig(config, java.util.Optional.empty());
+    LocalSettings settings = LocalSettings.fromConfig(config);
     assertThat(settings.stopGrace()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(settings.objectStore()).isEmpty();
     assertThat(settings.logMaxBytes()).isEqualTo(64 * 1024);
     assertThat(settings.logFiles()).isEqualTo(2);
     assertThat(settings.botsDir()).isEqualTo(stateDir.resolve("cfg").resolve("bots"));
@@ -42,12 +45,34 @@ class LocalRuntimeConfigTest {
 
   @Test
   void defaultsAreTheHomeStateDirAndTheDefaultScope() {
-    LocalSettings settings = LocalSettings.fromConfig(RuntimeConfig.empty(), java.util.Optional.empty());
+    LocalSettings settings = LocalSettings.fromConfig(RuntimeConfig.empty());
     assertThat(settings.stateDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".berth", "local"));
     assertThat(settings.scope()).isEqualTo("default");
     assertThat(settings.stopGrace()).isEqualTo(Duration.ofSeconds(10));
     assertThat(settings.logMaxBytes()).isEqualTo(10L * 1024 * 1024);
     assertThat(settings.logFiles()).isEqualTo(3);
+    assertThat(settings.objectStore()).containsInstanceOf(FileSystemObjectStore.class);
+    assertThat(((FileSystemObjectStore) settings.objectStore().orElseThrow()).root())
+        .isEqualTo(ObjectStores.DEFAULT_ROOT);
+  }
+
+  @Test
+  void theBuilderFollowsTheSameStoreRuleAsTheConfig() {
+    LocalSettings byDefault = LocalRuntime.builder().stateDir(stateDir).settings();
+    assertThat(byDefault.objectStore()).containsInstanceOf(FileSystemObjectStore.class);
+    assertThat(((FileSystemObjectStore) byDefault.objectStore().orElseThrow()).root())
+        .isEqualTo(ObjectStores.DEFAULT_ROOT);
+    assertThat(LocalRuntime.builder().stateDir(stateDir).noObjectStore().settings().objectStore()).isEmpty();
+    assertThat(LocalRuntime.builder().stateDir(stateDir).stopGrace(Duration.ofSeconds(2)).settings().stopGrace())
+        .isEqualTo(LocalSettings.fromConfig(RuntimeConfig.of(Map.of("stop-grace", "2s"))).stopGrace());
+  }
+
+  @Test
+  void storeKeysThatNothingReadsAndTheOldStopGraceKeyAreRejected() {
+    assertThatThrownBy(() -> LocalRuntime.fromConfig(RuntimeConfig.of(Map.of("local.state-dir", stateDir.toString(),
+        "store.endpoint", "http://minio:9000", "local.stop-grace", "3s"))))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("'store.endpoint'").hasMessageContaining("'local.stop-grace'");
   }
 
   @Test
@@ -61,10 +86,10 @@ class LocalRuntimeConfigTest {
 
   @Test
   void badValuesNameTheKey() {
-    assertThatThrownBy(() -> LocalSettings.fromConfig(RuntimeConfig.of(Map.of("local.log-files", "-1")),
-        java.util.Optional.empty())).isInstanceOf(InvalidConfigException.class).hasMessageContaining("local.log-files");
-    assertThatThrownBy(() -> LocalSettings.fromConfig(RuntimeConfig.of(Map.of("local.stop-grace", "soon")),
-        java.util.Optional.empty())).isInstanceOf(InvalidConfigException.class).hasMessageContaining("local.stop-grace");
+    assertThatThrownBy(() -> LocalSettings.fromConfig(RuntimeConfig.of(Map.of("local.log-files", "-1"))))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("local.log-files");
+    assertThatThrownBy(() -> LocalSettings.fromConfig(RuntimeConfig.of(Map.of("stop-grace", "soon"))))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("stop-grace");
     assertThatThrownBy(() -> LocalRuntime.builder().stateDir(stateDir).scope("Not A Scope").build())
         .isInstanceOf(InvalidConfigException.class).hasMessageContaining("scope");
   }
@@ -73,7 +98,7 @@ class LocalRuntimeConfigTest {
   void probeIsAlwaysAvailableAndThePriorityIsTheLowest() {
     LocalRuntimeProvider provider = new LocalRuntimeProvider();
     Probe probe = provider.probe(RuntimeConfig.of(Map.of("local.state-dir", stateDir.toString())));
-    assertThat(probe.available()).isTrue();
+    assertThat(probe.passed()).isTrue();
     assertThat(probe.detail()).contains(stateDir.toString());
     assertThat(provider.priority()).isZero();
     assertThat(Runtimes.available()).extracting(p -> p.type()).contains("local");

@@ -5,20 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.berth.runtime.BacktestAlreadyExistsException;
 import dev.berth.runtime.BacktestExecution;
+import dev.berth.runtime.BacktestNotFoundException;
 import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
 import dev.berth.runtime.BacktestStatus;
-import dev.berth.runtime.BotAlreadyExistsException;
-import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.Health;
+import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.LogOptions;
+import dev.berth.runtime.RuntimeClosedException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.assertj.core.api.SoftAssertions;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /** Ids, delete, logs, leftovers and close of backtest runners. */
 final class BacktestLifecycleChecks {
@@ -35,30 +40,91 @@ final class BacktestLifecycleChecks {
     BacktestExecution first = kit.runner().submit(kit.spec(kit.workloads.runForever(id)));
     BacktestSpec second = kit.spec(kit.workloads.writeResult(id, "{}"));
     assertThatThrownBy(() -> kit.runner().submit(second)).as("submit with the id of a running backtest")
-        .isInstanceOf(BotAlreadyExistsException.class).hasMessageContaining(id);
+        .isInstanceOf(BacktestAlreadyExistsException.class).hasMessageContaining(id)
+        .hasMessageContaining("backtest").hasMessageNotContaining("bot ");
     assertThat(kit.runner().status(id).state()).as("state of the first backtest after the rejected submit")
         .isIn(BacktestState.PENDING, BacktestState.RUNNING);
     kit.runner().cancel(id);
     outcomes.await(first, Duration.ZERO);
     assertThatThrownBy(() -> kit.runner().submit(second)).as("submit with the id of an ended, not deleted backtest")
-        .isInstanceOf(BotAlreadyExistsException.class);
+        .isInstanceOf(BacktestAlreadyExistsException.class);
     kit.runner().delete(id);
     assertThat(outcomes.await(kit.runner().submit(second), kit.timeouts.backtestRun()).state())
         .as("state of a backtest submitted with the id of a deleted one").isEqualTo(BacktestState.SUCCEEDED);
   }
 
-  void callsOnAnUnknownIdThrowBotNotFound() {
+  void callsOnAnUnknownIdThrowBacktestNotFound() {
     String id = kit.id("bt-unknown");
     BacktestRunner runner = kit.runner();
     SoftAssertions softly = new SoftAssertions();
     softly.assertThatThrownBy(() -> runner.status(id)).as("status of an unknown backtest")
-        .isInstanceOf(BotNotFoundException.class).hasMessageContaining(id);
+        .isInstanceOf(BacktestNotFoundException.class).hasMessageContaining(id).hasMessageContaining("backtest");
     softly.assertThatThrownBy(() -> ErrorChecks.drain(runner.logs(id, LogOptions.DEFAULT)))
-        .as("logs of an unknown backtest").isInstanceOf(BotNotFoundException.class).hasMessageContaining(id);
+        .as("logs of an unknown backtest").isInstanceOf(BacktestNotFoundException.class).hasMessageContaining(id);
     softly.assertThatThrownBy(() -> runner.cancel(id)).as("cancel of an unknown backtest")
-        .isInstanceOf(BotNotFoundException.class).hasMessageContaining(id);
+        .isInstanceOf(BacktestNotFoundException.class).hasMessageContaining(id);
     softly.assertAll();
     runner.delete(id);
+  }
+
+  /** A malformed id is bad input on every call, delete included: never "not found", never a path. */
+  void callsWithAMalformedIdThrowInvalidSpec() {
+    BacktestRunner runner = kit.runner();
+    SoftAssertions softly = new SoftAssertions();
+    for (String id : new String[] {"../x", "Bad_Id"}) {
+      Map<String, ThrowingCallable> calls = new LinkedHashMap<>();
+      calls.put("status", () -> runner.status(id));
+      calls.put("logs", () -> ErrorChecks.drain(runner.logs(id, LogOptions.DEFAULT)));
+      calls.put("cancel", () -> runner.cancel(id));
+      calls.put("delete", () -> runner.delete(id));
+      calls.forEach((name, call) -> softly.assertThatThrownBy(call)
+          .as("%s with the malformed id '%s' must throw InvalidSpecException naming backtestId and the value", name,
+              id)
+          .isInstanceOf(InvalidSpecException.class).hasMessageContaining("backtestId").hasMessageContaining(id));
+    }
+    softly.assertAll();
+  }
+
+  /** Text that reaches the OS never holds NUL: such a spec is rejected before anything is submitted. */
+  void aNulInWhatReachesTheOsIsRejected() {
+    String id = kit.id("bt-nul");
+    assertThatThrownBy(() -> kit.spec(kit.workloads.writeResult(id, "{}").env("API_KEY", "sec\0ret")))
+        .as("a backtest spec whose env value holds a NUL").isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("env.API_KEY").hasMessageContaining("NUL");
+    assertThatThrownBy(() -> kit.runner().status(id)).as("status after the rejected spec (nothing may be submitted)")
+        .isInstanceOf(BacktestNotFoundException.class);
+  }
+
+  /**
+   * After close every call but close, type and health throws RuntimeClosedException, the same on every
+   * backend; health says unhealthy; the backtests are untouched.
+   */
+  void everyCallAfterCloseThrowsRuntimeClosed() {
+    String id = kit.id("bt-closed");
+    outcomes.await(kit.runner().submit(kit.spec(kit.workloads.writeResult(id, "{}"))), kit.timeouts.backtestRun());
+    BacktestRunner closed = kit.runner(kit.scope);
+    String type = closed.type();
+    closed.close();
+    BacktestSpec spec = kit.spec(kit.workloads.writeResult(kit.id("bt-closed-new"), "{}"));
+    Map<String, ThrowingCallable> calls = new LinkedHashMap<>();
+    calls.put("submit", () -> closed.submit(spec));
+    calls.put("run", () -> closed.run(spec));
+    calls.put("status", () -> closed.status(id));
+    calls.put("logs", () -> ErrorChecks.drain(closed.logs(id, LogOptions.DEFAULT)));
+    calls.put("cancel", () -> closed.cancel(id));
+    calls.put("delete", () -> closed.delete(id));
+    SoftAssertions softly = new SoftAssertions();
+    calls.forEach((name, call) -> softly.assertThatThrownBy(call)
+        .as("%s on a closed backtest runner must throw RuntimeClosedException", name)
+        .isInstanceOf(RuntimeClosedException.class));
+    softly.assertThat(closed.type()).as("type() of a closed runner").isEqualTo(type);
+    Health health = closed.health();
+    softly.assertThat(health.healthy()).as("health().healthy() of a closed runner").isFalse();
+    softly.assertThat(health.message()).as("health().message() of a closed runner").containsIgnoringCase("closed");
+    softly.assertAll();
+    closed.close();
+    assertThat(kit.runner().status(id).state()).as("state of the backtest after calls on a closed instance")
+        .isEqualTo(BacktestState.SUCCEEDED);
   }
 
   void deleteRemovesEverything() {
@@ -66,9 +132,9 @@ final class BacktestLifecycleChecks {
     outcomes.await(kit.runner().submit(kit.spec(kit.workloads.writeResult(id, "{}"))), kit.timeouts.backtestRun());
     kit.runner().delete(id);
     assertThatThrownBy(() -> kit.runner().status(id)).as("status of a deleted backtest")
-        .isInstanceOf(BotNotFoundException.class);
+        .isInstanceOf(BacktestNotFoundException.class);
     assertThatThrownBy(() -> ErrorChecks.drain(kit.runner().logs(id, LogOptions.DEFAULT)))
-        .as("logs of a deleted backtest").isInstanceOf(BotNotFoundException.class);
+        .as("logs of a deleted backtest").isInstanceOf(BacktestNotFoundException.class);
     kit.runner().delete(id);
   }
 
@@ -78,7 +144,7 @@ final class BacktestLifecycleChecks {
     kit.awaitState(id, BacktestState.RUNNING);
     kit.runner().delete(id);
     assertThatThrownBy(() -> kit.runner().status(id)).as("status of a deleted running backtest")
-        .isInstanceOf(BotNotFoundException.class);
+        .isInstanceOf(BacktestNotFoundException.class);
     assertThat(outcomes.await(execution, Duration.ZERO).state()).as("how a backtest deleted while running ended")
         .isEqualTo(BacktestState.CANCELLED);
   }

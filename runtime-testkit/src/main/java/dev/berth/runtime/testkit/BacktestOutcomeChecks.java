@@ -2,6 +2,7 @@ package dev.berth.runtime.testkit;
 
 import static dev.berth.runtime.testkit.RuntimeKitSession.texts;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.runtime.BacktestExecution;
 import dev.berth.runtime.BacktestResult;
@@ -9,12 +10,12 @@ import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
 import dev.berth.runtime.BacktestStatus;
+import dev.berth.runtime.BacktestTimeoutException;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -33,9 +34,12 @@ final class BacktestOutcomeChecks {
 
   BacktestResult await(BacktestExecution execution, Duration extra) {
     Duration limit = extra.plus(kit.timeouts.await());
-    Optional<BacktestResult> result = execution.await(limit);
-    assertThat(result).as("result of backtest '%s' within %s", execution.id(), limit).isPresent();
-    return result.get();
+    try {
+      return execution.await(limit);
+    } catch (BacktestTimeoutException e) {
+      throw new AssertionError("Backtest '" + execution.id() + "' did not end within " + limit + " (" + e.getMessage()
+          + "). (Slow machine? Raise " + KitTimeouts.FACTOR_ENV + ".)", e);
+    }
   }
 
   void successReturnsTheResultJson() {
@@ -123,8 +127,15 @@ final class BacktestOutcomeChecks {
     assertThat(execution.id()).as("id of the execution").isEqualTo(id);
     assertThat(execution.status().state()).as("state right after submit of a backtest that runs forever")
         .isIn(BacktestState.PENDING, BacktestState.RUNNING);
-    assertThat(execution.await(Duration.ofMillis(100))).as("await(100 ms) of a backtest that runs forever")
-        .isEmpty();
+    assertThatThrownBy(() -> execution.await(Duration.ofMillis(100)))
+        .as("await(100 ms) of a backtest that runs forever")
+        .isInstanceOfSatisfying(BacktestTimeoutException.class, e -> {
+          assertThat(e.backtestId()).as("backtestId of the BacktestTimeoutException").isEqualTo(id);
+          assertThat(e.state()).as("state named by the BacktestTimeoutException")
+              .isIn(BacktestState.PENDING, BacktestState.RUNNING);
+        });
+    assertThat(execution.status().state()).as("state after await(100 ms) gave up (the backtest keeps running)")
+        .isIn(BacktestState.PENDING, BacktestState.RUNNING);
     kit.runner().cancel(id);
   }
 

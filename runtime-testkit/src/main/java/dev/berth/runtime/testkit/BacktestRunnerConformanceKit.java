@@ -133,7 +133,7 @@ public abstract class BacktestRunnerConformanceKit {
   @DisplayName("Execution handle: submit returns at once, await, result future")
   class Execution {
     @Test
-    @DisplayName("submit returns at once; await with a short wait is empty while it runs")
+    @DisplayName("submit returns at once; await with a short wait throws BacktestTimeoutException while it runs")
     void required_submit_returnsAtOnce() {
       outcomes().submitReturnsAtOnce();
     }
@@ -155,13 +155,25 @@ public abstract class BacktestRunnerConformanceKit {
     }
 
     @Test
-    @DisplayName("status, logs and cancel of an unknown id throw BotNotFoundException; delete is a no-op")
-    void required_callsOnAnUnknownId_throwBotNotFound() {
-      lifecycle().callsOnAnUnknownIdThrowBotNotFound();
+    @DisplayName("status, logs and cancel of an unknown id throw BacktestNotFoundException; delete is a no-op")
+    void required_callsOnAnUnknownId_throwBacktestNotFound() {
+      lifecycle().callsOnAnUnknownIdThrowBacktestNotFound();
     }
 
     @Test
-    @DisplayName("delete removes everything: status and logs then throw BotNotFoundException")
+    @DisplayName("status, logs, cancel and delete with a malformed id like '../x' throw InvalidSpecException")
+    void required_callsWithAMalformedId_throwInvalidSpec() {
+      lifecycle().callsWithAMalformedIdThrowInvalidSpec();
+    }
+
+    @Test
+    @DisplayName("a spec with a NUL in an env value is rejected and nothing is submitted")
+    void required_aNulInTheSpec_isRejected() {
+      lifecycle().aNulInWhatReachesTheOsIsRejected();
+    }
+
+    @Test
+    @DisplayName("delete removes everything: status and logs then throw BacktestNotFoundException")
     void required_delete_removesEverything() {
       lifecycle().deleteRemovesEverything();
     }
@@ -255,6 +267,12 @@ public abstract class BacktestRunnerConformanceKit {
     @DisplayName("close twice is a no-op")
     void required_close_twice_isANoOp() {
       lifecycle().closeTwiceIsANoOp();
+    }
+
+    @Test
+    @DisplayName("after close every call but close, type and health throws RuntimeClosedException; health is unhealthy")
+    void required_everyCallAfterClose_throwsRuntimeClosed() {
+      lifecycle().everyCallAfterCloseThrowsRuntimeClosed();
     }
   }
 

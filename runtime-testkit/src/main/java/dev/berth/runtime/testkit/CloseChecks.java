@@ -3,12 +3,23 @@ package dev.berth.runtime.testkit;
 import static dev.berth.runtime.testkit.RuntimeKitSession.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.runtime.BotFilter;
+import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
+import dev.berth.runtime.BotUpdate;
+import dev.berth.runtime.ExecManager;
+import dev.berth.runtime.Health;
 import dev.berth.runtime.LogOptions;
+import dev.berth.runtime.Resources;
 import dev.berth.runtime.Runtime;
+import dev.berth.runtime.RuntimeClosedException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.assertj.core.api.SoftAssertions;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /** "close() releases clients and threads; it never stops running bots", and re-adoption by a new instance. */
 final class CloseChecks {
@@ -69,6 +80,50 @@ final class CloseChecks {
       follower.closeStream();
       assertThat(follower.endsWithin(kit.timeouts.await())).as("the closed follow ended").isTrue();
     }
+  }
+
+  /**
+   * After close every call but close, type and health throws RuntimeClosedException, the same on every
+   * backend; health says unhealthy; the bots are untouched.
+   */
+  void everyCallAfterCloseThrowsRuntimeClosed() {
+    String id = kit.id("closed");
+    kit.createAndStart(kit.workloads.sleepForever(id));
+    Runtime closed = kit.runtime(kit.scope);
+    String type = closed.type();
+    closed.close();
+    BotSpec spec = kit.bot(kit.workloads.sleepForever(kit.id("closed-new")));
+    Map<String, ThrowingCallable> calls = new LinkedHashMap<>();
+    calls.put("create", () -> closed.create(spec));
+    calls.put("start", () -> closed.start(id));
+    calls.put("stop(id, grace)", () -> closed.stop(id, kit.timeouts.quickStopGrace()));
+    calls.put("stop(id)", () -> closed.stop(id));
+    calls.put("restart", () -> closed.restart(id));
+    calls.put("delete", () -> closed.delete(id));
+    calls.put("status", () -> closed.status(id));
+    calls.put("address", () -> closed.address(id));
+    calls.put("hostAddress", closed::hostAddress);
+    calls.put("logs", () -> ErrorChecks.drain(closed.logs(id, LogOptions.DEFAULT)));
+    calls.put("update", () -> closed.update(id, BotUpdate.builder().resources(Resources.builder().memory("64m")
+        .build()).build()));
+    calls.put("list()", closed::list);
+    calls.put("list(filter)", () -> closed.list(BotFilter.ALL));
+    calls.put("capabilities", closed::capabilities);
+    calls.put("feature", () -> closed.feature(ExecManager.class));
+    SoftAssertions softly = new SoftAssertions();
+    calls.forEach((name, call) -> softly.assertThatThrownBy(call)
+        .as("%s on a closed runtime must throw RuntimeClosedException", name)
+        .isInstanceOf(RuntimeClosedException.class));
+    softly.assertThat(closed.type()).as("type() of a closed runtime").isEqualTo(type);
+    Health health = closed.health();
+    softly.assertThat(health.healthy()).as("health().healthy() of a closed runtime").isFalse();
+    softly.assertThat(health.message()).as("health().message() of a closed runtime").containsIgnoringCase("closed");
+    softly.assertAll();
+    closed.close();
+    assertThat(kit.status(id).state()).as("state of the bot after calls on a closed instance (nothing may change)")
+        .isEqualTo(BotState.RUNNING);
+    assertThat(kit.runtime().list()).extracting(BotStatus::id).as("bots after calls on a closed instance")
+        .containsExactly(id);
   }
 
   void closeTwiceIsANoOp() {

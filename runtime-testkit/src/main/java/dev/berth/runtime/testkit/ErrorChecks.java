@@ -11,6 +11,7 @@ import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
 import dev.berth.runtime.BotUpdate;
 import dev.berth.runtime.Capabilities;
+import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.NetworkMode;
@@ -70,6 +71,47 @@ final class ErrorChecks {
         .isInstanceOf(BotNotFoundException.class).hasMessageContaining(id));
     softly.assertAll();
     assertThat(runtime.list()).as("bots listed after calls on an unknown id (none may be created)").isEmpty();
+  }
+
+  /** A malformed id is bad input on every call, delete included: never "not found", never a path. */
+  void everyCallWithAMalformedIdThrowsInvalidSpec() {
+    Runtime runtime = kit.runtime();
+    SoftAssertions softly = new SoftAssertions();
+    for (String id : new String[] {"../x", "Bad_Id"}) {
+      Map<String, ThrowingCallable> calls = new LinkedHashMap<>();
+      calls.put("status", () -> runtime.status(id));
+      calls.put("start", () -> runtime.start(id));
+      calls.put("stop(id, grace)", () -> runtime.stop(id, kit.timeouts.quickStopGrace()));
+      calls.put("stop(id)", () -> runtime.stop(id));
+      calls.put("restart", () -> runtime.restart(id));
+      calls.put("delete", () -> runtime.delete(id));
+      calls.put("logs", () -> drain(runtime.logs(id, LogOptions.DEFAULT)));
+      calls.put("address", () -> runtime.address(id));
+      calls.put("update", () -> runtime.update(id, BotUpdate.builder().resources(Resources.builder()
+          .memory("64m").build()).build()));
+      calls.forEach((name, call) -> softly.assertThatThrownBy(call)
+          .as("%s with the malformed id '%s' must throw InvalidSpecException naming botId and the value", name, id)
+          .isInstanceOf(InvalidSpecException.class).hasMessageContaining("botId").hasMessageContaining(id));
+    }
+    softly.assertAll();
+    assertThat(runtime.list()).as("bots listed after calls with malformed ids").isEmpty();
+  }
+
+  /** Text that reaches the OS never holds NUL: such a spec is rejected before anything is created. */
+  void aNulInWhatReachesTheOsIsRejectedAndCreatesNothing() {
+    String id = kit.id("nul");
+    assertThatThrownBy(() -> kit.bot(kit.workloads.sleepForever(id).env("API_KEY", "sec\0ret")))
+        .as("a spec whose env value holds a NUL").isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("env.API_KEY").hasMessageContaining("NUL");
+    assertThatThrownBy(() -> kit.bot(kit.workloads.sleepForever(id).label("note", "a\0b")))
+        .as("a spec whose label value holds a NUL").isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("labels.note");
+    assertThatThrownBy(() -> BotUpdate.builder().env(Map.of("API_KEY", "sec\0ret")).build())
+        .as("an update whose env value holds a NUL").isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("env.API_KEY");
+    assertThatThrownBy(() -> kit.status(id)).as("status after the rejected spec (nothing may be created)")
+        .isInstanceOf(BotNotFoundException.class);
+    assertThat(kit.runtime().list()).as("bots listed after the rejected spec").isEmpty();
   }
 
   void callsOnADeletedBotThrowBotNotFound() {

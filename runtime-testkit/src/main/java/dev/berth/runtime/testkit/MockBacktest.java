@@ -66,8 +66,8 @@ final class MockBacktest {
   }
 
   synchronized BacktestStatus status() {
-    return new BacktestStatus(spec.id(), state, exitCode, Optional.ofNullable(startedAt),
-        Optional.ofNullable(finishedAt), message);
+    return BacktestStatus.builder(spec.id(), state).exitCode(exitCode).startedAt(startedAt).finishedAt(finishedAt)
+        .message(message).build();
   }
 
   /** A pending end or timeout, cancelled once the backtest has ended. */

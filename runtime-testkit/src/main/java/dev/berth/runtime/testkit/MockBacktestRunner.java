@@ -1,19 +1,21 @@
 package dev.berth.runtime.testkit;
 
+import dev.berth.runtime.BacktestAlreadyExistsException;
 import dev.berth.runtime.BacktestExecution;
+import dev.berth.runtime.BacktestNotFoundException;
 import dev.berth.runtime.BacktestResult;
 import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
 import dev.berth.runtime.BacktestStatus;
-import dev.berth.runtime.BotAlreadyExistsException;
-import dev.berth.runtime.BotNotFoundException;
+import dev.berth.runtime.BacktestTimeoutException;
 import dev.berth.runtime.Health;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.LogStream;
+import dev.berth.runtime.RuntimeClosedException;
 import dev.berth.runtime.RuntimeOperationException;
-import dev.berth.runtime.RuntimeUnavailableException;
+import dev.berth.runtime.WorkloadKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -35,7 +37,9 @@ import java.util.stream.Stream;
  * An in-memory {@link BacktestRunner}: deterministic, thread-safe, recording, and strict enough to pass
  * {@link BacktestRunnerConformanceKit}. A backtest ends as its {@link MockWorkloads} options say (without
  * options it succeeds at once, without a result) unless an outcome is scripted for its id; timeouts and
- * scripted run times use real time on one daemon thread per runner, stopped by {@link #close()}.
+ * scripted run times use real time on one daemon thread per runner, stopped by {@link #close()}; after it,
+ * every call but {@code close()}, {@code type()} and {@code health()} throws
+ * {@link dev.berth.runtime.RuntimeClosedException}, as on every backend.
  *
  * <pre>{@code
  * MockBacktestRunner runner = new MockBacktestRunner();
@@ -95,7 +99,7 @@ public final class MockBacktestRunner implements BacktestRunner {
       MockBacktestOutcome outcome = scripted.getOrDefault(spec.id(), MockBacktestOutcome.of(MockBehaviour.of(spec)));
       MockBacktest backtest = engine.withLock(key(spec.id()), () -> {
         if (table.containsKey(key(spec.id()))) {
-          throw new BotAlreadyExistsException(spec.id());
+          throw new BacktestAlreadyExistsException(spec.id(), scope);
         }
         MockBacktest created = new MockBacktest(scope, spec, outcome, engine.nextNativeId("mockbt"));
         table.put(key(spec.id()), created);
@@ -110,23 +114,23 @@ public final class MockBacktestRunner implements BacktestRunner {
 
   @Override
   public BacktestStatus status(String backtestId) {
-    return call("status", () -> find(backtestId).status(), backtestId);
+    return call("status", () -> find(checked(backtestId)).status(), backtestId);
   }
 
   @Override
   public Stream<LogLine> logs(String backtestId, LogOptions options) {
-    return call("logs", () -> find(backtestId).log.stream(Objects.requireNonNull(options, "options")),
+    return call("logs", () -> find(checked(backtestId)).log.stream(Objects.requireNonNull(options, "options")),
         backtestId, options);
   }
 
   @Override
   public void cancel(String backtestId) {
-    call("cancel", () -> engine.withLock(key(backtestId), () -> cancel(find(backtestId))), backtestId);
+    call("cancel", () -> engine.withLock(key(checked(backtestId)), () -> cancel(find(backtestId))), backtestId);
   }
 
   @Override
   public void delete(String backtestId) {
-    call("delete", () -> engine.withLock(key(backtestId), () -> {
+    call("delete", () -> engine.withLock(key(checked(backtestId)), () -> {
       MockBacktest removed = table.remove(key(backtestId));
       if (removed != null) {
         cancel(removed);
@@ -136,10 +140,21 @@ public final class MockBacktestRunner implements BacktestRunner {
     }), backtestId);
   }
 
+  /** Healthy unless the engine is simulated down or this runner is closed; never throws. */
   @Override
   public Health health() {
+    if (closed) {
+      return Health.unhealthy("closed: this mock backtest runner (scope '" + scope + "') was closed; create a "
+          + "new one");
+    }
     return engine.downReason().map(reason -> Health.unhealthy("The mock engine is down (" + reason
         + "); call MockEngine.simulateUp()")).orElseGet(() -> Health.healthy("Berth MockEngine"));
+  }
+
+  /** {@code MockBacktestRunner[scope=default, engine=MockEngine[#1]]}. */
+  @Override
+  public String toString() {
+    return "MockBacktestRunner[scope=" + scope + ", engine=" + engine + (closed ? ", closed" : "") + "]";
   }
 
   /**
@@ -267,10 +282,13 @@ public final class MockBacktestRunner implements BacktestRunner {
   private MockBacktest find(String id) {
     MockBacktest backtest = table.get(key(id));
     if (backtest == null) {
-      throw new BotNotFoundException(id, "No backtest with id '" + id + "' exists in scope '" + scope
-          + "' of the mock engine. Check the id; deleted backtests are gone.");
+      throw new BacktestNotFoundException(id, scope);
     }
     return backtest;
+  }
+
+  private static String checked(String id) {
+    return WorkloadKind.BACKTEST.requireValidId(id);
   }
 
   private String key(String id) {
@@ -284,8 +302,7 @@ public final class MockBacktestRunner implements BacktestRunner {
   private <T> T call(String method, Supplier<T> body, Object... arguments) {
     return script.call(method, Arrays.asList(arguments), () -> {
       if (closed) {
-        throw new RuntimeUnavailableException("This MockBacktestRunner (scope '" + scope + "') is closed; create "
-            + "a new one on the same engine.");
+        throw RuntimeClosedException.backtestRunner("mock", scope);
       }
       engine.checkUp();
       return body.get();
@@ -327,14 +344,16 @@ public final class MockBacktestRunner implements BacktestRunner {
     }
 
     @Override
-    public Optional<BacktestResult> await(Duration maxWait) {
+    public BacktestResult await(Duration maxWait) {
+      Objects.requireNonNull(maxWait, "maxWait");
       try {
-        return Optional.of(result.get(maxWait.toNanos(), TimeUnit.NANOSECONDS));
+        return result.get(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS);
       } catch (java.util.concurrent.TimeoutException e) {
-        return Optional.empty();
+        throw new BacktestTimeoutException(id(), maxWait, backtest.state());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return Optional.empty();
+        throw new RuntimeOperationException("Interrupted while waiting for backtest '" + id() + "'; it keeps "
+            + "running.", e);
       } catch (java.util.concurrent.ExecutionException e) {
         throw (RuntimeOperationException) e.getCause();
       }

@@ -2,6 +2,7 @@ package dev.berth.runtime.testkit;
 
 import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.LogStream;
+import dev.berth.runtime.WorkloadKind;
 import dev.berth.runtime.WorkloadSpec;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -50,7 +51,7 @@ record MockBehaviour(Kind kind, int stdoutLines, int stderrLines, OptionalInt ex
     List<String> problems = new ArrayList<>();
     options.keySet().stream().filter(key -> key.startsWith("mock.") && !KEYS.contains(key)).forEach(key ->
         problems.add("options: '" + key + "' is not a mock option; known: " + String.join(", ", KEYS)));
-    Kind kind = "bot".equals(spec.kind()) ? Kind.SLEEP : Kind.WRITE_RESULT;
+    Kind kind = spec.kind() == WorkloadKind.BOT ? Kind.SLEEP : Kind.WRITE_RESULT;
     String named = options.get(BEHAVIOUR);
     if (named != null) {
       Optional<Kind> found = Arrays.stream(Kind.values()).filter(k -> k.optionValue().equals(named)).findFirst();
@@ -75,7 +76,7 @@ record MockBehaviour(Kind kind, int stdoutLines, int stderrLines, OptionalInt ex
       }
     }
     if (!problems.isEmpty()) {
-      throw new InvalidSpecException("bot".equals(spec.kind()) ? "BotSpec" : "BacktestSpec", problems);
+      throw new InvalidSpecException(spec.getClass().getSimpleName(), problems);
     }
     return new MockBehaviour(kind, lines, stderr, exit, options.getOrDefault(ENV_NAME, ""),
         Optional.ofNullable(options.get(RESULT)), duration);

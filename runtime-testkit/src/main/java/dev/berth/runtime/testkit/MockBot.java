@@ -53,7 +53,7 @@ final class MockBot {
   }
 
   synchronized BotStatus status() {
-    BotStatus.Builder builder = BotStatus.builder(spec.id()).state(state).runtimeId(runtimeId)
+    BotStatus.Builder builder = BotStatus.builder(spec.id(), state).runtimeId(runtimeId)
         .oomKilled(oomKilled).startedAt(startedAt).finishedAt(finishedAt).restartCount(restartCount)
         .message(message).labels(spec.labels());
     exitCode.ifPresent(builder::exitCode);

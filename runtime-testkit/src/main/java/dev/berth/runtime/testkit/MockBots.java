@@ -13,8 +13,8 @@ import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.LogStream;
-import dev.berth.runtime.Runtime;
 import dev.berth.runtime.UnsupportedFeatureException;
+import dev.berth.runtime.WorkloadKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -41,12 +41,14 @@ final class MockBots {
   private final MockEngine engine;
   private final String scope;
   private final Capabilities capabilities;
+  private final Duration stopGrace;
   private final Map<String, MockBot> table;
 
-  MockBots(MockEngine engine, String scope, Capabilities capabilities) {
+  MockBots(MockEngine engine, String scope, Capabilities capabilities, Duration stopGrace) {
     this.engine = engine;
     this.scope = scope;
     this.capabilities = capabilities;
+    this.stopGrace = stopGrace;
     this.table = engine.botTable();
   }
 
@@ -70,7 +72,7 @@ final class MockBots {
     String key = MockEngine.botKey(scope, spec.id());
     return engine.withLock(key, () -> {
       if (table.containsKey(key)) {
-        throw new BotAlreadyExistsException(spec.id());
+        throw new BotAlreadyExistsException(spec.id(), scope);
       }
       MockBot bot = new MockBot(scope, spec, behaviour, engine.nextNativeId("mock"));
       table.put(key, bot);
@@ -80,6 +82,7 @@ final class MockBots {
   }
 
   void start(String id) {
+    WorkloadKind.BOT.requireValidId(id);
     locked(id, bot -> {
       if (bot.state() != BotState.RUNNING) {
         run(bot);
@@ -89,6 +92,7 @@ final class MockBots {
   }
 
   void stop(String id, Duration grace) {
+    WorkloadKind.BOT.requireValidId(id);
     Objects.requireNonNull(grace, "grace");
     if (grace.isNegative()) {
       throw new InvalidSpecException("stop", List.of("grace: " + grace + " is negative; use Duration.ZERO to "
@@ -100,15 +104,22 @@ final class MockBots {
     });
   }
 
+  /** The configured grace of {@code stop(id)} and {@code restart}. */
+  Duration stopGrace() {
+    return stopGrace;
+  }
+
   void restart(String id) {
+    WorkloadKind.BOT.requireValidId(id);
     locked(id, bot -> {
-      stopLocked(bot, Runtime.DEFAULT_STOP_GRACE);
+      stopLocked(bot, stopGrace);
       run(bot);
       return null;
     });
   }
 
   void delete(String id) {
+    WorkloadKind.BOT.requireValidId(id);
     String key = MockEngine.botKey(scope, id);
     engine.withLock(key, () -> {
       MockBot bot = table.remove(key);
@@ -124,10 +135,12 @@ final class MockBots {
   }
 
   BotStatus status(String id) {
+    WorkloadKind.BOT.requireValidId(id);
     return find(id).status();
   }
 
   Optional<String> address(String id) {
+    WorkloadKind.BOT.requireValidId(id);
     MockBot bot = find(id);
     if (bot.state() != BotState.RUNNING) {
       return Optional.empty();
@@ -137,11 +150,17 @@ final class MockBots {
   }
 
   Stream<LogLine> logs(String id, LogOptions options) {
+    WorkloadKind.BOT.requireValidId(id);
     Objects.requireNonNull(options, "options");
     return find(id).log.stream(options);
   }
 
+  /**
+   * Resources and restart policy change in place; image, env or config recreate the bot (the mock's rule,
+   * like Docker's).
+   */
   BotStatus update(String id, BotUpdate update) {
+    WorkloadKind.BOT.requireValidId(id);
     Objects.requireNonNull(update, "update");
     return locked(id, bot -> {
       if (update.isEmpty()) {
@@ -150,7 +169,7 @@ final class MockBots {
       BotSpec changed = update.applyTo(bot.spec());
       checkSupported(changed);
       MockBehaviour behaviour = MockBehaviour.of(changed);
-      if (!update.requiresRecreate()) {
+      if (update.image().isEmpty() && update.env().isEmpty() && update.config().isEmpty()) {
         bot.respec(changed);
         return bot.status();
       }
@@ -254,8 +273,7 @@ final class MockBots {
   MockBot find(String id) {
     MockBot bot = table.get(MockEngine.botKey(scope, id));
     if (bot == null) {
-      throw new BotNotFoundException(id, "No bot with id '" + id + "' exists in scope '" + scope
-          + "' of the mock engine. Check the id, or create it first with create(spec).");
+      throw new BotNotFoundException(id, scope);
     }
     return bot;
   }

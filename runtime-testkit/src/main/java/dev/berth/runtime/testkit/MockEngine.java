@@ -36,6 +36,7 @@ import java.util.stream.Collectors;
  */
 public final class MockEngine {
   private static final Map<String, MockEngine> NAMED = new ConcurrentHashMap<>();
+  private static final AtomicLong ENGINES = new AtomicLong();
 
   private final Clock clock;
   private final Map<String, MockBot> bots = new ConcurrentHashMap<>();
@@ -46,6 +47,7 @@ public final class MockEngine {
   private final MockNetworks networks = new MockNetworks();
   private final Map<String, ScheduleManager.Schedule> schedules = new ConcurrentHashMap<>();
   private volatile String downReason;
+  private volatile String name = "#" + ENGINES.incrementAndGet();
 
   /** An empty engine with the system clock (UTC). */
   public MockEngine() {
@@ -62,7 +64,17 @@ public final class MockEngine {
    * config key {@code mock.engine} (default {@code default}).
    */
   public static MockEngine named(String name) {
-    return NAMED.computeIfAbsent(name, n -> new MockEngine());
+    return NAMED.computeIfAbsent(name, n -> {
+      MockEngine engine = new MockEngine();
+      engine.name = "'" + n + "'";
+      return engine;
+    });
+  }
+
+  /** {@code MockEngine['default']} for a named engine, {@code MockEngine[#3]} for others. */
+  @Override
+  public String toString() {
+    return "MockEngine[" + name + "]";
   }
 
   /** The clock that stamps log lines, start and finish times. */

@@ -7,7 +7,6 @@ import dev.berth.runtime.RuntimeOperationException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
@@ -63,7 +62,8 @@ public final class MockObjectStore implements ObjectStore {
     try {
       bytes = data.readAllBytes();
     } catch (IOException e) {
-      throw new UncheckedIOException("Reading the data for " + bucket + "/" + key + " failed", e);
+      throw new RuntimeOperationException("Reading the data for " + bucket + "/" + key + " failed: "
+          + e.getMessage(), e);
     }
     if (length >= 0 && bytes.length != length) {
       throw new RuntimeOperationException("Upload of " + bucket + "/" + key + " declared " + length

@@ -9,13 +9,14 @@ import dev.berth.runtime.Capabilities;
 import dev.berth.runtime.ExecManager.ExecResult;
 import dev.berth.runtime.Feature;
 import dev.berth.runtime.Health;
+import dev.berth.runtime.InvalidConfigException;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.LogStream;
 import dev.berth.runtime.NetworkMode;
 import dev.berth.runtime.RestartPolicy;
 import dev.berth.runtime.Runtime;
-import dev.berth.runtime.RuntimeUnavailableException;
+import dev.berth.runtime.RuntimeClosedException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -44,7 +45,10 @@ import java.util.stream.Stream;
  * }</pre>
  *
  * <p>Several instances on one {@link MockEngine} share bots per scope, like several JVMs on one Docker
- * daemon; {@link #close()} never stops bots.
+ * daemon; {@link #close()} never stops bots. {@link #update} changes resources and restart policy in place and
+ * recreates the bot for an image, env or config change. {@link #stop(String)}, {@link #restart} use the
+ * builder's {@link Builder#stopGrace stopGrace} (10 s by default). After {@code close()} every call but
+ * {@code close()}, {@code type()} and {@code health()} throws {@link RuntimeClosedException}, as on every backend.
  */
 public final class MockRuntime implements Runtime {
   /** The methods {@link #calls()} records and {@link #failNext} can fail. */
@@ -70,7 +74,7 @@ public final class MockRuntime implements Runtime {
     this.scope = builder.scope;
     this.capabilities = builder.capabilities;
     this.hostAddress = builder.hostAddress;
-    this.bots = new MockBots(engine, scope, capabilities);
+    this.bots = new MockBots(engine, scope, capabilities, builder.stopGrace);
     this.features = new MockFeatures(engine, scope, bots, builder.features);
     this.script = new CallScript("MockRuntime", RECORDED_METHODS, engine.clock(), builder.recording);
   }
@@ -116,6 +120,12 @@ public final class MockRuntime implements Runtime {
     }, botId, grace);
   }
 
+  /** Stops with the builder's {@link Builder#stopGrace stopGrace}; recorded as {@code stop(botId, grace)}. */
+  @Override
+  public void stop(String botId) {
+    stop(botId, bots.stopGrace());
+  }
+
   @Override
   public void restart(String botId) {
     call("restart", () -> {
@@ -144,6 +154,7 @@ public final class MockRuntime implements Runtime {
 
   @Override
   public String hostAddress() {
+    requireOpen();
     return hostAddress;
   }
 
@@ -162,20 +173,25 @@ public final class MockRuntime implements Runtime {
     return call("list", () -> bots.list(filter), filter);
   }
 
-  /** Healthy unless the engine is simulated down; never throws. */
+  /** Healthy unless the engine is simulated down or this runtime is closed; never throws. */
   @Override
   public Health health() {
+    if (closed) {
+      return Health.unhealthy("closed: this mock runtime (scope '" + scope + "') was closed; create a new one");
+    }
     return engine.downReason().map(reason -> Health.unhealthy("The mock engine is down (" + reason
         + "); call MockEngine.simulateUp()")).orElseGet(() -> Health.healthy("Berth MockEngine"));
   }
 
   @Override
   public Capabilities capabilities() {
+    requireOpen();
     return capabilities;
   }
 
   @Override
   public <F extends Feature> Optional<F> feature(Class<F> type) {
+    requireOpen();
     return features.get(type);
   }
 
@@ -301,13 +317,22 @@ public final class MockRuntime implements Runtime {
 
   private <T> T call(String method, Supplier<T> body, Object... arguments) {
     return script.call(method, Arrays.asList(arguments), () -> {
-      if (closed) {
-        throw new RuntimeUnavailableException("This MockRuntime (scope '" + scope + "') is closed; create a new "
-            + "one on the same engine to manage its bots again.");
-      }
+      requireOpen();
       engine.checkUp();
       return body.get();
     });
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw RuntimeClosedException.runtime("mock", scope);
+    }
+  }
+
+  /** {@code MockRuntime[scope=default, engine=MockEngine['default']]}. */
+  @Override
+  public String toString() {
+    return "MockRuntime[scope=" + scope + ", engine=" + engine + (closed ? ", closed" : "") + "]";
   }
 
   /** Builder for {@link MockRuntime}. */
@@ -320,6 +345,7 @@ public final class MockRuntime implements Runtime {
         .detectsOomKill(true)
         .build();
     private String hostAddress = "127.0.0.1";
+    private Duration stopGrace = Runtime.DEFAULT_STOP_GRACE;
     private final Set<Class<? extends Feature>> features = new HashSet<>(MockFeatures.ALL);
     private boolean recording = true;
 
@@ -358,6 +384,20 @@ public final class MockRuntime implements Runtime {
     /** The address {@link MockRuntime#hostAddress()} reports; default {@code 127.0.0.1}. */
     public Builder hostAddress(String hostAddress) {
       this.hostAddress = Objects.requireNonNull(hostAddress, "hostAddress");
+      return this;
+    }
+
+    /**
+     * The grace of {@code stop(id)} and {@code restart} (config key {@code stop-grace}); default 10 s. A bot
+     * that ignores SIGTERM is killed after it.
+     */
+    public Builder stopGrace(Duration stopGrace) {
+      Objects.requireNonNull(stopGrace, "stopGrace");
+      if (stopGrace.isNegative()) {
+        throw new InvalidConfigException("stop-grace", "stopGrace " + stopGrace + " is negative; give a duration "
+            + "such as Duration.ofSeconds(10), or Duration.ZERO to kill at once");
+      }
+      this.stopGrace = stopGrace;
       return this;
     }
 

@@ -39,19 +39,19 @@ public final class MockRuntimeProvider implements RuntimeProvider {
   public Probe probe(RuntimeConfig config) {
     try {
       if (config.getBoolean(ENABLED_KEY, false)) {
-        return Probe.available("in-memory mock engine '" + config.get(ENGINE_KEY, "default") + "'");
+        return Probe.pass("in-memory mock engine '" + config.get(ENGINE_KEY, "default") + "'");
       }
     } catch (RuntimeException e) {
-      return Probe.unavailable(e.getMessage());
+      return Probe.fail(e.getMessage());
     }
-    return Probe.unavailable("the mock runtime is only detected with " + ENABLED_KEY + "=true; ask for it with "
+    return Probe.fail("the mock runtime is only detected with " + ENABLED_KEY + "=true; ask for it with "
         + "Runtimes.create(\"mock\", config)");
   }
 
   @Override
   public Runtime createRuntime(RuntimeConfig config) {
     config.requireKnownKeys("mock", Set.of(ENABLED_KEY, ENGINE_KEY));
-    return MockRuntime.builder().engine(engine(config)).scope(config.scope()).build();
+    return MockRuntime.builder().engine(engine(config)).scope(config.scope()).stopGrace(config.stopGrace()).build();
   }
 
   @Override

@@ -217,6 +217,18 @@ public abstract class RuntimeConformanceKit {
     }
 
     @Test
+    @DisplayName("every call taking an id, delete included, throws InvalidSpecException for a malformed id like '../x'")
+    void required_everyCallWithAMalformedId_throwsInvalidSpec() {
+      errors().everyCallWithAMalformedIdThrowsInvalidSpec();
+    }
+
+    @Test
+    @DisplayName("a spec with a NUL in an env or label value is rejected and nothing is created")
+    void required_aNulInTheSpec_isRejectedAndCreatesNothing() {
+      errors().aNulInWhatReachesTheOsIsRejectedAndCreatesNothing();
+    }
+
+    @Test
     @DisplayName("calls on a deleted bot throw BotNotFoundException")
     void required_callsOnADeletedBot_throwBotNotFound() {
       errors().callsOnADeletedBotThrowBotNotFound();
@@ -436,6 +448,12 @@ public abstract class RuntimeConformanceKit {
     @DisplayName("close twice is a no-op")
     void required_close_twice_isANoOp() {
       close().closeTwiceIsANoOp();
+    }
+
+    @Test
+    @DisplayName("after close every call but close, type and health throws RuntimeClosedException; health is unhealthy")
+    void required_everyCallAfterClose_throwsRuntimeClosed() {
+      close().everyCallAfterCloseThrowsRuntimeClosed();
     }
   }
 

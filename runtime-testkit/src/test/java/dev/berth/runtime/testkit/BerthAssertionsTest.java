@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class BerthAssertionsTest {
   private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
 
-  private final BotStatus failed = BotStatus.builder("bot-1").state(BotState.FAILED).exitCode(3).restartCount(2)
+  private final BotStatus failed = BotStatus.builder("bot-1", BotState.FAILED).exitCode(3).restartCount(2)
       .message("exited with code 3").labels(Map.of("team", "quant")).build();
 
   @Test

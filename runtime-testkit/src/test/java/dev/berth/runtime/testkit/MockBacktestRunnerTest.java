@@ -54,7 +54,9 @@ class MockBacktestRunnerTest {
     runner.script("bt-hang", MockBacktestOutcome.hang());
     runner.script("bt-timeout", MockBacktestOutcome.hang());
     BacktestExecution hanging = runner.submit(spec("bt-hang"));
-    assertThat(hanging.await(Duration.ofMillis(50))).isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> hanging.await(Duration.ofMillis(50)))
+        .isInstanceOf(dev.berth.runtime.BacktestTimeoutException.class)
+        .hasMessageContaining("'bt-hang' has not ended within PT0.05S (it is RUNNING and keeps running)");
     hanging.cancel();
     assertThat(hanging.await()).wasCancelled();
     BacktestResult timedOut = runner.run(spec("bt-timeout").toBuilder().timeout(Duration.ofMillis(100)).build());

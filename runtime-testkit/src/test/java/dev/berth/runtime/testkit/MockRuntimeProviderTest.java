@@ -39,9 +39,9 @@ class MockRuntimeProviderTest {
   @Test
   void detectionNeedsAnExplicitOptIn() {
     MockRuntimeProvider provider = new MockRuntimeProvider();
-    assertThat(provider.probe(RuntimeConfig.empty()).available()).isFalse();
+    assertThat(provider.probe(RuntimeConfig.empty()).passed()).isFalse();
     assertThat(provider.probe(RuntimeConfig.empty()).detail()).contains(MockRuntimeProvider.ENABLED_KEY);
-    assertThat(provider.probe(RuntimeConfig.of(Map.of(MockRuntimeProvider.ENABLED_KEY, "true"))).available()).isTrue();
+    assertThat(provider.probe(RuntimeConfig.of(Map.of(MockRuntimeProvider.ENABLED_KEY, "true"))).passed()).isTrue();
     assertThat(provider.priority()).isEqualTo(Integer.MIN_VALUE);
     assertThat(Runtimes.probe(RuntimeConfig.empty())).containsKey("mock");
   }

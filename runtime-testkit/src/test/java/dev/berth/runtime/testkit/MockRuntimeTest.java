@@ -153,8 +153,24 @@ class MockRuntimeTest {
     first.create(spec("bot-1"));
     first.start("bot-1");
     first.close();
-    assertThatThrownBy(() -> first.status("bot-1")).isInstanceOf(RuntimeUnavailableException.class);
+    assertThatThrownBy(() -> first.status("bot-1")).isInstanceOf(dev.berth.runtime.RuntimeClosedException.class)
+        .hasMessageStartingWith("This mock runtime (scope 'default') is closed; create a new one.");
+    assertThat(first.health().healthy()).isFalse();
+    assertThat(first).hasToString("MockRuntime[scope=default, engine=" + mock.engine() + ", closed]");
     assertThat(mock.status("bot-1")).isRunning();
+  }
+
+  @Test
+  void stopWithoutAGraceUsesTheConfiguredOne() {
+    MockRuntime quick = MockRuntime.builder().engine(mock.engine()).stopGrace(java.time.Duration.ofMillis(20)).build();
+    quick.create(spec("bot-g"));
+    quick.start("bot-g");
+    quick.stop("bot-g");
+    assertThat(quick.callsTo("stop")).singleElement()
+        .satisfies(call -> assertThat(call.arguments()).containsExactly("bot-g", java.time.Duration.ofMillis(20)));
+    assertThat(quick.status("bot-g").state()).isEqualTo(BotState.STOPPED);
+    assertThatThrownBy(() -> MockRuntime.builder().stopGrace(java.time.Duration.ofSeconds(-1)))
+        .isInstanceOf(dev.berth.runtime.InvalidConfigException.class).hasMessageContaining("negative");
   }
 
   @Test

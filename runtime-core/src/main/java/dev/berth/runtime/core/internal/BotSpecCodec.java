@@ -84,7 +84,7 @@ public final class BotSpecCodec {
     target.setProperty("spec.restart", policy.kind().name() + "," + policy.maxRetries());
     List<String> ports = new ArrayList<>();
     for (PortMapping port : spec.ports()) {
-      ports.add(port.containerPort() + ":" + port.hostPort() + "/" + port.protocol());
+      ports.add(port.containerPort() + ":" + port.hostPort() + "/" + port.protocol().label());
     }
     list(target, "spec.port.", ports);
     for (int i = 0; i < spec.mounts().size(); i++) {
@@ -130,7 +130,8 @@ public final class BotSpecCodec {
       int colon = port.indexOf(':');
       int slash = port.indexOf('/');
       builder.port(new PortMapping(Integer.parseInt(port.substring(0, colon)),
-          Integer.parseInt(port.substring(colon + 1, slash)), port.substring(slash + 1)));
+          Integer.parseInt(port.substring(colon + 1, slash)),
+          PortMapping.Protocol.valueOf(port.substring(slash + 1).toUpperCase(java.util.Locale.ROOT))));
     }
     for (int i = 0; source.containsKey("spec.mount." + i + ".target"); i++) {
       String prefix = "spec.mount." + i + ".";

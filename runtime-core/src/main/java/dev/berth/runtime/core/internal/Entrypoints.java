@@ -5,7 +5,6 @@ import dev.berth.runtime.RuntimeOperationException;
 import dev.berth.runtime.WorkloadSpec;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -169,11 +168,13 @@ public final class Entrypoints {
   private static byte[] resource(String name) {
     try (InputStream in = Entrypoints.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("launcher resource " + name + " is missing from berth-runtime-core");
+        throw new RuntimeOperationException("The launcher resource " + name + " is missing from "
+            + "berth-runtime-core; the jar is damaged or repackaged without its resources. Use the published jar.");
       }
       return in.readAllBytes();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new RuntimeOperationException("Reading the launcher resource " + name + " from berth-runtime-core "
+          + "failed: " + e.getMessage(), e);
     }
   }
 

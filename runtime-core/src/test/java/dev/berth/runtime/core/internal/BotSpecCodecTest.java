@@ -22,7 +22,7 @@ class BotSpecCodecTest {
         .env("X", "a=b\nc").config("{\"a\":[1,2],\"s\":\"line\\nbreak\"}").label("team", "quant")
         .resources(Resources.builder().memory("64m").cpuMillis(250).pids(50).build())
         .networkMode(NetworkMode.named("bots"))
-        .port(PortMapping.tcp(8080)).port(new PortMapping(53, 5353, "udp"))
+        .port(PortMapping.tcp(8080)).port(new PortMapping(53, 5353, PortMapping.Protocol.UDP))
         .restartPolicy(RestartPolicy.onFailure(3))
         .mount(Mount.readOnly("/srv/data:v1", "/data")).mount(Mount.readWrite("cache", "/cache"))
         .pullPolicy(PullPolicy.ALWAYS).option("docker.user", "1000");

@@ -134,10 +134,10 @@ class CodeMaterializerTest {
 
   @Test
   void aSpecWithoutBundleGetsJustItsConfig() {
-    BotSpec spec = BotSpec.builder("bot-1").command("sleep", "1").config("[1,2]").build();
+    BotSpec spec = BotSpec.builder("bot-1").command("sleep", "1").config("{\"levels\":[1,2]}").build();
 
     try (Workspace workspace = materializer.materialize(spec, tmp.resolve("ws"))) {
-      assertThat(workspace.root().resolve("config.json")).hasContent("[1,2]");
+      assertThat(workspace.root().resolve("config.json")).hasContent("{\"levels\":[1,2]}");
     }
   }
 

@@ -222,6 +222,24 @@ public final class BrokenKits {
     }
   }
 
+  public static class DeleteOfAMalformedIdIsANoOp extends RuntimeKit {
+    public DeleteOfAMalformedIdIsANoOp() {
+      super(BrokenRuntimes.DeleteOfAMalformedIdIsANoOp::new);
+    }
+  }
+
+  public static class ClosedRuntimeThrowsIllegalState extends RuntimeKit {
+    public ClosedRuntimeThrowsIllegalState() {
+      super(BrokenRuntimes.ClosedThrowsIllegalState::new);
+    }
+  }
+
+  public static class ClosedRunnerThrowsIllegalState extends RunnerKit {
+    public ClosedRunnerThrowsIllegalState() {
+      super(BrokenRunners.ClosedThrowsIllegalState::new);
+    }
+  }
+
   public static class LeavesWorkloadBehindAfterDelete extends RunnerKit {
     public LeavesWorkloadBehindAfterDelete() {
       super(BrokenRunners.LeavesWorkloadBehindAfterDelete::new);

@@ -1,11 +1,11 @@
 package dev.berth.runtime.testkit.broken;
 
 import dev.berth.runtime.BacktestExecution;
+import dev.berth.runtime.BacktestNotFoundException;
 import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
 import dev.berth.runtime.BacktestStatus;
-import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.Health;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
@@ -75,7 +75,7 @@ final class BrokenRunners {
     public void delete(String backtestId) {
       try {
         delegate.cancel(backtestId);
-      } catch (BotNotFoundException e) {
+      } catch (BacktestNotFoundException e) {
         // Unknown: nothing to do.
       }
     }
@@ -92,6 +92,29 @@ final class BrokenRunners {
       BacktestStatus status = delegate.status(backtestId);
       return status.state() != BacktestState.CANCELLED ? status : new BacktestStatus(status.id(),
           BacktestState.FAILED, status.exitCode(), status.startedAt(), status.finishedAt(), status.message());
+    }
+  }
+
+  /** After close, status fails with a JDK exception instead of RuntimeClosedException. */
+  static final class ClosedThrowsIllegalState extends Forwarding {
+    private volatile boolean closed;
+
+    ClosedThrowsIllegalState(MockBacktestRunner delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public BacktestStatus status(String backtestId) {
+      if (closed) {
+        throw new IllegalStateException("This backtest runner is closed; create a new one");
+      }
+      return delegate.status(backtestId);
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      delegate.close();
     }
   }
 }

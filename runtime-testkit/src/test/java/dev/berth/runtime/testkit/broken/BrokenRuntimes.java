@@ -8,6 +8,7 @@ import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
+import dev.berth.runtime.WorkloadKind;
 import dev.berth.runtime.testkit.MockRuntime;
 import java.time.Duration;
 import java.util.Iterator;
@@ -261,11 +262,48 @@ final class BrokenRuntimes {
     public BotStatus create(BotSpec spec) {
       boolean exists = delegate.list().stream().anyMatch(bot -> bot.id().equals(spec.id()));
       if (exists) {
-        throw new BotAlreadyExistsException(spec.id());
+        throw new BotAlreadyExistsException(spec.id(), delegate.scope());
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
       delegate.delete(spec.id());
       return delegate.create(spec);
+    }
+  }
+
+  /** delete of a malformed id is a silent no-op, as if the id were merely unknown. */
+  static final class DeleteOfAMalformedIdIsANoOp extends ForwardingRuntime {
+    DeleteOfAMalformedIdIsANoOp(MockRuntime delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public void delete(String botId) {
+      if (WorkloadKind.isValidId(botId)) {
+        delegate.delete(botId);
+      }
+    }
+  }
+
+  /** After close, status fails with a JDK exception instead of RuntimeClosedException. */
+  static final class ClosedThrowsIllegalState extends ForwardingRuntime {
+    private volatile boolean closed;
+
+    ClosedThrowsIllegalState(MockRuntime delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public BotStatus status(String botId) {
+      if (closed) {
+        throw new IllegalStateException("This runtime is closed");
+      }
+      return delegate.status(botId);
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      delegate.close();
     }
   }
 }

@@ -45,6 +45,11 @@ abstract class ForwardingRuntime implements Runtime {
   }
 
   @Override
+  public void stop(String botId) {
+    delegate.stop(botId);
+  }
+
+  @Override
   public void restart(String botId) {
     delegate.restart(botId);
   }

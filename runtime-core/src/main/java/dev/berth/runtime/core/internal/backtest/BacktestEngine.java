@@ -5,6 +5,7 @@ import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
 import dev.berth.runtime.BacktestStatus;
+import dev.berth.runtime.BacktestTimeoutException;
 import dev.berth.runtime.BerthException;
 import dev.berth.runtime.Health;
 import dev.berth.runtime.LogLine;
@@ -80,12 +81,12 @@ public final class BacktestEngine<W> implements BacktestRunner {
     synchronized (lock(spec.id())) {
       // An ended backtest keeps its id until delete, as a container would.
       if (executions.containsKey(spec.id())) {
-        throw EngineErrors.alreadyExists(spec.id());
+        throw EngineErrors.alreadyExists(settings.scope(), spec.id());
       }
-      Leases.Lease lease = leases.tryAcquire(spec.id()).orElseThrow(() -> EngineErrors.alreadyExists(spec.id()));
+      Leases.Lease lease = leases.tryAcquire(spec.id()).orElseThrow(() -> EngineErrors.alreadyExists(settings.scope(), spec.id()));
       try {
         if (driver.find(spec.id()).isPresent()) {
-          throw EngineErrors.alreadyExists(spec.id());
+          throw EngineErrors.alreadyExists(settings.scope(), spec.id());
         }
       } catch (RuntimeException e) {
         lease.close();
@@ -230,9 +231,9 @@ public final class BacktestEngine<W> implements BacktestRunner {
   private void awaitEnd(Execution<W> execution) {
     Duration limit = settings.stopGrace().plus(END_WAIT);
     try {
-      if (execution.await(limit).isEmpty()) {
-        LOG.warn("Backtest {} did not end within {} of its cancel", execution.id(), limit);
-      }
+      execution.await(limit);
+    } catch (BacktestTimeoutException e) {
+      LOG.warn("Backtest {} did not end within {} of its cancel", execution.id(), limit);
     } catch (RuntimeOperationException e) {
       // closed meanwhile: the next runner of the scope ends it
     }

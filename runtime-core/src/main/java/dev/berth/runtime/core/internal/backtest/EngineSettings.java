@@ -58,7 +58,7 @@ public record EngineSettings(String scope, Path stateDir, Optional<ObjectStore> 
   /** The settings {@code config} gives, with the backend's state directory and store. */
   public static EngineSettings fromConfig(RuntimeConfig config, Path stateDir, Optional<ObjectStore> store) {
     return new EngineSettings(config.scope(), stateDir, store,
-        config.getDuration(STOP_GRACE, DEFAULT_STOP_GRACE),
+        config.stopGrace(),
         config.getInt(LOG_TAIL_LINES, DEFAULT_LOG_TAIL_LINES),
         config.getSize(RESULT_MAX_SIZE, DEFAULT_RESULT_MAX_BYTES),
         config.getDuration(SWEEP_INTERVAL, DEFAULT_SWEEP_INTERVAL));

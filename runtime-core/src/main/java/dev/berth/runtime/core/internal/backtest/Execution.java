@@ -5,6 +5,7 @@ import dev.berth.runtime.BacktestResult;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
 import dev.berth.runtime.BacktestStatus;
+import dev.berth.runtime.BacktestTimeoutException;
 import dev.berth.runtime.BerthException;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.RuntimeOperationException;
@@ -187,11 +188,12 @@ final class Execution<W> implements BacktestExecution {
   }
 
   @Override
-  public Optional<BacktestResult> await(Duration maxWait) {
+  public BacktestResult await(Duration maxWait) {
+    java.util.Objects.requireNonNull(maxWait, "maxWait");
     try {
-      return Optional.of(result.get(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS));
+      return result.get(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      return Optional.empty();
+      throw new BacktestTimeoutException(id(), maxWait, status().state());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RuntimeOperationException("Interrupted while waiting for backtest '" + id() + "'", e);

@@ -32,6 +32,7 @@ final class Lifecycle<W> implements Runnable {
   private final Execution<W> execution;
   private final Leases.Lease lease;
   private boolean removed;
+  private boolean released;
 
   Lifecycle(BacktestEngine<W> engine, Execution<W> execution, Leases.Lease lease) {
     this.engine = engine;
@@ -59,11 +60,7 @@ final class Lifecycle<W> implements Runnable {
       if (execution.abandoned() && !execution.ended()) {
         execution.completeAbandoned(engine.settings().scope());
       }
-      if (removed) {
-        engine.leases().forget(execution.id(), lease);
-      } else {
-        lease.close();
-      }
+      releaseLease();
     }
   }
 
@@ -182,6 +179,7 @@ final class Lifecycle<W> implements Runnable {
             execution.id(), e.getMessage());
       }
     }
+    releaseLease(); // before the waiters wake: one of them may submit the same id at once
     execution.finish(result.message(why).build());
     LOG.info("Backtest {} ended {}{}", execution.id(), end, why.isEmpty() ? "" : ": " + why);
   }
@@ -228,8 +226,21 @@ final class Lifecycle<W> implements Runnable {
   }
 
   private void endWithoutResult(BacktestState state, String why) {
+    releaseLease();
     execution.finish(execution.resultBuilder(state, why).build());
     LOG.info("Backtest {} ended {}: {}", execution.id(), state, why);
+  }
+
+  private void releaseLease() {
+    if (released) {
+      return;
+    }
+    released = true;
+    if (removed) {
+      engine.leases().forget(execution.id(), lease);
+    } else {
+      lease.close();
+    }
   }
 
   private static String join(String first, String second) {

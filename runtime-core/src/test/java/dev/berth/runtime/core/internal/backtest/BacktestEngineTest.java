@@ -8,7 +8,7 @@ import dev.berth.runtime.BacktestExecution;
 import dev.berth.runtime.BacktestResult;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
-import dev.berth.runtime.BotNotFoundException;
+import dev.berth.runtime.BacktestNotFoundException;
 import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
@@ -216,7 +216,7 @@ class BacktestEngineTest {
     await().atMost(WAIT).until(() -> execution.status().state() == BacktestState.RUNNING);
     engine.delete("bt-del");
     assertThat(execution.await().state()).isEqualTo(BacktestState.CANCELLED);
-    assertThatThrownBy(() -> engine.status("bt-del")).isInstanceOf(BotNotFoundException.class)
+    assertThatThrownBy(() -> engine.status("bt-del")).isInstanceOf(BacktestNotFoundException.class)
         .hasMessageContaining("backtest");
     assertThat(cluster.workloads).isEmpty();
     engine.delete("bt-del");
