@@ -40,6 +40,7 @@ final class BotSupervisor implements AutoCloseable {
   final BotRuns runs;
   final ConcurrentHashMap<String, TrackedBot> bots = new ConcurrentHashMap<>();
   private final SupervisorLoop loop;
+  private volatile boolean closed;
 
   BotSupervisor(LocalSettings settings, Launcher launcher, Cgroups cgroups) {
     this.settings = settings;
@@ -309,6 +310,11 @@ final class BotSupervisor implements AutoCloseable {
       }
 
       @Override
+      public boolean isClosed() {
+        return closed;
+      }
+
+      @Override
       public <T> T drainAndRead(LogReader.IoFunction<Path, T> read) {
         WorkloadLock.Held held = WorkloadLock.lock(bot.dir.logsDir());
         try {
@@ -328,8 +334,10 @@ final class BotSupervisor implements AutoCloseable {
     }, options);
   }
 
+  /** Stops the supervisor thread and event deliveries, and ends every follow this runtime serves. */
   @Override
   public void close() {
+    closed = true;
     loop.close();
     events.close();
   }

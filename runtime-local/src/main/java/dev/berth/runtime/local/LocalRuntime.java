@@ -221,7 +221,10 @@ public final class LocalRuntime implements Runtime {
     return Optional.empty();
   }
 
-  /** Stops this runtime's supervisor thread and event deliveries. Bots keep running. Idempotent. */
+  /**
+   * Stops this runtime's supervisor thread and event deliveries, and ends every open {@code logs(follow)}
+   * stream it served (within 50 ms). Bots keep running. Idempotent.
+   */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {

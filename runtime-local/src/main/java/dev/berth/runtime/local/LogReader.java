@@ -29,7 +29,8 @@ import java.util.stream.StreamSupport;
  * <p>Following needs no thread: the returned stream's spliterator drains new output and reads on the
  * caller's thread, pausing briefly when there is nothing new. It ends once the workload is no longer running
  * and everything it wrote has been read (the workload's output is flushed into the log before its terminal
- * state is recorded, so nothing is lost at the end), or within one pause after the stream is closed.
+ * state is recorded, so nothing is lost at the end), or within one pause after the stream or the runtime is
+ * closed.
  */
 final class LogReader {
   private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -43,6 +44,11 @@ final class LogReader {
 
     /** Drains new output into the log and runs {@code read} on the logs directory, under the workload's lock. */
     <T> T drainAndRead(IoFunction<Path, T> read);
+
+    /** Whether the runtime serving the logs was closed: every follow then ends at once. */
+    default boolean isClosed() {
+      return false;
+    }
 
     /**
      * Once the workload has ended: the last lines of its log as they were when it ended, for a follower that
@@ -270,6 +276,9 @@ final class LogReader {
     public boolean tryAdvance(Consumer<? super LogLine> action) {
       Objects.requireNonNull(action, "action");
       while (true) {
+        if (source.isClosed()) {
+          return false; // the runtime was closed: end now, also with lines still buffered
+        }
         LogLine next = buffer.pollFirst();
         if (next != null) {
           action.accept(next);
