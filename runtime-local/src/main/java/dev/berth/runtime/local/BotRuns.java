@@ -157,6 +157,32 @@ final class BotRuns {
     } finally {
       logs.close();
     }
+    EventType type = applyExit(bot, record, fallback);
+    OptionalInt code = record.exitCode == null ? OptionalInt.empty() : OptionalInt.of(record.exitCode);
+    if (!record.stopRequested && record.spec.restartPolicy().shouldRestart(code.orElse(-1), record.restartCount)) {
+      scheduleRestart(record);
+    }
+    record.stopRequested = false;
+    bot.child = null;
+    String id = record.spec.id();
+    cgroups.remove(settings.scope(), "bot", id);
+    save(bot, record);
+    removeRunDir(bot);
+    LOG.debug("Bot {} ended: {}", id, record.message);
+    publish(record, type);
+  }
+
+  /**
+   * What {@link #recordExit} would record for a run that has ended, applied to {@code record} without
+   * saving it: for a status read while someone else holds the bot's lock (and records the exit itself).
+   */
+  BotRecord exitedView(TrackedBot bot, BotRecord record) {
+    applyExit(bot, record, OptionalInt.empty());
+    return record;
+  }
+
+  /** Sets exit code, finish time, state and message of an ended run from what the wrapper left; no I/O but reads. */
+  private EventType applyExit(TrackedBot bot, BotRecord record, OptionalInt fallback) {
     OptionalInt code = bot.dir.exitCode();
     Optional<Process> child = bot.childOf(record);
     if (code.isEmpty() && child.isPresent() && !child.get().isAlive()) {
@@ -165,38 +191,26 @@ final class BotRuns {
     if (code.isEmpty()) {
       code = fallback;
     }
-    String id = record.spec.id();
-    boolean oom = cgroups.leaf(settings.scope(), "bot", id).map(cgroups::oomKilled).orElse(false);
+    boolean oom = cgroups.leaf(settings.scope(), "bot", record.spec.id()).map(cgroups::oomKilled).orElse(false);
     Optional<String> lastError = Launcher.lastErrorLine(bot.dir);
     record.finishedAt = bot.dir.exitTime().orElseGet(Instant::now);
     if (record.startedAt != null && record.finishedAt.isBefore(record.startedAt)) {
       record.finishedAt = record.startedAt; // the file time is coarser than the clock
     }
     record.exitCode = code.isPresent() ? code.getAsInt() : null;
-    EventType type;
     if (record.stopRequested) {
       record.state = BotState.STOPPED;
       record.message = "stopped on request";
-      type = EventType.STOPPED;
-    } else if (code.isPresent() && code.getAsInt() == 0) {
+      return EventType.STOPPED;
+    }
+    if (code.isPresent() && code.getAsInt() == 0) {
       record.state = BotState.STOPPED;
       record.message = "exited with code 0";
-      type = EventType.EXITED;
-    } else {
-      record.state = BotState.FAILED;
-      record.message = ExitCodes.describe(code, oom, lastError);
-      type = oom ? EventType.OOM_KILLED : EventType.FAILED;
+      return EventType.EXITED;
     }
-    if (!record.stopRequested && record.spec.restartPolicy().shouldRestart(code.orElse(-1), record.restartCount)) {
-      scheduleRestart(record);
-    }
-    record.stopRequested = false;
-    bot.child = null;
-    cgroups.remove(settings.scope(), "bot", id);
-    save(bot, record);
-    removeRunDir(bot);
-    LOG.debug("Bot {} ended: {}", id, record.message);
-    publish(record, type);
+    record.state = BotState.FAILED;
+    record.message = ExitCodes.describe(code, oom, lastError);
+    return oom ? EventType.OOM_KILLED : EventType.FAILED;
   }
 
   private void scheduleRestart(BotRecord record) {

@@ -226,6 +226,14 @@ final class BotSupervisor implements AutoCloseable {
         } finally {
           lock.close();
         }
+      } else {
+        // Busy: the supervisor (or a stop, or another JVM) is recording this very exit or acting on the bot.
+        // Read again what it may have saved meanwhile; a run still recorded as running but gone is reported
+        // as ended, as the holder is about to record it, never as RUNNING with a dead pid.
+        record = load(bot);
+        if (record.state == BotState.RUNNING && !bot.isAlive(record)) {
+          return runs.exitedView(bot, record).status();
+        }
       }
     }
     bot.observe(record);
@@ -264,6 +272,9 @@ final class BotSupervisor implements AutoCloseable {
     WorkloadLock.Held held = WorkloadLock.lock(bot.dir.root());
     try {
       BotRecord record = load(bot);
+      if (record.state == BotState.RUNNING && !bot.isAlive(record)) {
+        runs.recordExit(bot, record, OptionalInt.empty()); // ended just now: never answer RUNNING for it
+      }
       BotSpec next = update.applyTo(record.spec);
       LocalSupport.check(next);
       if (!next.image().equals(record.spec.image())) {
