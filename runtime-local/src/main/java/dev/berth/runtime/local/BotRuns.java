@@ -149,14 +149,7 @@ final class BotRuns {
    * @param fallback the exit code to assume when the wrapper could not write one (it was SIGKILLed)
    */
   void recordExit(TrackedBot bot, BotRecord record, OptionalInt fallback) {
-    WorkloadLock.Held logs = WorkloadLock.lock(bot.dir.logsDir());
-    try {
-      bot.pump.drain(true);
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("Copying the last output of {} into its log failed: {}", bot.id(), e.toString());
-    } finally {
-      logs.close();
-    }
+    drainLogs(bot, true);
     EventType type = applyExit(bot, record, fallback);
     OptionalInt code = record.exitCode == null ? OptionalInt.empty() : OptionalInt.of(record.exitCode);
     if (!record.stopRequested && record.spec.restartPolicy().shouldRestart(code.orElse(-1), record.restartCount)) {
@@ -240,15 +233,23 @@ final class BotRuns {
     }
   }
 
-  /** Copies new output into the bot's log, under the log lock; failures are logged, never thrown. */
+  /**
+   * Copies all new output into the bot's log, in steps that each hold the log lock on their own, so followers
+   * read between them; failures are logged, never thrown.
+   */
   void drainLogs(TrackedBot bot, boolean flush) {
-    WorkloadLock.Held held = WorkloadLock.lock(bot.dir.logsDir());
-    try {
-      bot.pump.drain(flush);
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("Copying the output of {} into its log failed: {}", bot.id(), e.toString());
-    } finally {
-      held.close();
+    boolean left = true;
+    while (left) {
+      WorkloadLock.Held held = WorkloadLock.lock(bot.dir.logsDir());
+      try {
+        LogPump.Drained step = bot.pump.drainStep(flush);
+        left = step.left() && step.lines() > 0;
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Copying the output of {} into its log failed: {}", bot.id(), e.toString());
+        left = false;
+      } finally {
+        held.close();
+      }
     }
   }
 }

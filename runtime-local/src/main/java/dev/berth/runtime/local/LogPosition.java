@@ -12,7 +12,9 @@ import java.util.Properties;
 
 /**
  * {@code logs/position}: how far the raw output of the current run has been copied into {@code output.log},
- * and which file and size that copy ended at. Written atomically after every append (see {@link LogPump}).
+ * which file and size that copy ended at, and how many lines the log has received in all (rotated away or
+ * not), so a follower can tell exactly how many lines rotation took before it read them. Written atomically
+ * after every append (see {@link LogPump}).
  */
 final class LogPosition {
   static final String FILE = "position";
@@ -24,6 +26,10 @@ final class LogPosition {
   long stderrPunched;
   String logKey = "";
   long logSize;
+  /** Lines appended to the log since it was created, including those rotated away. */
+  long lines;
+  /** Whether the file recorded {@link #lines} (a missing file means an empty log, so it counts as known). */
+  boolean linesKnown = true;
 
   static LogPosition read(Path logsDir) {
     LogPosition position = new LogPosition();
@@ -35,6 +41,8 @@ final class LogPosition {
       position.stderrPunched = number(p, "stderr.punched");
       position.logKey = p.getProperty("log.key", "");
       position.logSize = number(p, "log.size");
+      position.lines = number(p, "log.lines");
+      position.linesKnown = p.containsKey("log.lines");
     });
     return position;
   }
@@ -48,6 +56,9 @@ final class LogPosition {
     p.setProperty("stderr.punched", Long.toString(stderrPunched));
     p.setProperty("log.key", logKey);
     p.setProperty("log.size", Long.toString(logSize));
+    if (linesKnown) {
+      p.setProperty("log.lines", Long.toString(lines));
+    }
     AtomicFiles.writeProperties(logsDir.resolve(FILE), p);
   }
 

@@ -95,7 +95,7 @@ final class SupervisorLoop implements AutoCloseable {
       if (bot.pump.hasNewOutput()) {
         WorkloadLock.tryLock(bot.dir.logsDir()).ifPresent(held -> {
           try (held) {
-            bot.pump.drain(false);
+            bot.pump.drainStep(false); // what a step leaves, the next tick copies
           } catch (java.io.IOException e) {
             LOG.warn("Copying the output of {} into its log failed: {}", bot.id(), e.toString());
           }
