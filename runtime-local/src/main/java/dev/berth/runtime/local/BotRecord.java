@@ -28,6 +28,7 @@ final class BotRecord {
   Instant startedAt;
   Instant finishedAt;
   Integer exitCode;
+  boolean oomKilled;
   boolean stopRequested;
   int restartCount;
   int backoff;
@@ -69,6 +70,7 @@ final class BotRecord {
     record.startedAt = instant(p, "startedAt");
     record.finishedAt = instant(p, "finishedAt");
     record.exitCode = p.containsKey("exitCode") ? Integer.valueOf(p.getProperty("exitCode")) : null;
+    record.oomKilled = Boolean.parseBoolean(p.getProperty("oomKilled", "false"));
     record.stopRequested = Boolean.parseBoolean(p.getProperty("stopRequested", "false"));
     record.restartCount = Integer.parseInt(p.getProperty("restartCount", "0"));
     record.backoff = Integer.parseInt(p.getProperty("backoff", "0"));
@@ -94,6 +96,7 @@ final class BotRecord {
     if (exitCode != null) {
       p.setProperty("exitCode", exitCode.toString());
     }
+    p.setProperty("oomKilled", Boolean.toString(oomKilled));
     p.setProperty("stopRequested", Boolean.toString(stopRequested));
     p.setProperty("restartCount", Integer.toString(restartCount));
     p.setProperty("backoff", Integer.toString(backoff));
@@ -126,6 +129,9 @@ final class BotRecord {
         .message(joinMessages());
     if (exitCode != null && state != BotState.RUNNING) {
       status.exitCode(exitCode);
+    }
+    if (oomKilled && state != BotState.RUNNING) {
+      status.oomKilled(true);
     }
     return status.build();
   }

@@ -75,6 +75,7 @@ final class BotRuns {
         record.startedAt = startedAt;
         record.finishedAt = null;
         record.exitCode = null;
+        record.oomKilled = false;
         record.stopRequested = false;
         record.message = "";
         if (policyRestart) {
@@ -158,8 +159,10 @@ final class BotRuns {
     record.stopRequested = false;
     bot.child = null;
     String id = record.spec.id();
-    cgroups.remove(settings.scope(), "bot", id);
     save(bot, record);
+    // After the save: until then a status read while this holds the lock still finds the cgroup (OOM counter)
+    // and the run directory (exit code) the record is about to say.
+    cgroups.remove(settings.scope(), "bot", id);
     removeRunDir(bot);
     LOG.debug("Bot {} ended: {}", id, record.message);
     publish(record, type);
@@ -191,6 +194,7 @@ final class BotRuns {
       record.finishedAt = record.startedAt; // the file time is coarser than the clock
     }
     record.exitCode = code.isPresent() ? code.getAsInt() : null;
+    record.oomKilled = oom && !record.stopRequested;
     if (record.stopRequested) {
       record.state = BotState.STOPPED;
       record.message = "stopped on request";

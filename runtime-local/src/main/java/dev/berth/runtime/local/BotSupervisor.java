@@ -12,7 +12,6 @@ import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.RuntimeOperationException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -292,13 +291,15 @@ final class BotSupervisor implements AutoCloseable {
       if (recreate) {
         launcher.writeConfig(next, bot.dir);
       } else if (wasRunning) {
-        cgroups.leaf(settings.scope(), "bot", id).ifPresent(leaf -> {
+        Optional<Path> leaf = cgroups.leaf(settings.scope(), "bot", id);
+        if (leaf.isPresent()) {
           try {
-            cgroups.apply(leaf, next.resources());
+            cgroups.apply(leaf.get(), next.resources());
           } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new RuntimeOperationException("Updating the limits of bot '" + id + "' in " + leaf.get()
+                + " failed: " + e.getMessage() + ". The bot keeps running with its previous limits.", e);
           }
-        });
+        }
       }
       runs.save(bot, record);
       if (recreate && wasRunning) {

@@ -64,8 +64,10 @@ import java.util.stream.Stream;
  * grace. Restart policies restart with a backoff of 100ms doubling up to 10s. {@code image} is ignored.
  *
  * <p><b>Limits.</b> Memory, CPU and pids limits are enforced with cgroup v2 where {@code /sys/fs/cgroup} is
- * a writable cgroup2 mount; elsewhere they are not, {@link #capabilities()} says so and each affected bot's
- * status message reads e.g. {@code memory limit not enforced: cgroup v2 not writable}.
+ * a writable cgroup2 mount, else with the cgroup v1 {@code memory}, {@code cpu} and {@code pids} controllers
+ * that are mounted and writable there; a bot over its memory limit is killed by the kernel and reads FAILED
+ * with exit code 137 and {@code oomKilled}. Where a controller is missing, {@link #capabilities()} says so and
+ * each affected bot's status message reads e.g. {@code memory limit not enforced: cgroup v2 not writable}.
  *
  * <p>Features: {@link ExecManager}, {@link StatsManager}, {@link EventManager}. Thread-safe; calls for one
  * id are serialised, also across runtime instances and JVMs sharing a state directory (file locks).
@@ -183,8 +185,7 @@ public final class LocalRuntime implements Runtime {
       return Health.unhealthy("The state directory " + settings.botsDir() + " is not writable; fix its "
           + "permissions or set local.state-dir.");
     }
-    String limits = supervisor.cgroups.enforced() ? "limits enforced with cgroup v2"
-        : "limits not enforced: " + supervisor.cgroups.reason() + " (" + supervisor.cgroups.detail() + ")";
+    String limits = supervisor.cgroups.summary();
     return new Health(true, "local processes on " + System.getProperty("os.name") + " "
         + System.getProperty("os.version"), "state in " + settings.scopeDir() + "; "
         + (Wrapper.usesProcessGroups() ? "process groups via setsid" : "no setsid: trees signalled per process")
@@ -193,12 +194,12 @@ public final class LocalRuntime implements Runtime {
 
   @Override
   public Capabilities capabilities() {
-    boolean limits = supervisor.cgroups.enforced();
+    Cgroups cgroups = supervisor.cgroups;
     return Capabilities.builder()
-        .enforcesMemoryLimit(limits)
-        .enforcesCpuLimit(limits)
-        .enforcesPidsLimit(limits)
-        .detectsOomKill(limits)
+        .enforcesMemoryLimit(cgroups.enforcesMemory())
+        .enforcesCpuLimit(cgroups.enforcesCpu())
+        .enforcesPidsLimit(cgroups.enforcesPids())
+        .detectsOomKill(cgroups.detectsOomKill())
         .networkModes(EnumSet.of(NetworkMode.Kind.DEFAULT, NetworkMode.Kind.HOST))
         .restartPolicies(EnumSet.allOf(RestartPolicy.Kind.class))
         .publishesPorts(false)

@@ -2,12 +2,14 @@ package dev.berth.runtime.local;
 
 import dev.berth.runtime.LogStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -31,9 +33,15 @@ final class LogPosition {
   /** Whether the file recorded {@link #lines} (a missing file means an empty log, so it counts as known). */
   boolean linesKnown = true;
 
-  static LogPosition read(Path logsDir) {
+  static LogPosition read(Path logsDir) throws IOException {
     LogPosition position = new LogPosition();
-    AtomicFiles.readProperties(logsDir.resolve(FILE)).ifPresent(p -> {
+    Optional<Properties> file;
+    try {
+      file = AtomicFiles.readProperties(logsDir.resolve(FILE));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    file.ifPresent(p -> {
       position.run = p.getProperty("run", "");
       position.stdout = number(p, "stdout");
       position.stderr = number(p, "stderr");

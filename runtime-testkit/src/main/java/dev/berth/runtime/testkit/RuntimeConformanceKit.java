@@ -520,6 +520,12 @@ public abstract class RuntimeConformanceKit {
     }
 
     @Test
+    @DisplayName("a bot over its memory limit is OOM-killed: FAILED with exit code 137 and oomKilled")
+    void optional_memoryLimit_isEnforced() {
+      backend().memoryLimitIsEnforced();
+    }
+
+    @Test
     @DisplayName("a workload removed behind the runtime's back is FAILED or not found at once, and delete works")
     void optional_workloadRemovedBehindTheRuntimesBack_isReportedAtOnce() {
       backend().aWorkloadRemovedBehindTheRuntimesBackIsReportedAtOnce();

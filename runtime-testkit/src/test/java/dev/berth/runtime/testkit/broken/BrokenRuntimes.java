@@ -6,6 +6,7 @@ import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
+import dev.berth.runtime.Capabilities;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.testkit.MockRuntime;
@@ -266,6 +267,20 @@ final class BrokenRuntimes {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
       delegate.delete(spec.id());
       return delegate.create(spec);
+    }
+  }
+
+  /** capabilities() claims memory limits are enforced and OOM kills detected, but a bot over its limit runs on. */
+  static final class ClaimsMemoryEnforcement extends ForwardingRuntime {
+    ClaimsMemoryEnforcement(MockRuntime delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public Capabilities capabilities() {
+      Capabilities real = delegate.capabilities();
+      return Capabilities.builder().enforcesMemoryLimit(true).detectsOomKill(true)
+          .networkModes(real.networkModes()).restartPolicies(real.restartPolicies()).build();
     }
   }
 }
