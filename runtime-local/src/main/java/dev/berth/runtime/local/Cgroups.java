@@ -197,14 +197,8 @@ final class Cgroups {
       return Optional.empty();
     }
     try {
-      for (Path base : bases.values()) {
-        Path scopeDir = Files.createDirectories(base.resolve(scope));
-        if (v2) {
-          enableControllers(scopeDir);
-        }
-        Path dir = scopeDir.resolve(kind + "-" + id);
-        removeQuietly(dir); // one a crash left behind: its counters (oom_kill) belong to another run
-        Files.createDirectories(dir);
+      for (Path base : bases.values().stream().distinct().toList()) {
+        createLeaf(base.resolve(scope), kind + "-" + id);
       }
       Path leaf = primary(scope, kind, id);
       apply(leaf, resources);
@@ -212,6 +206,31 @@ final class Cgroups {
     } catch (IOException e) {
       LOG.warn("Could not set up cgroup limits for {} {}: {}; it runs without them", kind, id, e.getMessage());
       return Optional.empty();
+    }
+  }
+
+  /**
+   * Creates a fresh leaf in the scope's directory. The last workload of a scope to end removes that directory,
+   * so one being removed concurrently makes this start over (and never leaves a v2 leaf without controllers).
+   */
+  private void createLeaf(Path scopeDir, String name) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Files.createDirectories(scopeDir);
+        if (v2) {
+          enableControllers(scopeDir);
+        }
+        Path dir = scopeDir.resolve(name);
+        removeQuietly(dir); // one a crash left behind: its counters (oom_kill) belong to another run
+        if (!Files.isDirectory(dir)) { // else still in use (a process that escaped its run): reuse it
+          Files.createDirectory(dir);
+        }
+        return;
+      } catch (java.nio.file.NoSuchFileException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
     }
   }
 
@@ -291,10 +310,14 @@ final class Cgroups {
     return 0;
   }
 
-  /** Removes a workload's cgroup once its processes have exited (best effort: the kernel refuses before). */
+  /**
+   * Removes a workload's cgroup once its processes have exited (best effort: the kernel refuses before), and
+   * the scope's directory when that was its last workload (the kernel refuses while others remain).
+   */
   void remove(String scope, String kind, String id) {
     for (Path base : bases.values().stream().distinct().toList()) {
       removeQuietly(base.resolve(scope).resolve(kind + "-" + id));
+      removeQuietly(base.resolve(scope));
     }
   }
 

@@ -43,8 +43,6 @@ class CgroupV1EnforcementTest {
   void close() {
     if (runtime != null) {
       LocalTestSupport.cleanUp(runtime);
-      List.of("memory", "cpu", "pids").forEach(c -> LocalTestSupport.removeEmptyDirectory(V1.resolve(c).resolve("berth")
-          .resolve(SCOPE)));
     }
   }
 
@@ -91,8 +89,8 @@ class CgroupV1EnforcementTest {
 
     runtime.delete("limited");
     for (String controller : List.of("memory", "cpu", "pids")) {
-      assertThat(V1.resolve(controller + "/berth/" + SCOPE + "/bot-limited")).as("%s cgroup after delete", controller)
-          .doesNotExist();
+      assertThat(V1.resolve(controller + "/berth/" + SCOPE)).as("%s cgroup of the scope after its last bot's delete",
+          controller).doesNotExist();
     }
   }
 }

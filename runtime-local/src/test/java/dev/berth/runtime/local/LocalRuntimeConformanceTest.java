@@ -8,17 +8,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The local runtime against the shared conformance kit, in a temporary state directory. */
 class LocalRuntimeConformanceTest extends RuntimeConformanceKit {
   private static Path stateDir;
-  private static final Set<String> SCOPES = ConcurrentHashMap.newKeySet();
 
   @BeforeAll
   static void createStateDir() throws IOException {
@@ -28,17 +24,10 @@ class LocalRuntimeConformanceTest extends RuntimeConformanceKit {
   @AfterAll
   static void deleteStateDir() throws IOException {
     AtomicFiles.deleteTree(stateDir);
-    // The (empty) per-scope cgroup directories the kit's scopes left where limits are enforced.
-    for (String scope : SCOPES) {
-      for (String controller : List.of("", "memory", "cpu", "pids")) {
-        LocalTestSupport.removeEmptyDirectory(Path.of("/sys/fs/cgroup", controller, "berth", scope).normalize());
-      }
-    }
   }
 
   @Override
   protected Runtime newRuntime(String scope) {
-    SCOPES.add(scope);
     return LocalRuntime.builder().stateDir(stateDir).scope(scope).stopGrace(Duration.ofSeconds(5)).build();
   }
 

@@ -60,13 +60,4 @@ final class LocalTestSupport {
     }
     runtime.close();
   }
-
-  /** Removes a directory if it exists and is empty (a cgroup without members or children); else leaves it. */
-  static void removeEmptyDirectory(java.nio.file.Path dir) {
-    try {
-      java.nio.file.Files.deleteIfExists(dir);
-    } catch (java.io.IOException e) {
-      // not empty, or in use: not ours to force
-    }
-  }
 }
