@@ -17,7 +17,8 @@ import java.util.Set;
  * <p>A follow delivers every line exactly once and in order. Where a backend has really lost lines before
  * a follower read them (the local runtime's log rotation outpacing a reader), it delivers in their place one
  * line on {@link LogStream#STDERR} reading {@code [berth: <n> lines of log dropped by rotation]} ({@code 1 line}
- * for one), whatever {@code streams} and {@code since} ask for: never a silent hole.
+ * for one; {@code by a recreating update} when an update emptied the log of the run being followed), whatever
+ * {@code streams} and {@code since} ask for: never a silent hole.
  *
  * @param follow keep the stream open and deliver new lines until the workload stops or the stream is
  *     closed

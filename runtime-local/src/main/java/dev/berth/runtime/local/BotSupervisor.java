@@ -290,6 +290,7 @@ final class BotSupervisor implements AutoCloseable {
       record.limitsNote = cgroups.note(next.resources());
       if (recreate) {
         launcher.writeConfig(next, bot.dir);
+        clearLogs(bot);
       } else if (wasRunning) {
         Optional<Path> leaf = cgroups.leaf(settings.scope(), "bot", id);
         if (leaf.isPresent()) {
@@ -306,6 +307,19 @@ final class BotSupervisor implements AutoCloseable {
         runs.launch(bot, record, false);
       }
       return record.status();
+    } finally {
+      held.close();
+    }
+  }
+
+  /** A recreated bot starts with an empty log, as a new container does. */
+  private static void clearLogs(TrackedBot bot) {
+    WorkloadLock.Held held = WorkloadLock.lock(bot.dir.logsDir());
+    try {
+      bot.pump.clear();
+    } catch (IOException e) {
+      throw new RuntimeOperationException("Emptying the log of bot '" + bot.id() + "' for its recreation failed in "
+          + bot.dir.logsDir() + ": " + e.getMessage() + ". Check the state directory's permissions.", e);
     } finally {
       held.close();
     }

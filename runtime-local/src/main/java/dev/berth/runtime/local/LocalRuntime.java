@@ -163,6 +163,11 @@ public final class LocalRuntime implements Runtime {
     return supervisor.logs(botId, options);
   }
 
+  /**
+   * A change of {@code env} or {@code config} recreates the bot: stopped if running, its log emptied (as a new
+   * container's is), started again if it ran; {@code resources} and {@code restartPolicy} change in place;
+   * {@code image} is ignored.
+   */
   @Override
   public BotStatus update(String botId, BotUpdate update) {
     Objects.requireNonNull(update, "update");

@@ -32,7 +32,9 @@ import java.util.function.Consumer;
  * channel (at most {@value #MAX_HELD_FILES} files or {@value #MAX_HELD_BYTES} bytes per follower, so a follower
  * that stopped reading cannot pin the disk). Where lines are gone all the same (that bound was hit, or
  * another JVM rotated them away), the follower delivers one {@link #gapMarker gap marker} in their place,
- * counted exactly from the log's line count ({@link LogPosition#lines}): never a silent hole.
+ * counted exactly from the log's line count ({@link LogPosition#lines}): never a silent hole. When an update
+ * recreates the bot and empties its log, the follow of the previous run ends (as one of a removed container
+ * does), counting what it had not read in a marker {@code ... dropped by a recreating update]}.
  *
  * <p>Threads: {@link #tryAdvance} runs on the consumer's thread and reads inside the source's
  * {@code drainAndRead}, under the log lock; {@link #retiring} runs under the same lock on whichever thread
@@ -52,6 +54,8 @@ final class LogFollower extends Spliterators.AbstractSpliterator<LogLine> implem
   private final ArrayDeque<Held> held = new ArrayDeque<>();
   private Path logs;
   private Cursor cursor = new Cursor(null, 0);
+  /** The log's epoch when this follow began; it ends when the log is emptied for a recreated bot. */
+  private long epoch;
   /** Lines of the log accounted for so far (delivered, filtered out or marked as dropped). */
   private long accounted;
   private long heldBytes;
@@ -70,8 +74,12 @@ final class LogFollower extends Spliterators.AbstractSpliterator<LogLine> implem
    * {@code [berth: 1234 lines of log dropped by rotation]} on STDERR.
    */
   static LogLine gapMarker(long lines, Instant timestamp) {
+    return gapMarker(lines, timestamp, "rotation");
+  }
+
+  private static LogLine gapMarker(long lines, Instant timestamp, String cause) {
     return LogLine.stderr(timestamp, "[berth: " + lines + (lines == 1 ? " line" : " lines")
-        + " of log dropped by rotation]");
+        + " of log dropped by " + cause + "]");
   }
 
   /** Starts from a snapshot taken under the log lock, and watches rotations from then on. */
@@ -80,6 +88,7 @@ final class LogFollower extends Spliterators.AbstractSpliterator<LogLine> implem
     buffer.addAll(snapshot.lines());
     cursor = snapshot.cursor();
     accounted = snapshot.position().lines;
+    epoch = snapshot.position().epoch;
     RotationWatchers.add(logs, this);
   }
 
@@ -188,6 +197,16 @@ final class LogFollower extends Spliterators.AbstractSpliterator<LogLine> implem
     LogPosition position = LogPosition.read(logs);
     boolean readHeld = !held.isEmpty();
     readHeld();
+    if (position.epoch != epoch) {
+      // The bot was recreated and its log emptied: this follow of the previous run ends, as a follow of a
+      // removed container does; what it had not read of that run is counted, not lost silently.
+      long missing = position.epochLines - accounted;
+      if (position.linesKnown && missing > 0) {
+        buffer.addLast(gapMarker(missing, Instant.now(), "a recreating update"));
+      }
+      ended = true;
+      return;
+    }
     List<Path> files = LogReader.files(logs);
     int index = readHeld ? -1 : indexOf(files, cursor);
     List<LogLine> lines = new ArrayList<>();

@@ -32,6 +32,10 @@ final class LogPosition {
   long lines;
   /** Whether the file recorded {@link #lines} (a missing file means an empty log, so it counts as known). */
   boolean linesKnown = true;
+  /** Counts the times the log was emptied for a recreated bot; a follower of an earlier epoch ends. */
+  long epoch;
+  /** {@link #lines} when the current epoch began. */
+  long epochLines;
 
   static LogPosition read(Path logsDir) throws IOException {
     LogPosition position = new LogPosition();
@@ -51,6 +55,8 @@ final class LogPosition {
       position.logSize = number(p, "log.size");
       position.lines = number(p, "log.lines");
       position.linesKnown = p.containsKey("log.lines");
+      position.epoch = number(p, "log.epoch");
+      position.epochLines = number(p, "log.epoch-lines");
     });
     return position;
   }
@@ -67,6 +73,8 @@ final class LogPosition {
     if (linesKnown) {
       p.setProperty("log.lines", Long.toString(lines));
     }
+    p.setProperty("log.epoch", Long.toString(epoch));
+    p.setProperty("log.epoch-lines", Long.toString(epochLines));
     AtomicFiles.writeProperties(logsDir.resolve(FILE), p);
   }
 

@@ -141,6 +141,24 @@ final class LogPump {
     return new Drained(count, left || more);
   }
 
+  /**
+   * Empties the log, as a new container's log is empty: for a bot recreated by an update. The line count goes
+   * on and a new epoch starts, so followers of the previous run end (see {@link LogFollower}). Call with the
+   * run drained and under the log lock.
+   */
+  void clear() throws IOException {
+    LogPosition position = LogPosition.read(dir.logsDir());
+    for (Path file : LogReader.files(dir.logsDir())) {
+      Files.deleteIfExists(file);
+    }
+    position.epoch++;
+    position.epochLines = position.lines;
+    position.logKey = "";
+    position.logSize = 0;
+    Files.createDirectories(dir.logsDir());
+    position.write(dir.logsDir());
+  }
+
   private static long size(Path file) {
     try {
       return Files.size(file);

@@ -401,6 +401,12 @@ public abstract class RuntimeConformanceKit {
     }
 
     @Test
+    @DisplayName("after an update that recreates the bot, logs() show only the new run's lines")
+    void required_logs_afterARecreatingUpdate_showOnlyTheNewRun() {
+      fleet().logsAfterARecreatingUpdateShowOnlyTheNewRun();
+    }
+
+    @Test
     @DisplayName("updating a bot that is not running leaves it not running")
     void required_update_ofANotRunningBot_leavesItNotRunning() {
       fleet().updateOfANotRunningBotLeavesItNotRunning();
