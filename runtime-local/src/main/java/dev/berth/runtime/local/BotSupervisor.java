@@ -31,8 +31,6 @@ import org.slf4j.LoggerFactory;
 final class BotSupervisor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BotSupervisor.class);
   static final long TICK_MILLIS = 100;
-  /** Copy steps a reader waits for before it reads what is there (a writer may outpace the copy). */
-  private static final int MAX_READER_STEPS = 64;
 
   final LocalSettings settings;
   final Launcher launcher;
@@ -327,61 +325,13 @@ final class BotSupervisor implements AutoCloseable {
 
   Stream<LogLine> logs(String id, LogOptions options) {
     TrackedBot bot = require(id);
-    return LogReader.open(new LogReader.Source() {
-      @Override
-      public boolean isRunning() {
-        try {
-          return status(id).isRunning();
-        } catch (BotNotFoundException e) {
-          return false;
-        }
+    return LogReader.open(new BotLogSource(bot, () -> {
+      try {
+        return status(id).isRunning();
+      } catch (BotNotFoundException e) {
+        return false;
       }
-
-      @Override
-      public boolean isClosed() {
-        return closed;
-      }
-
-      @Override
-      public <T> T drainAndRead(LogReader.IoFunction<Path, T> read) {
-        // Copy the backlog in steps first, each under the lock on its own, so followers read in between.
-        for (int step = 0; step < MAX_READER_STEPS && drainStep(); step++) {
-          // until caught up
-        }
-        return drainAndFollow(read);
-      }
-
-      @Override
-      public <T> T drainAndFollow(LogReader.IoFunction<Path, T> read) {
-        WorkloadLock.Held held = WorkloadLock.lock(bot.dir.logsDir());
-        try {
-          try {
-            bot.pump.drainStep(false);
-          } catch (IOException e) {
-            LOG.warn("Copying the output of {} into its log failed: {}", id, e.toString());
-          }
-          return read.apply(bot.dir.logsDir());
-        } catch (IOException e) {
-          throw new RuntimeOperationException("Reading the logs of bot '" + id + "' from " + bot.dir.logsDir()
-              + " failed: " + e.getMessage(), e);
-        } finally {
-          held.close();
-        }
-      }
-
-      private boolean drainStep() {
-        WorkloadLock.Held held = WorkloadLock.lock(bot.dir.logsDir());
-        try {
-          LogPump.Drained step = bot.pump.drainStep(false);
-          return step.left() && step.lines() > 0;
-        } catch (IOException e) {
-          LOG.warn("Copying the output of {} into its log failed: {}", id, e.toString());
-          return false;
-        } finally {
-          held.close();
-        }
-      }
-    }, options);
+    }, () -> closed), options);
   }
 
   /** Stops the supervisor thread and event deliveries, and ends every follow this runtime serves. */
