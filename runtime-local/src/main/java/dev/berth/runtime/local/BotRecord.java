@@ -1,5 +1,6 @@
 package dev.berth.runtime.local;
 
+import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
@@ -103,6 +104,10 @@ final class BotRecord {
     put(p, "restartAt", restartAt);
     p.setProperty("message", message);
     p.setProperty("limitsNote", limitsNote);
+    if (!java.nio.file.Files.isDirectory(dir.root())) {
+      // Removed behind our back (rm -rf of the bot's directory): writing would bring a deleted bot back.
+      throw new BotNotFoundException(spec.id());
+    }
     try {
       AtomicFiles.writeProperties(dir.stateFile(), p);
     } catch (IOException e) {

@@ -231,7 +231,13 @@ final class BotSupervisor implements AutoCloseable {
         // as ended, as the holder is about to record it, never as RUNNING with a dead pid.
         record = load(bot);
         if (record.state == BotState.RUNNING && !bot.isAlive(record)) {
-          return runs.exitedView(bot, record).status();
+          BotStatus ended = runs.exitedView(bot, record).status();
+          // The holder saves its record before it removes the run directory and cgroup the view reads: if
+          // the file still says RUNNING now, the view read them intact; else the saved record is the answer.
+          record = load(bot);
+          if (record.state == BotState.RUNNING) {
+            return ended;
+          }
         }
       }
     }

@@ -126,7 +126,11 @@ final class SupervisorLoop implements AutoCloseable {
         return;
       }
       if (record.get().state == BotState.RUNNING && !bot.isAlive(record.get())) {
-        supervisor.runs.recordExit(bot, record.get(), OptionalInt.empty());
+        try {
+          supervisor.runs.recordExit(bot, record.get(), OptionalInt.empty());
+        } catch (dev.berth.runtime.BotNotFoundException e) {
+          supervisor.bots.remove(bot.id(), bot); // its directory was removed behind our back meanwhile
+        }
       } else {
         bot.observe(record.get());
       }
