@@ -114,7 +114,9 @@ final class Cgroups {
       }
       try {
         Path base = Files.createDirectories(mount.resolve(BERTH));
-        if (!Files.exists(base.resolve(V1_FILES.get(controller)))) {
+        if (!Files.isWritable(base)) { // created earlier by root, say
+          missing.put(controller, "cgroup v1 " + controller + " controller not writable");
+        } else if (!Files.exists(base.resolve(V1_FILES.get(controller)))) {
           missing.put(controller, "cgroup v1 " + controller + " controller not usable (" + mount + " has no "
               + V1_FILES.get(controller) + ")");
         } else {
