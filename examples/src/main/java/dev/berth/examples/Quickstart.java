@@ -107,6 +107,9 @@ public final class Quickstart {
       out.printf("      %-13s %-8s %-10s %-8d %s%n", status.id(), status.state(), status.runtimeId(),
           status.restartCount(), status.message());
     }
+    // Limits are enforced where the host lets Berth use cgroups (v2, or v1 as root); elsewhere each bot says so.
+    out.println("      memory limit 256m per bot: " + (runtime.capabilities().enforcesMemoryLimit()
+        ? "enforced on this host" : "not enforced on this host (see the messages above)"));
 
     step(4, "Last log lines");
     for (String[] bot : BOTS) {

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One line a workload wrote, without its line terminator.
+ * One line a workload wrote, without its line terminator. A follow may also deliver a gap marker in place of
+ * lines that were lost before it read them: a STDERR line {@code [berth: <n> lines of log dropped by rotation]}
+ * (see {@link LogOptions}).
  *
  * @param timestamp when the runtime received it
  * @param stream stdout or stderr

@@ -14,6 +14,12 @@ import java.util.Set;
  * LogOptions.builder().follow(true).since(start).build();      // everything since start, then follow
  * }</pre>
  *
+ * <p>A follow delivers every line exactly once and in order. Where a backend has really lost lines before
+ * a follower read them (the local runtime's log rotation outpacing a reader), it delivers in their place one
+ * line on {@link LogStream#STDERR} reading {@code [berth: <n> lines of log dropped by rotation]} ({@code 1 line}
+ * for one; {@code by a recreating update} when an update emptied the log of the run being followed), whatever
+ * {@code streams} and {@code since} ask for: never a silent hole.
+ *
  * @param follow keep the stream open and deliver new lines until the workload stops or the stream is
  *     closed
  * @param tail at most this many of the latest existing lines; {@link #ALL} for all

@@ -74,6 +74,12 @@ final class DockerWorkloads implements Workloads {
   }
 
   @Override
+  public BotSpec.Builder exceedMemory(String id, long limitBytes) {
+    // busybox tail keeps the one endless line in memory
+    return bot(id, "head -c $1 /dev/zero | tail", String.valueOf(8 * limitBytes));
+  }
+
+  @Override
   public BacktestSpec.Builder writeResult(String id, String resultJson) {
     return backtest(id, "printf '%s' \"$1\" > result.json; echo done", resultJson);
   }

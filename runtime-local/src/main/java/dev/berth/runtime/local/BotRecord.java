@@ -1,5 +1,6 @@
 package dev.berth.runtime.local;
 
+import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
@@ -28,6 +29,7 @@ final class BotRecord {
   Instant startedAt;
   Instant finishedAt;
   Integer exitCode;
+  boolean oomKilled;
   boolean stopRequested;
   int restartCount;
   int backoff;
@@ -69,6 +71,7 @@ final class BotRecord {
     record.startedAt = instant(p, "startedAt");
     record.finishedAt = instant(p, "finishedAt");
     record.exitCode = p.containsKey("exitCode") ? Integer.valueOf(p.getProperty("exitCode")) : null;
+    record.oomKilled = Boolean.parseBoolean(p.getProperty("oomKilled", "false"));
     record.stopRequested = Boolean.parseBoolean(p.getProperty("stopRequested", "false"));
     record.restartCount = Integer.parseInt(p.getProperty("restartCount", "0"));
     record.backoff = Integer.parseInt(p.getProperty("backoff", "0"));
@@ -94,12 +97,17 @@ final class BotRecord {
     if (exitCode != null) {
       p.setProperty("exitCode", exitCode.toString());
     }
+    p.setProperty("oomKilled", Boolean.toString(oomKilled));
     p.setProperty("stopRequested", Boolean.toString(stopRequested));
     p.setProperty("restartCount", Integer.toString(restartCount));
     p.setProperty("backoff", Integer.toString(backoff));
     put(p, "restartAt", restartAt);
     p.setProperty("message", message);
     p.setProperty("limitsNote", limitsNote);
+    if (!java.nio.file.Files.isDirectory(dir.root())) {
+      // Removed behind our back (rm -rf of the bot's directory): writing would bring a deleted bot back.
+      throw new BotNotFoundException(spec.id(), dir.root().getParent().getParent().getFileName().toString());
+    }
     try {
       AtomicFiles.writeProperties(dir.stateFile(), p);
     } catch (IOException e) {
@@ -125,6 +133,9 @@ final class BotRecord {
         .message(joinMessages());
     if (exitCode != null && state != BotState.RUNNING) {
       status.exitCode(exitCode);
+    }
+    if (oomKilled && state != BotState.RUNNING) {
+      status.oomKilled(true);
     }
     return status.build();
   }

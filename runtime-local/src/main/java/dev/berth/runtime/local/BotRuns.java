@@ -75,6 +75,7 @@ final class BotRuns {
         record.startedAt = startedAt;
         record.finishedAt = null;
         record.exitCode = null;
+        record.oomKilled = false;
         record.stopRequested = false;
         record.message = "";
         if (policyRestart) {
@@ -149,14 +150,35 @@ final class BotRuns {
    * @param fallback the exit code to assume when the wrapper could not write one (it was SIGKILLed)
    */
   void recordExit(TrackedBot bot, BotRecord record, OptionalInt fallback) {
-    WorkloadLock.Held logs = WorkloadLock.lock(bot.dir.logsDir());
-    try {
-      bot.pump.drain(true);
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("Copying the last output of {} into its log failed: {}", bot.id(), e.toString());
-    } finally {
-      logs.close();
+    drainLogs(bot, true);
+    EventType type = applyExit(bot, record, fallback);
+    OptionalInt code = record.exitCode == null ? OptionalInt.empty() : OptionalInt.of(record.exitCode);
+    if (!record.stopRequested && record.spec.restartPolicy().shouldRestart(code.orElse(-1), record.restartCount)) {
+      scheduleRestart(record);
     }
+    record.stopRequested = false;
+    bot.child = null;
+    String id = record.spec.id();
+    save(bot, record);
+    // After the save: until then a status read while this holds the lock still finds the cgroup (OOM counter)
+    // and the run directory (exit code) the record is about to say.
+    cgroups.remove(settings.scope(), "bot", id);
+    removeRunDir(bot);
+    LOG.debug("Bot {} ended: {}", id, record.message);
+    publish(record, type);
+  }
+
+  /**
+   * What {@link #recordExit} would record for a run that has ended, applied to {@code record} without
+   * saving it: for a status read while someone else holds the bot's lock (and records the exit itself).
+   */
+  BotRecord exitedView(TrackedBot bot, BotRecord record) {
+    applyExit(bot, record, OptionalInt.empty());
+    return record;
+  }
+
+  /** Sets exit code, finish time, state and message of an ended run from what the wrapper left; no I/O but reads. */
+  private EventType applyExit(TrackedBot bot, BotRecord record, OptionalInt fallback) {
     OptionalInt code = bot.dir.exitCode();
     Optional<Process> child = bot.childOf(record);
     if (code.isEmpty() && child.isPresent() && !child.get().isAlive()) {
@@ -165,38 +187,27 @@ final class BotRuns {
     if (code.isEmpty()) {
       code = fallback;
     }
-    String id = record.spec.id();
-    boolean oom = cgroups.leaf(settings.scope(), "bot", id).map(cgroups::oomKilled).orElse(false);
+    boolean oom = cgroups.leaf(settings.scope(), "bot", record.spec.id()).map(cgroups::oomKilled).orElse(false);
     Optional<String> lastError = Launcher.lastErrorLine(bot.dir);
     record.finishedAt = bot.dir.exitTime().orElseGet(Instant::now);
     if (record.startedAt != null && record.finishedAt.isBefore(record.startedAt)) {
       record.finishedAt = record.startedAt; // the file time is coarser than the clock
     }
     record.exitCode = code.isPresent() ? code.getAsInt() : null;
-    EventType type;
+    record.oomKilled = oom && !record.stopRequested;
     if (record.stopRequested) {
       record.state = BotState.STOPPED;
       record.message = "stopped on request";
-      type = EventType.STOPPED;
-    } else if (code.isPresent() && code.getAsInt() == 0) {
+      return EventType.STOPPED;
+    }
+    if (code.isPresent() && code.getAsInt() == 0) {
       record.state = BotState.STOPPED;
       record.message = "exited with code 0";
-      type = EventType.EXITED;
-    } else {
-      record.state = BotState.FAILED;
-      record.message = ExitCodes.describe(code, oom, lastError);
-      type = oom ? EventType.OOM_KILLED : EventType.FAILED;
+      return EventType.EXITED;
     }
-    if (!record.stopRequested && record.spec.restartPolicy().shouldRestart(code.orElse(-1), record.restartCount)) {
-      scheduleRestart(record);
-    }
-    record.stopRequested = false;
-    bot.child = null;
-    cgroups.remove(settings.scope(), "bot", id);
-    save(bot, record);
-    removeRunDir(bot);
-    LOG.debug("Bot {} ended: {}", id, record.message);
-    publish(record, type);
+    record.state = BotState.FAILED;
+    record.message = ExitCodes.describe(code, oom, lastError);
+    return oom ? EventType.OOM_KILLED : EventType.FAILED;
   }
 
   private void scheduleRestart(BotRecord record) {
@@ -226,15 +237,23 @@ final class BotRuns {
     }
   }
 
-  /** Copies new output into the bot's log, under the log lock; failures are logged, never thrown. */
+  /**
+   * Copies all new output into the bot's log, in steps that each hold the log lock on their own, so followers
+   * read between them; failures are logged, never thrown.
+   */
   void drainLogs(TrackedBot bot, boolean flush) {
-    WorkloadLock.Held held = WorkloadLock.lock(bot.dir.logsDir());
-    try {
-      bot.pump.drain(flush);
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("Copying the output of {} into its log failed: {}", bot.id(), e.toString());
-    } finally {
-      held.close();
+    boolean left = true;
+    while (left) {
+      WorkloadLock.Held held = WorkloadLock.lock(bot.dir.logsDir());
+      try {
+        LogPump.Drained step = bot.pump.drainStep(flush);
+        left = step.left() && step.lines() > 0;
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Copying the output of {} into its log failed: {}", bot.id(), e.toString());
+        left = false;
+      } finally {
+        held.close();
+      }
     }
   }
 }

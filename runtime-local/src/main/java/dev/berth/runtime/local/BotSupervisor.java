@@ -40,6 +40,7 @@ final class BotSupervisor implements AutoCloseable {
   final BotRuns runs;
   final ConcurrentHashMap<String, TrackedBot> bots = new ConcurrentHashMap<>();
   private final SupervisorLoop loop;
+  private volatile boolean closed;
 
   BotSupervisor(LocalSettings settings, Launcher launcher, Cgroups cgroups) {
     this.settings = settings;
@@ -225,6 +226,20 @@ final class BotSupervisor implements AutoCloseable {
         } finally {
           lock.close();
         }
+      } else {
+        // Busy: the supervisor (or a stop, or another JVM) is recording this very exit or acting on the bot.
+        // Read again what it may have saved meanwhile; a run still recorded as running but gone is reported
+        // as ended, as the holder is about to record it, never as RUNNING with a dead pid.
+        record = load(bot);
+        if (record.state == BotState.RUNNING && !bot.isAlive(record)) {
+          BotStatus ended = runs.exitedView(bot, record).status();
+          // The holder saves its record before it removes the run directory and cgroup the view reads: if
+          // the file still says RUNNING now, the view read them intact; else the saved record is the answer.
+          record = load(bot);
+          if (record.state == BotState.RUNNING) {
+            return ended;
+          }
+        }
       }
     }
     bot.observe(record);
@@ -263,6 +278,9 @@ final class BotSupervisor implements AutoCloseable {
     WorkloadLock.Held held = WorkloadLock.lock(bot.dir.root());
     try {
       BotRecord record = load(bot);
+      if (record.state == BotState.RUNNING && !bot.isAlive(record)) {
+        runs.recordExit(bot, record, OptionalInt.empty()); // ended just now: never answer RUNNING for it
+      }
       BotSpec next = update.applyTo(record.spec);
       LocalSupport.check(next);
       if (!next.image().equals(record.spec.image())) {
@@ -277,16 +295,17 @@ final class BotSupervisor implements AutoCloseable {
       record.limitsNote = cgroups.note(next.resources());
       if (recreate) {
         launcher.writeConfig(next, bot.dir);
+        clearLogs(bot);
       } else if (wasRunning) {
-        cgroups.leaf(settings.scope(), "bot", id).ifPresent(leaf -> {
+        Optional<Path> leaf = cgroups.leaf(settings.scope(), "bot", id);
+        if (leaf.isPresent()) {
           try {
-            cgroups.apply(leaf, next.resources());
+            cgroups.apply(leaf.get(), next.resources());
           } catch (IOException e) {
-            throw new RuntimeOperationException("Updating the limits of bot '" + id + "' failed writing its "
-                + "cgroup " + leaf + ": " + e.getMessage() + ". Nothing was changed; check the cgroup's permissions.",
-                e);
+            throw new RuntimeOperationException("Updating the limits of bot '" + id + "' in " + leaf.get()
+                + " failed: " + e.getMessage() + ". The bot keeps running with its previous limits.", e);
           }
-        });
+        }
       }
       runs.save(bot, record);
       if (recreate && wasRunning) {
@@ -298,40 +317,34 @@ final class BotSupervisor implements AutoCloseable {
     }
   }
 
-  Stream<LogLine> logs(String id, LogOptions options) {
-    TrackedBot bot = require(id);
-    return LogReader.open(new LogReader.Source() {
-      @Override
-      public boolean isRunning() {
-        try {
-          return status(id).isRunning();
-        } catch (BotNotFoundException e) {
-          return false;
-        }
-      }
-
-      @Override
-      public <T> T drainAndRead(LogReader.IoFunction<Path, T> read) {
-        WorkloadLock.Held held = WorkloadLock.lock(bot.dir.logsDir());
-        try {
-          try {
-            bot.pump.drain(false);
-          } catch (IOException e) {
-            LOG.warn("Copying the output of {} into its log failed: {}", id, e.toString());
-          }
-          return read.apply(bot.dir.logsDir());
-        } catch (IOException e) {
-          throw new RuntimeOperationException("Reading the logs of bot '" + id + "' from " + bot.dir.logsDir()
-              + " failed: " + e.getMessage(), e);
-        } finally {
-          held.close();
-        }
-      }
-    }, options);
+  /** A recreated bot starts with an empty log, as a new container does. */
+  private static void clearLogs(TrackedBot bot) {
+    WorkloadLock.Held held = WorkloadLock.lock(bot.dir.logsDir());
+    try {
+      bot.pump.clear();
+    } catch (IOException e) {
+      throw new RuntimeOperationException("Emptying the log of bot '" + bot.id() + "' for its recreation failed in "
+          + bot.dir.logsDir() + ": " + e.getMessage() + ". Check the state directory's permissions.", e);
+    } finally {
+      held.close();
+    }
   }
 
+  Stream<LogLine> logs(String id, LogOptions options) {
+    TrackedBot bot = require(id);
+    return LogReader.open(new WorkloadLogSource("bot", bot.dir, bot.pump, () -> {
+      try {
+        return status(id).isRunning();
+      } catch (BotNotFoundException e) {
+        return false;
+      }
+    }, () -> closed), options);
+  }
+
+  /** Stops the supervisor thread and event deliveries, and ends every follow this runtime serves. */
   @Override
   public void close() {
+    closed = true;
     loop.close();
     events.close();
   }

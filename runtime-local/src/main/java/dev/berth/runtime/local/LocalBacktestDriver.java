@@ -150,35 +150,16 @@ final class LocalBacktestDriver implements BacktestDriver<LocalBacktest> {
 
   @Override
   public Stream<LogLine> logs(LocalBacktest backtest, LogOptions options) {
-    return LogReader.open(new LogReader.Source() {
-      @Override
-      public boolean isRunning() {
-        if (backtest.drained()) {
-          return false;
-        }
-        if (backtest.isAlive()) {
-          return true;
-        }
-        copyFinalOutput(backtest);
+    return LogReader.open(new WorkloadLogSource(KIND, backtest.dir, backtest.pump, () -> {
+      if (backtest.drained()) {
         return false;
       }
-
-      @Override
-      public <T> T drainAndRead(LogReader.IoFunction<Path, T> read) {
-        WorkloadLock.Held held = WorkloadLock.lock(backtest.dir.logsDir());
-        try {
-          if (Files.isDirectory(backtest.dir.logsDir()) && !backtest.drained()) {
-            backtest.pump.drain(false);
-          }
-          return read.apply(backtest.dir.logsDir());
-        } catch (IOException e) {
-          throw new RuntimeOperationException("Reading the logs of backtest '" + backtest.id() + "' failed: "
-              + e.getMessage(), e);
-        } finally {
-          held.close();
-        }
+      if (backtest.isAlive()) {
+        return true;
       }
-    }, options);
+      copyFinalOutput(backtest);
+      return false;
+    }, copier::isShutdown), options);
   }
 
   @Override

@@ -67,8 +67,10 @@ import java.util.stream.Stream;
  * grace. Restart policies restart with a backoff of 100ms doubling up to 10s. {@code image} is ignored.
  *
  * <p><b>Limits.</b> Memory, CPU and pids limits are enforced with cgroup v2 where {@code /sys/fs/cgroup} is
- * a writable cgroup2 mount; elsewhere they are not, {@link #capabilities()} says so and each affected bot's
- * status message reads e.g. {@code memory limit not enforced: cgroup v2 not writable}.
+ * a writable cgroup2 mount, else with the cgroup v1 {@code memory}, {@code cpu} and {@code pids} controllers
+ * that are mounted and writable there; a bot over its memory limit is killed by the kernel and reads FAILED
+ * with exit code 137 and {@code oomKilled}. Where a controller is missing, {@link #capabilities()} says so and
+ * each affected bot's status message reads e.g. {@code memory limit not enforced: cgroup v2 not writable}.
  *
  * <p><b>Updates.</b> Resources and restart policy change in place (limits are applied to the running
  * process's cgroup where enforced). An env or config change recreates the run: a running bot is stopped (with
@@ -184,6 +186,11 @@ public final class LocalRuntime implements Runtime {
     return supervisor.logs(botId, options);
   }
 
+  /**
+   * A change of {@code env} or {@code config} recreates the bot: stopped if running, its log emptied (as a new
+   * container's is), started again if it ran; {@code resources} and {@code restartPolicy} change in place;
+   * {@code image} is ignored.
+   */
   @Override
   public BotStatus update(String botId, BotUpdate update) {
     requireOpen();
@@ -213,8 +220,7 @@ public final class LocalRuntime implements Runtime {
       return Health.unhealthy("The state directory " + settings.botsDir() + " is not writable; fix its "
           + "permissions or set local.state-dir.");
     }
-    String limits = supervisor.cgroups.enforced() ? "limits enforced with cgroup v2"
-        : "limits not enforced: " + supervisor.cgroups.reason() + " (" + supervisor.cgroups.detail() + ")";
+    String limits = supervisor.cgroups.summary();
     return new Health(true, "local processes on " + System.getProperty("os.name") + " "
         + System.getProperty("os.version"), "state in " + settings.scopeDir() + "; "
         + (Wrapper.usesProcessGroups() ? "process groups via setsid" : "no setsid: trees signalled per process")
@@ -224,12 +230,12 @@ public final class LocalRuntime implements Runtime {
   @Override
   public Capabilities capabilities() {
     requireOpen();
-    boolean limits = supervisor.cgroups.enforced();
+    Cgroups cgroups = supervisor.cgroups;
     return Capabilities.builder()
-        .enforcesMemoryLimit(limits)
-        .enforcesCpuLimit(limits)
-        .enforcesPidsLimit(limits)
-        .detectsOomKill(limits)
+        .enforcesMemoryLimit(cgroups.enforcesMemory())
+        .enforcesCpuLimit(cgroups.enforcesCpu())
+        .enforcesPidsLimit(cgroups.enforcesPids())
+        .detectsOomKill(cgroups.detectsOomKill())
         .networkModes(EnumSet.of(NetworkMode.Kind.DEFAULT, NetworkMode.Kind.HOST))
         .restartPolicies(EnumSet.allOf(RestartPolicy.Kind.class))
         .publishesPorts(false)
@@ -253,7 +259,10 @@ public final class LocalRuntime implements Runtime {
     return Optional.empty();
   }
 
-  /** Stops this runtime's supervisor thread and event deliveries. Bots keep running. Idempotent. */
+  /**
+   * Stops this runtime's supervisor thread and event deliveries, and ends every open {@code logs(follow)}
+   * stream it served (within 50 ms). Bots keep running. Idempotent.
+   */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {

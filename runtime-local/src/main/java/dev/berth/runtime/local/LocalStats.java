@@ -16,7 +16,7 @@ import java.util.OptionalLong;
  * {@link StatsManager} for host processes: CPU time of the bot's whole process tree (wrapper included) from
  * {@link ProcessHandle.Info#totalCpuDuration()}, resident memory ({@code VmRSS}) and thread count from
  * {@code /proc/<pid>/status} where that exists (Linux; empty elsewhere). The memory limit is reported only
- * when it is enforced (cgroup v2). Network counters are not per-process on a host and stay empty.
+ * when it is enforced (cgroups). Network counters are not per-process on a host and stay empty.
  */
 final class LocalStats implements StatsManager {
   private final BotSupervisor supervisor;
@@ -30,7 +30,7 @@ final class LocalStats implements StatsManager {
     TrackedBot bot = supervisor.require(botId);
     BotRecord record = supervisor.load(bot);
     Instant now = Instant.now();
-    OptionalLong limit = supervisor.cgroups.enforced() && record.spec.resources().memoryBytes() > 0
+    OptionalLong limit = supervisor.cgroups.enforcesMemory() && record.spec.resources().memoryBytes() > 0
         ? OptionalLong.of(record.spec.resources().memoryBytes()) : OptionalLong.empty();
     Optional<ProcessHandle> root = record.state == BotState.RUNNING
         ? record.process(bot.dir).flatMap(ProcessControl::find) : Optional.empty();

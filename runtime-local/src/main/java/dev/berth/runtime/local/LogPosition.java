@@ -2,17 +2,21 @@ package dev.berth.runtime.local;
 
 import dev.berth.runtime.LogStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
  * {@code logs/position}: how far the raw output of the current run has been copied into {@code output.log},
- * and which file and size that copy ended at. Written atomically after every append (see {@link LogPump}).
+ * which file and size that copy ended at, and how many lines the log has received in all (rotated away or
+ * not), so a follower can tell exactly how many lines rotation took before it read them. Written atomically
+ * after every append (see {@link LogPump}).
  */
 final class LogPosition {
   static final String FILE = "position";
@@ -24,10 +28,24 @@ final class LogPosition {
   long stderrPunched;
   String logKey = "";
   long logSize;
+  /** Lines appended to the log since it was created, including those rotated away. */
+  long lines;
+  /** Whether the file recorded {@link #lines} (a missing file means an empty log, so it counts as known). */
+  boolean linesKnown = true;
+  /** Counts the times the log was emptied for a recreated bot; a follower of an earlier epoch ends. */
+  long epoch;
+  /** {@link #lines} when the current epoch began. */
+  long epochLines;
 
-  static LogPosition read(Path logsDir) {
+  static LogPosition read(Path logsDir) throws IOException {
     LogPosition position = new LogPosition();
-    AtomicFiles.readProperties(logsDir.resolve(FILE)).ifPresent(p -> {
+    Optional<Properties> file;
+    try {
+      file = AtomicFiles.readProperties(logsDir.resolve(FILE));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    file.ifPresent(p -> {
       position.run = p.getProperty("run", "");
       position.stdout = number(p, "stdout");
       position.stderr = number(p, "stderr");
@@ -35,6 +53,10 @@ final class LogPosition {
       position.stderrPunched = number(p, "stderr.punched");
       position.logKey = p.getProperty("log.key", "");
       position.logSize = number(p, "log.size");
+      position.lines = number(p, "log.lines");
+      position.linesKnown = p.containsKey("log.lines");
+      position.epoch = number(p, "log.epoch");
+      position.epochLines = number(p, "log.epoch-lines");
     });
     return position;
   }
@@ -48,6 +70,11 @@ final class LogPosition {
     p.setProperty("stderr.punched", Long.toString(stderrPunched));
     p.setProperty("log.key", logKey);
     p.setProperty("log.size", Long.toString(logSize));
+    if (linesKnown) {
+      p.setProperty("log.lines", Long.toString(lines));
+    }
+    p.setProperty("log.epoch", Long.toString(epoch));
+    p.setProperty("log.epoch-lines", Long.toString(epochLines));
     AtomicFiles.writeProperties(logsDir.resolve(FILE), p);
   }
 

@@ -37,7 +37,10 @@ import org.slf4j.LoggerFactory;
  * empties a newer file a rotation had started) and copies them again. So no line is lost or doubled.
  *
  * <p><b>Rotation.</b> {@code output.log} rotates at {@code local.log-max-bytes} into {@code output.log.1} ..
- * {@code .N} ({@code local.log-files}); the position is recorded right before each rotation. The raw files
+ * {@code .N} ({@code local.log-files}); the position is recorded right before each rotation. Before the oldest
+ * file is deleted, the followers of this JVM that have not read all of it open it ({@link RotationWatchers}),
+ * so they still read it after the delete; the position counts every line appended, so any other reader can
+ * tell exactly how many lines it missed. The raw files
  * cannot shrink under a running process, so the pump punches holes into the part it has copied
  * ({@code fallocate --punch-hole}: offsets stay valid, the blocks are freed); where that is unavailable, raw
  * files are bounded by one run, since each run gets a fresh run directory.
@@ -52,6 +55,8 @@ final class LogPump {
   private static final int CHUNK_BYTES = 256 * 1024;
   private static final long BATCH_BYTES = 8L * 1024 * 1024;
   private static final long PUNCH_EVERY_BYTES = 1024 * 1024;
+  /** Rotations one {@link #drainStep} may do. */
+  static final int STEP_ROTATIONS = 8;
   private static final Optional<Path> FALLOCATE = Wrapper.findExecutable("fallocate");
 
   private final WorkloadDir dir;
@@ -78,19 +83,40 @@ final class LogPump {
    * a newline is copied too. Returns the number of lines copied.
    */
   int drain(boolean flush) throws IOException {
+    return drain(flush, Integer.MAX_VALUE).lines();
+  }
+
+  /**
+   * Copies like {@link #drain(boolean)}, but stops before the {@value #STEP_ROTATIONS}+1st rotation, so one hold
+   * of the log lock never rotates a long backlog through in one go: readers get the lock between steps.
+   */
+  Drained drainStep(boolean flush) throws IOException {
+    return drain(flush, STEP_ROTATIONS);
+  }
+
+  /** What one drain did: lines copied, and whether output is left that the step limit held back. */
+  record Drained(int lines, boolean left) {}
+
+  private Drained drain(boolean flush, int maxRotations) throws IOException {
     Optional<String> run = dir.runId();
     if (run.isEmpty()) {
-      return 0;
+      return new Drained(0, false);
     }
     LogPosition position = LogPosition.read(dir.logsDir());
     position.recover(dir.logsDir().resolve(CURRENT));
     position.startRun(run.get());
+    // A step reads about a file's worth at a time: formatted lines are longer than raw ones, so it never parses
+    // much more than it can append before its last rotation. At least one longest line, or it would find none.
+    long batch = maxRotations == Integer.MAX_VALUE ? BATCH_BYTES
+        : Math.min(BATCH_BYTES, Math.max(maxBytes, 4L * MAX_LINE_BYTES));
     int count = 0;
     boolean more = true;
+    boolean left = false;
+    Appender appender = new Appender(position, maxRotations);
     while (more) {
       Instant now = Instant.now();
-      Chunk out = read(dir.stdoutRaw(), LogStream.STDOUT, position.stdout, flush, now);
-      Chunk err = read(dir.stderrRaw(), LogStream.STDERR, position.stderr, flush, now);
+      Chunk out = read(dir.stdoutRaw(), LogStream.STDOUT, position.stdout, flush, now, batch);
+      Chunk err = read(dir.stderrRaw(), LogStream.STDERR, position.stderr, flush, now, batch);
       seenOut = out.size;
       seenErr = err.size;
       more = out.more || err.more;
@@ -99,12 +125,38 @@ final class LogPump {
       }
       // Within one batch the order across streams is unknown; the stream written to first goes first.
       List<Chunk> ordered = out.modified.isAfter(err.modified) ? List.of(err, out) : List.of(out, err);
-      new Appender(position).append(ordered);
-      count += out.lines.size() + err.lines.size();
+      int appended = appender.append(ordered);
+      count += appended;
       punchHoles(position);
       position.write(dir.logsDir());
+      if (appended < out.lines.size() + err.lines.size()) {
+        left = true;
+        break;
+      }
     }
-    return count;
+    if (left || more) {
+      seenOut = -1; // not all copied: the next check must not take the raw sizes as seen
+      seenErr = -1;
+    }
+    return new Drained(count, left || more);
+  }
+
+  /**
+   * Empties the log, as a new container's log is empty: for a bot recreated by an update. The line count goes
+   * on and a new epoch starts, so followers of the previous run end (see {@link LogFollower}). Call with the
+   * run drained and under the log lock.
+   */
+  void clear() throws IOException {
+    LogPosition position = LogPosition.read(dir.logsDir());
+    for (Path file : LogReader.files(dir.logsDir())) {
+      Files.deleteIfExists(file);
+    }
+    position.epoch++;
+    position.epochLines = position.lines;
+    position.logKey = "";
+    position.logSize = 0;
+    Files.createDirectories(dir.logsDir());
+    position.write(dir.logsDir());
   }
 
   private static long size(Path file) {
@@ -116,10 +168,11 @@ final class LogPump {
   }
 
   /**
-   * Complete lines from {@code from} on, at most about {@link #BATCH_BYTES} (then {@code more} is set),
+   * Complete lines from {@code from} on, at most about {@code batch} bytes (then {@code more} is set),
    * lines longer than {@link #MAX_LINE_BYTES} split on a character boundary; each with the raw offset after it.
    */
-  private static Chunk read(Path file, LogStream stream, long from, boolean flush, Instant now) throws IOException {
+  private static Chunk read(Path file, LogStream stream, long from, boolean flush, Instant now, long batch)
+      throws IOException {
     Chunk chunk = new Chunk(stream);
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       chunk.size = channel.size();
@@ -128,7 +181,7 @@ final class LogPump {
       // Lines seen within a second of being written get the read time (the file time is coarse-grained);
       // a backlog from while no JVM watched gets the file time.
       chunk.stamp = now.minusSeconds(1).isAfter(modified) ? modified : now;
-      long end = Math.min(chunk.size, from + BATCH_BYTES);
+      long end = Math.min(chunk.size, from + batch);
       chunk.more = end < chunk.size;
       ByteArrayOutputStream line = new ByteArrayOutputStream();
       ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(1, Math.min(CHUNK_BYTES, end - from)));
@@ -188,33 +241,48 @@ final class LogPump {
     return punched;
   }
 
-  /** Appends formatted lines to output.log; records the position before each rotation. */
+  /**
+   * Appends formatted lines to output.log; records the position before each rotation. Stops before a rotation
+   * beyond {@code maxRotations}, leaving the rest of the lines unconsumed.
+   */
   private final class Appender {
     private final LogPosition position;
+    private final int maxRotations;
     private final Path current = dir.logsDir().resolve(CURRENT);
+    private int rotations;
     private FileChannel out;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream(64 * 1024);
 
-    Appender(LogPosition position) {
+    Appender(LogPosition position, int maxRotations) {
       this.position = position;
+      this.maxRotations = maxRotations;
     }
 
-    void append(List<Chunk> chunks) throws IOException {
+    /** Returns the number of lines appended. */
+    int append(List<Chunk> chunks) throws IOException {
       Files.createDirectories(dir.logsDir());
       out = FileChannel.open(current, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.APPEND);
+      int appended = 0;
       try {
         long size = out.size();
+        chunks:
         for (Chunk chunk : chunks) {
           Instant stamp = chunk.stamp.isBefore(lastTimestamp) ? lastTimestamp : chunk.stamp;
           lastTimestamp = stamp;
           for (int i = 0; i < chunk.lines.size(); i++) {
             byte[] bytes = LogFormat.format(stamp, chunk.stream, chunk.lines.get(i)).getBytes(StandardCharsets.UTF_8);
             if (size + pending.size() > 0 && size + pending.size() + bytes.length > maxBytes) {
+              if (rotations == maxRotations) {
+                break chunks;
+              }
               size = rotate();
+              rotations++;
             }
             pending.write(bytes);
             position.consumed(chunk.stream, chunk.ends.get(i));
+            position.lines++;
+            appended++;
           }
         }
         flush();
@@ -222,6 +290,7 @@ final class LogPump {
       } finally {
         out.close();
       }
+      return appended;
     }
 
     private void flush() throws IOException {
@@ -239,9 +308,9 @@ final class LogPump {
       position.write(dir.logsDir());
       out.close();
       if (keptFiles == 0) {
-        Files.deleteIfExists(current);
+        retire(current);
       } else {
-        Files.deleteIfExists(rotated(keptFiles));
+        retire(rotated(keptFiles));
         for (int i = keptFiles - 1; i >= 1; i--) {
           if (Files.exists(rotated(i))) {
             Files.move(rotated(i), rotated(i + 1), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -252,6 +321,14 @@ final class LogPump {
       out = FileChannel.open(current, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.APPEND);
       return 0;
+    }
+
+    /** Deletes a log file; followers that have not read all of it keep it open first (see LogFollower). */
+    private void retire(Path file) throws IOException {
+      if (Files.exists(file)) {
+        RotationWatchers.retiring(dir.logsDir(), file);
+      }
+      Files.deleteIfExists(file);
     }
 
     private Path rotated(int index) {

@@ -14,26 +14,19 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.Spliterator;
-import java.util.Spliterators;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
  * Serves {@code logs()} from {@code output.log} and its rotations.
  *
- * <p>Following needs no thread: the returned stream's spliterator drains new output and reads on the
- * caller's thread, pausing briefly when there is nothing new. It ends once the workload is no longer running
- * and everything it wrote has been read (the workload's output is flushed into the log before its terminal
- * state is recorded, so nothing is lost at the end), or within one pause after the stream is closed.
+ * <p>Following needs no thread: the returned stream's spliterator ({@link LogFollower}) drains new output and
+ * reads on the caller's thread, pausing briefly when there is nothing new. It ends once the workload is no
+ * longer running and everything it wrote has been read (the workload's output is flushed into the log before
+ * its terminal state is recorded, so nothing is lost at the end), or within one pause after the stream or the
+ * runtime is closed. Rotation never makes it skip lines silently: see {@link LogFollower}.
  */
 final class LogReader {
-  private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-
   private LogReader() {}
 
   /** What the reader needs from the runtime. */
@@ -43,6 +36,19 @@ final class LogReader {
 
     /** Drains new output into the log and runs {@code read} on the logs directory, under the workload's lock. */
     <T> T drainAndRead(IoFunction<Path, T> read);
+
+    /**
+     * Like {@link #drainAndRead} for a follower that reads again soon: may copy only part of a long backlog
+     * first, so the lock is held briefly and the follower keeps up with rotation.
+     */
+    default <T> T drainAndFollow(IoFunction<Path, T> read) {
+      return drainAndRead(read);
+    }
+
+    /** Whether the runtime serving the logs was closed: every follow then ends at once. */
+    default boolean isClosed() {
+      return false;
+    }
 
     /**
      * Once the workload has ended: the last lines of its log as they were when it ended, for a follower that
@@ -75,7 +81,7 @@ final class LogReader {
     }
 
     /** The kept lines after the cursor; all of them if the cursor's file is not among the kept ones. */
-    private List<LogLine> after(Cursor cursor) {
+    List<LogLine> after(Cursor cursor) {
       int file = cursor.fileKey() == null ? -1 : fileKeys.indexOf(cursor.fileKey());
       List<LogLine> after = new ArrayList<>();
       for (Line kept : lines) {
@@ -93,14 +99,14 @@ final class LogReader {
     ArrayDeque<Kept.Line> lines = new ArrayDeque<>();
     for (Path file : files(logs)) {
       int index = keys.size();
-      java.util.Optional<Cursor> end = read(file, 0, (line, after) -> {
+      java.util.Optional<FileRead> end = read(file, 0, (line, after) -> {
         lines.addLast(new Kept.Line(line, index, after));
         if (lines.size() > max) {
           lines.removeFirst();
         }
       });
       if (end.isPresent()) {
-        keys.add(end.get().fileKey());
+        keys.add(end.get().cursor().fileKey());
       }
     }
     return new Kept(java.util.Collections.unmodifiableList(keys), List.copyOf(lines));
@@ -108,7 +114,7 @@ final class LogReader {
 
   /** Receives a parsed line and the byte offset just after it. */
   @FunctionalInterface
-  private interface Sink {
+  interface Sink {
     void accept(LogLine line, long end);
   }
 
@@ -120,20 +126,32 @@ final class LogReader {
 
   static Stream<LogLine> open(Source source, LogOptions options) {
     boolean running = source.isRunning();
-    Snapshot snapshot = source.drainAndRead(logs -> snapshot(logs, options));
     if (!options.follow() || !running) {
-      return snapshot.lines.stream();
+      return source.drainAndRead(logs -> snapshot(logs, options)).lines().stream();
     }
-    Follower follower = new Follower(source, options, snapshot);
+    LogFollower follower = new LogFollower(source, options);
+    // Taken and registered under the logs lock: no rotation can slip in between.
+    source.drainAndRead(logs -> {
+      follower.begin(logs, snapshot(logs, options));
+      return null;
+    });
     return StreamSupport.stream(follower, false).onClose(follower::close);
   }
 
   /** Position after the last line read: the file (by identity, it moves when rotated) and byte offset. */
-  private record Cursor(Object fileKey, long position) {}
+  record Cursor(Object fileKey, long position) {}
 
-  private record Snapshot(List<LogLine> lines, Cursor cursor) {}
+  /**
+   * The lines a reader starts with, the cursor after them, and the log's line count and epoch at that moment
+   * (see {@link LogPosition}).
+   */
+  record Snapshot(List<LogLine> lines, Cursor cursor, LogPosition position) {}
 
-  private static List<Path> files(Path logs) throws IOException {
+  /** What reading one file gave: the cursor after its last complete line and how many lines that was. */
+  record FileRead(Cursor cursor, long lines) {}
+
+  /** The log files in {@code logs}, oldest first: output.log.N .. output.log.1, output.log. */
+  static List<Path> files(Path logs) throws IOException {
     List<Path> files = new ArrayList<>();
     if (!Files.isDirectory(logs)) {
       return files;
@@ -174,31 +192,12 @@ final class LogReader {
             lines.removeFirst();
           }
         }
-      }).orElse(cursor);
+      }).map(FileRead::cursor).orElse(cursor);
     }
-    return new Snapshot(List.copyOf(lines), cursor);
+    return new Snapshot(List.copyOf(lines), cursor, LogPosition.read(logs));
   }
 
-  /** Lines written after {@code cursor}, and the new cursor. */
-  private static Cursor readAfter(Path logs, Cursor cursor, Sink sink) throws IOException {
-    List<Path> files = files(logs);
-    int start = 0;
-    long position = 0;
-    for (int i = 0; i < files.size(); i++) {
-      if (cursor.fileKey() != null && cursor.fileKey().equals(fileKey(files.get(i)))) {
-        start = i;
-        position = cursor.position();
-        break;
-      }
-    }
-    Cursor next = cursor;
-    for (int i = start; i < files.size(); i++) {
-      next = read(files.get(i), i == start ? position : 0, sink).orElse(next);
-    }
-    return next;
-  }
-
-  private static Object fileKey(Path file) {
+  static Object fileKey(Path file) {
     try {
       return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
     } catch (IOException e) {
@@ -207,99 +206,48 @@ final class LogReader {
   }
 
   /** Reads complete lines from {@code position}; returns the cursor after them, empty if the file is absent. */
-  private static java.util.Optional<Cursor> read(Path file, long position, Sink sink)
-      throws IOException {
+  static java.util.Optional<FileRead> read(Path file, long position, Sink sink) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      Object key = fileKey(file);
       long size = channel.size();
-      if (position > size) {
-        position = 0; // the file was replaced by a shorter one with the same identity
-      }
-      // Split on '\n' only: a '\r' inside a line is part of its text.
-      long consumed = position;
-      java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
-      ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-      long at = position;
-      while (at < size) {
-        buffer.clear();
-        int n = channel.read(buffer, at);
-        if (n <= 0) {
-          break;
-        }
-        byte[] bytes = buffer.array();
-        for (int i = 0; i < n; i++) {
-          if (bytes[i] == '\n') {
-            long end = at + i + 1;
-            LogFormat.parse(line.toString(StandardCharsets.UTF_8)).ifPresent(parsed -> sink.accept(parsed, end));
-            line.reset();
-            consumed = end;
-          } else {
-            line.write(bytes[i]);
-          }
-        }
-        at += n;
-      }
-      return java.util.Optional.of(new Cursor(key, Math.min(consumed, size)));
+      long from = position > size ? 0 : position; // the file was replaced by a shorter one with the same identity
+      return java.util.Optional.of(read(channel, fileKey(file), from, sink));
     } catch (NoSuchFileException e) {
       return java.util.Optional.empty();
     }
   }
 
-  /** The following part of a {@code logs(follow)} stream. */
-  private static final class Follower extends Spliterators.AbstractSpliterator<LogLine> {
-    private final Source source;
-    private final LogOptions options;
-    private final ArrayDeque<LogLine> buffer;
-    private Cursor cursor;
-    private volatile boolean closed;
-    private boolean ended;
-
-    Follower(Source source, LogOptions options, Snapshot snapshot) {
-      super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
-      this.source = source;
-      this.options = options;
-      this.buffer = new ArrayDeque<>(snapshot.lines());
-      this.cursor = snapshot.cursor();
-    }
-
-    void close() {
-      closed = true;
-    }
-
-    @Override
-    public boolean tryAdvance(Consumer<? super LogLine> action) {
-      Objects.requireNonNull(action, "action");
-      while (true) {
-        LogLine next = buffer.pollFirst();
-        if (next != null) {
-          action.accept(next);
-          return true;
-        }
-        if (closed || ended || Thread.currentThread().isInterrupted()) {
-          return false;
-        }
-        // Check first, read second: once it is seen stopped, its output has been flushed into the log.
-        boolean running = source.isRunning();
-        java.util.Optional<Kept> kept = running ? java.util.Optional.empty() : source.kept();
-        if (kept.isPresent()) {
-          // Ended, its files may be gone: the rest comes from what was kept when it ended.
-          kept.get().after(cursor).stream().filter(options::accepts).forEach(buffer::addLast);
-          ended = true;
-          continue;
-        }
-        cursor = source.drainAndRead(logs -> readAfter(logs, cursor, (line, end) -> {
-          if (options.accepts(line)) {
-            buffer.addLast(line);
-          }
-        }));
-        if (buffer.isEmpty()) {
-          if (!running) {
-            ended = true;
-            return false;
-          }
-          LockSupport.parkNanos(this, PAUSE_NANOS);
+  /**
+   * Reads the complete lines of an open file from {@code position} to its current end. Every line counts, also
+   * one that does not parse, so the count matches the lines the pump appended.
+   */
+  static FileRead read(FileChannel channel, Object key, long position, Sink sink) throws IOException {
+    long size = channel.size();
+    // Split on '\n' only: a '\r' inside a line is part of its text.
+    long consumed = position;
+    long count = 0;
+    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
+    ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+    long at = position;
+    while (at < size) {
+      buffer.clear();
+      int n = channel.read(buffer, at);
+      if (n <= 0) {
+        break;
+      }
+      byte[] bytes = buffer.array();
+      for (int i = 0; i < n; i++) {
+        if (bytes[i] == '\n') {
+          long end = at + i + 1;
+          LogFormat.parse(line.toString(StandardCharsets.UTF_8)).ifPresent(parsed -> sink.accept(parsed, end));
+          line.reset();
+          consumed = end;
+          count++;
+        } else {
+          line.write(bytes[i]);
         }
       }
+      at += n;
     }
+    return new FileRead(new Cursor(key, Math.min(consumed, size)), count);
   }
 }

@@ -95,7 +95,7 @@ final class SupervisorLoop implements AutoCloseable {
       if (bot.pump.hasNewOutput()) {
         WorkloadLock.tryLock(bot.dir.logsDir()).ifPresent(held -> {
           try (held) {
-            bot.pump.drain(false);
+            bot.pump.drainStep(false); // what a step leaves, the next tick copies
           } catch (java.io.IOException e) {
             LOG.warn("Copying the output of {} into its log failed: {}", bot.id(), e.toString());
           }
@@ -126,7 +126,11 @@ final class SupervisorLoop implements AutoCloseable {
         return;
       }
       if (record.get().state == BotState.RUNNING && !bot.isAlive(record.get())) {
-        supervisor.runs.recordExit(bot, record.get(), OptionalInt.empty());
+        try {
+          supervisor.runs.recordExit(bot, record.get(), OptionalInt.empty());
+        } catch (dev.berth.runtime.BotNotFoundException e) {
+          supervisor.bots.remove(bot.id(), bot); // its directory was removed behind our back meanwhile
+        }
       } else {
         bot.observe(record.get());
       }

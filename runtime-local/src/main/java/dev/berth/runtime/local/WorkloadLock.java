@@ -24,7 +24,8 @@ final class WorkloadLock {
   private static final ConcurrentHashMap<Path, Entry> LOCKS = new ConcurrentHashMap<>();
 
   private static final class Entry {
-    final ReentrantLock lock = new ReentrantLock();
+    // Fair: a reader waiting for a log lock gets it between the steps of a long copy (tryLock still barges).
+    final ReentrantLock lock = new ReentrantLock(true);
     int users; // guarded by the map's compute
   }
 

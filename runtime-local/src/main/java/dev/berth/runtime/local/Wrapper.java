@@ -13,9 +13,9 @@ import java.util.Optional;
  * again (pid + start time) but can never collect its exit status, because only a parent can {@code wait}
  * for a child. So every workload is started as the child of a fixed {@code /bin/sh} script that waits for it
  * and writes its exit code to {@code <run-dir>/exit}, where any JVM can read it. The script text is a
- * constant: the run directory, the cgroup path and the workload's argv are passed as positional parameters
- * ({@code $1}, {@code $2}, {@code "$@"}), never interpolated into the script, so no user data is ever parsed
- * by the shell.
+ * constant: the run directory, the cgroup directories to join (one on cgroup v2, one per controller on v1)
+ * and the workload's argv are passed as positional parameters, never interpolated into the script, so no
+ * user data is ever parsed by the shell.
  *
  * <p>The wrapper traps TERM and INT with a no-op: a SIGTERM sent to the whole process group reaches the
  * workload, while the wrapper defers its trap until the workload has exited (POSIX: traps run after the
@@ -30,12 +30,17 @@ import java.util.Optional;
  * group would be the JVM's.
  */
 final class Wrapper {
-  /** The fixed script. $1 = run dir, $2 = cgroup dir or empty, $3 = 1 in an own group, then the argv. */
+  /**
+   * The fixed script. $1 = run dir, $2 = the number n of cgroup directories to join, then those n directories,
+   * then 1 when in an own group (else 0), then the argv.
+   */
   static final String SCRIPT = String.join("\n",
-      "d=$1; g=$2; o=$3; shift 3",
-      "if [ -n \"$g\" ]; then",
-      "  echo $$ > \"$g/cgroup.procs\" || { echo \"berth: cannot join cgroup $g\" >&2; echo 125 > \"$d/exit\"; exit 125; }",
-      "fi",
+      "d=$1; n=$2; shift 2",
+      "while [ \"$n\" -gt 0 ]; do",
+      "  echo $$ > \"$1/cgroup.procs\" || { echo \"berth: cannot join cgroup $1\" >&2; echo 125 > \"$d/exit\"; exit 125; }",
+      "  n=$((n-1)); shift",
+      "done",
+      "o=$1; shift",
       "trap : TERM INT",
       "\"$@\"",
       "c=$?",
@@ -51,16 +56,21 @@ final class Wrapper {
 
   private Wrapper() {}
 
-  /** The argv that runs {@code command} under the wrapper, recording its exit code in {@code runDir}. */
+  /**
+   * The argv that runs {@code command} under the wrapper, recording its exit code in {@code runDir}, in the
+   * cgroup named by {@code cgroup} (a leaf from {@link Cgroups}), if any.
+   */
   static List<String> argv(Path runDir, Optional<Path> cgroup, List<String> command) {
-    List<String> argv = new ArrayList<>(command.size() + 8);
+    List<Path> cgroups = cgroup.map(Cgroups::joined).orElse(List.of());
+    List<String> argv = new ArrayList<>(command.size() + 8 + cgroups.size());
     SETSID.ifPresent(setsid -> argv.add(setsid.toString()));
     argv.add(SHELL.toString());
     argv.add("-c");
     argv.add(SCRIPT);
     argv.add(NAME);
     argv.add(runDir.toString());
-    argv.add(cgroup.map(Path::toString).orElse(""));
+    argv.add(Integer.toString(cgroups.size()));
+    cgroups.forEach(dir -> argv.add(dir.toString()));
     argv.add(SETSID.isPresent() ? "1" : "0");
     argv.addAll(command);
     return argv;

@@ -58,6 +58,11 @@ final class LocalWorkloads implements Workloads {
   }
 
   @Override
+  public BotSpec.Builder exceedMemory(String id, long limitBytes) {
+    return BotSpec.builder(id).command(sh("head -c \"$1\" /dev/zero | tail", 8 * limitBytes));
+  }
+
+  @Override
   public BacktestSpec.Builder writeResult(String id, String resultJson) {
     return BacktestSpec.builder(id).command(sh("printf '%s' \"$1\" > result.json; echo done", resultJson));
   }

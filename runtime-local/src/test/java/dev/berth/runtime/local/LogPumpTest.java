@@ -129,4 +129,38 @@ class LogPumpTest {
       assertThat(Files.size(dir.logsDir().resolve(name))).isLessThanOrEqualTo(4096);
     }
   }
+
+  @Test
+  void aStepRotatesAtMostEightTimesAndCountsEveryLineTheLogReceived() throws IOException {
+    WorkloadDir dir = run();
+    LogPump pump = new LogPump(dir, 4096, 3);
+    write(dir.stdoutRaw(), lines(1, 3000)); // about 32 files of 4 KiB
+    List<Integer> linesPerStep = new java.util.ArrayList<>();
+    LogPump.Drained step;
+    do {
+      long before = LogPosition.read(dir.logsDir()).lines;
+      step = pump.drainStep(false);
+      assertThat(LogPosition.read(dir.logsDir()).lines - before).as("lines counted by a step").isEqualTo(step.lines());
+      linesPerStep.add(step.lines());
+    } while (step.left());
+    assertThat(linesPerStep.size()).as("steps for about 32 rotations of at most 8 each").isBetween(4, 6);
+    assertThat(LogPosition.read(dir.logsDir()).lines).isEqualTo(3000);
+    List<String> kept = texts(dir);
+    assertThat(kept).isEqualTo(numbered(3001 - kept.size(), 3000));
+  }
+
+  @Test
+  void aStepFindsLinesLongerThanTheRotationSize() throws IOException {
+    WorkloadDir dir = run();
+    LogPump pump = new LogPump(dir, 4096, 1);
+    write(dir.stdoutRaw(), "x".repeat(40_000) + "\nend\n");
+    int lines = 0;
+    LogPump.Drained step;
+    do {
+      step = pump.drainStep(false);
+      lines += step.lines();
+    } while (step.left() && step.lines() > 0);
+    assertThat(lines).as("a 40000-byte line split at 16 KiB, and 'end'").isEqualTo(4);
+    assertThat(step.left()).isFalse();
+  }
 }

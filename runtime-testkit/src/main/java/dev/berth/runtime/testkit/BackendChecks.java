@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.berth.runtime.BotFilter;
 import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.BotState;
+import dev.berth.runtime.BotStatus;
 import dev.berth.runtime.Capabilities;
 import dev.berth.runtime.EventManager;
 import dev.berth.runtime.EventManager.BotEvent;
@@ -16,6 +17,7 @@ import dev.berth.runtime.Feature;
 import dev.berth.runtime.Health;
 import dev.berth.runtime.ImageManager;
 import dev.berth.runtime.NetworkManager;
+import dev.berth.runtime.Resources;
 import dev.berth.runtime.RestartPolicy;
 import dev.berth.runtime.Runtime;
 import dev.berth.runtime.ScheduleManager;
@@ -154,6 +156,22 @@ final class BackendChecks {
     assertThat(schedules.list()).extracting(ScheduleManager.Schedule::id).as("schedules after unschedule")
         .doesNotContain(scheduleId);
     schedules.unschedule(scheduleId);
+  }
+
+  void memoryLimitIsEnforced() {
+    Capabilities capabilities = kit.runtime().capabilities();
+    assumeTrue(capabilities.enforcesMemoryLimit() && capabilities.detectsOomKill(), "the backend does not enforce "
+        + "memory limits or detect OOM kills here (capabilities: enforcesMemoryLimit="
+        + capabilities.enforcesMemoryLimit() + ", detectsOomKill=" + capabilities.detectsOomKill() + ")");
+    String id = kit.id("oom");
+    long limit = 32L * 1024 * 1024;
+    kit.createAndStart(kit.workloads.exceedMemory(id, limit).resources(Resources.builder().memoryBytes(limit).build()));
+    BotStatus status = kit.awaitState(id, BotState.FAILED, BotState.STOPPED);
+    assertThat(status.state()).as("state of a bot that allocated far beyond its 32 MiB memory limit (message: %s)",
+        status.message()).isEqualTo(BotState.FAILED);
+    assertThat(status.exitCode()).as("exit code of the OOM-killed bot (message: %s)", status.message()).hasValue(137);
+    assertThat(status.oomKilled()).as("oomKilled of the OOM-killed bot (message: %s)", status.message()).isTrue();
+    assertThat(status.message()).as("message of a bot whose limit is enforced").doesNotContain("not enforced");
   }
 
   void aWorkloadRemovedBehindTheRuntimesBackIsReportedAtOnce() {

@@ -139,6 +139,28 @@ final class FleetChecks {
     assertThat(kit.status(id).state()).as("state after an env update of a running bot").isEqualTo(BotState.RUNNING);
   }
 
+  void logsAfterARecreatingUpdateShowOnlyTheNewRun() {
+    String id = kit.id("update-logs");
+    kit.createAndStart(kit.workloads.echoEnvAndConfig(id, StatusChecks.ENV_NAME).env(StatusChecks.ENV_NAME, "v1"));
+    kit.awaitLogs(id, LogOptions.DEFAULT, "show the first run's lines", t -> t.stream().anyMatch(l -> l.startsWith("bot-id=")));
+    kit.runtime().update(id, BotUpdate.builder().env(Map.of(StatusChecks.ENV_NAME, "v2")).build());
+    List<String> lines = texts(kit.awaitLogs(id, LogOptions.DEFAULT, "show the new run's lines up to bot-id=",
+        t -> t.contains("env=v2") && t.lastIndexOf("env=v2") < lastIndexOfPrefix(t, "bot-id=")));
+    assertThat(lines).as("logs() after an env update recreated the bot: only the new run's lines, as in a new "
+        + "container's log").doesNotContain("env=v1").containsOnlyOnce("env=v2");
+    assertThat(lines.stream().filter(line -> line.startsWith("bot-id="))).as("bot-id= lines in logs() after the "
+        + "recreating update (one per run shown)").hasSize(1);
+  }
+
+  private static int lastIndexOfPrefix(List<String> lines, String prefix) {
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      if (lines.get(i).startsWith(prefix)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   void updateOfANotRunningBotLeavesItNotRunning() {
     String id = kit.id("update-idle");
     kit.create(kit.workloads.echoEnvAndConfig(id, StatusChecks.ENV_NAME).config("{\"v\":1}"));

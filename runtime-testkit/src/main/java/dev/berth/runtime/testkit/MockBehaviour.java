@@ -35,7 +35,7 @@ record MockBehaviour(Kind kind, int stdoutLines, int stderrLines, OptionalInt ex
 
   /** The behaviours, named as in {@value #BEHAVIOUR}. */
   enum Kind {
-    SLEEP, PRINT_LINES, EXIT, ECHO_ENV, IGNORE_SIGTERM, WRITE_RESULT, FAIL, RUN_FOREVER;
+    SLEEP, PRINT_LINES, EXIT, ECHO_ENV, IGNORE_SIGTERM, EXCEED_MEMORY, WRITE_RESULT, FAIL, RUN_FOREVER;
 
     String optionValue() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -132,6 +132,7 @@ record MockBehaviour(Kind kind, int stdoutLines, int stderrLines, OptionalInt ex
   OptionalInt exitsWith() {
     switch (kind) {
       case EXIT:
+      case EXCEED_MEMORY:
       case WRITE_RESULT:
         return OptionalInt.of(exitCode.orElse(0));
       case FAIL:
@@ -142,6 +143,11 @@ record MockBehaviour(Kind kind, int stdoutLines, int stderrLines, OptionalInt ex
       default:
         return exitCode;
     }
+  }
+
+  /** Whether it allocates past any memory limit (see {@link MockWorkloads}). */
+  boolean exceedsMemory() {
+    return kind == Kind.EXCEED_MEMORY;
   }
 
   boolean ignoresSigterm() {

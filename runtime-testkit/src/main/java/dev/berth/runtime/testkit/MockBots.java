@@ -227,8 +227,14 @@ final class MockBots {
   private void run(MockBot bot) {
     OptionalInt exit = launch(bot);
     if (exit.isPresent()) {
-      exited(bot, exit.getAsInt(), false);
+      exited(bot, overMemoryLimit(bot) ? KILLED : exit.getAsInt(), overMemoryLimit(bot));
     }
+  }
+
+  /** Whether the kernel of a real backend would OOM-kill the bot: it exceeds a limit the runtime enforces. */
+  private boolean overMemoryLimit(MockBot bot) {
+    return bot.behaviour().exceedsMemory() && capabilities.enforcesMemoryLimit()
+        && bot.spec().resources().memoryBytes() > 0;
   }
 
   /** Starts the process once: RUNNING, its output; returns its exit code if it exits right away. */
@@ -261,8 +267,8 @@ final class MockBots {
       if (again.isEmpty()) {
         return;
       }
-      code = again.getAsInt();
-      oom = false;
+      oom = overMemoryLimit(bot);
+      code = oom ? KILLED : again.getAsInt();
     }
   }
 

@@ -15,7 +15,9 @@ import dev.berth.runtime.BotSpec;
  * }</pre>
  *
  * <p>Behaviours ({@value #BEHAVIOUR}): {@code sleep} (the default for bots: runs until stopped),
- * {@code print-lines}, {@code exit}, {@code echo-env}, {@code ignore-sigterm}, and for backtests
+ * {@code print-lines}, {@code exit}, {@code echo-env}, {@code ignore-sigterm}, {@code exceed-memory} (OOM-killed,
+ * exit 137, when the runtime's capabilities enforce memory limits and the bot has one; else exits 0), and for
+ * backtests
  * {@code write-result} (the default), {@code fail}, {@code run-forever}. {@value #LINES} and
  * {@value #STDERR_LINES} print {@code line-1..n} and {@code err-1..n} first with any behaviour.
  */
@@ -71,6 +73,11 @@ public final class MockWorkloads implements Workloads {
   @Override
   public BotSpec.Builder sleepForever(String id) {
     return bot(id, "sleep");
+  }
+
+  @Override
+  public BotSpec.Builder exceedMemory(String id, long limitBytes) {
+    return bot(id, "exceed-memory");
   }
 
   @Override

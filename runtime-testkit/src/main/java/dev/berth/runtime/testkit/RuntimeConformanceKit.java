@@ -413,6 +413,12 @@ public abstract class RuntimeConformanceKit {
     }
 
     @Test
+    @DisplayName("after an update that recreates the bot, logs() show only the new run's lines")
+    void required_logs_afterARecreatingUpdate_showOnlyTheNewRun() {
+      fleet().logsAfterARecreatingUpdateShowOnlyTheNewRun();
+    }
+
+    @Test
     @DisplayName("updating a bot that is not running leaves it not running")
     void required_update_ofANotRunningBot_leavesItNotRunning() {
       fleet().updateOfANotRunningBotLeavesItNotRunning();
@@ -535,6 +541,12 @@ public abstract class RuntimeConformanceKit {
     @DisplayName("ScheduleManager creates, lists and removes a schedule")
     void optional_scheduleManager_createsListsAndRemovesSchedules() {
       backend().schedulesCanBeCreatedListedAndRemoved();
+    }
+
+    @Test
+    @DisplayName("a bot over its memory limit is OOM-killed: FAILED with exit code 137 and oomKilled")
+    void optional_memoryLimit_isEnforced() {
+      backend().memoryLimitIsEnforced();
     }
 
     @Test

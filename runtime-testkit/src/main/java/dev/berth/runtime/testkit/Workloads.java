@@ -62,6 +62,14 @@ public interface Workloads {
   BotSpec.Builder sleepForever(String id);
 
   /**
+   * Allocates far more memory than {@code limitBytes} (e.g. eight times as much) and exits 0 if it got it. The
+   * kit gives the bot a memory limit of {@code limitBytes}; where that is enforced the kernel kills it (exit
+   * 137). On busybox or a POSIX host: {@code head -c <8 x limitBytes> /dev/zero | tail} ({@code tail} keeps the
+   * one endless line in memory).
+   */
+  BotSpec.Builder exceedMemory(String id, long limitBytes);
+
+  /**
    * Backtest: writes {@code resultJson} to its result path ({@code result.json} in its working dir; the kit
    * never changes {@link BacktestSpec#resultPath()}), prints {@code done} on stdout, exits 0.
    */

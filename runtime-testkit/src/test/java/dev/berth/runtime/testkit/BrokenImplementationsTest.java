@@ -33,6 +33,7 @@ class BrokenImplementationsTest {
         arguments(BrokenKits.DeleteOfAMalformedIdIsANoOp.class, "required_everyCallWithAMalformedId_throwsInvalidSpec"),
         arguments(BrokenKits.ClosedRuntimeThrowsIllegalState.class, "required_everyCallAfterClose_throwsRuntimeClosed"),
         arguments(BrokenKits.ClosedRunnerThrowsIllegalState.class, "required_everyCallAfterClose_throwsRuntimeClosed"),
+        arguments(BrokenKits.ClaimsMemoryEnforcement.class, "optional_memoryLimit_isEnforced"),
         arguments(BrokenKits.LeavesWorkloadBehindAfterDelete.class, "required_delete_removesEverything"),
         arguments(BrokenKits.CancelReportedAsFailed.class, "required_cancel_endsCancelled"),
         arguments(BrokenKits.ListNotSorted.class, "required_list_returnsThePrefixSortedByKey"),
@@ -71,8 +72,8 @@ class BrokenImplementationsTest {
         "optional_restartPolicyOnFailure_restartsUpToItsMaximum", "optional_restartPolicyAlways_restartsAnExitedBot",
         "optional_execManager_runsACommandInTheBot", "optional_statsManager_reportsUsageOfARunningBot",
         "optional_eventManager_reportsLifecycleChanges", "optional_networkManager_createsListsAndRemovesNetworks",
-        "optional_scheduleManager_createsListsAndRemovesSchedules");
+        "optional_scheduleManager_createsListsAndRemovesSchedules", "optional_memoryLimit_isEnforced");
     assertThat(run.summary().getTestsSucceededCount()).as("tests that ran and passed, including "
-        + "optional_create_withAnUnsupportedSetting_isRejected").isEqualTo(run.summary().getTestsFoundCount() - 7);
+        + "optional_create_withAnUnsupportedSetting_isRejected").isEqualTo(run.summary().getTestsFoundCount() - 8);
   }
 }

@@ -96,6 +96,24 @@ class MockRuntimeTest {
   }
 
   @Test
+  void aBotExceedingAnEnforcedMemoryLimitIsOomKilledAndOnlyThen() {
+    MockRuntime enforcing = MockRuntime.builder().capabilities(dev.berth.runtime.Capabilities.builder()
+        .enforcesMemoryLimit(true).detectsOomKill(true).build()).build();
+    MockWorkloads workloads = new MockWorkloads();
+    enforcing.create(workloads.exceedMemory("limited", 32 << 20)
+        .resources(dev.berth.runtime.Resources.builder().memory("32m").build()).build());
+    enforcing.start("limited");
+    assertThat(enforcing.status("limited")).hasFailed().wasOomKilled().hasExitCode(137);
+    enforcing.create(workloads.exceedMemory("unlimited", 32 << 20).build());
+    enforcing.start("unlimited");
+    assertThat(enforcing.status("unlimited")).isStopped().hasExitCode(0);
+    mock.create(workloads.exceedMemory("not-enforced", 32 << 20)
+        .resources(dev.berth.runtime.Resources.builder().memory("32m").build()).build());
+    mock.start("not-enforced");
+    assertThat(mock.status("not-enforced")).isStopped().hasExitCode(0);
+  }
+
+  @Test
   void aCrashLoopIsCutShortWithAMessage() {
     mock.create(BotSpec.builder("loop").command("x").option(MockWorkloads.BEHAVIOUR, "exit")
         .option(MockWorkloads.EXIT_CODE, "1").restartPolicy(RestartPolicy.ALWAYS).build());

@@ -240,6 +240,12 @@ public final class BrokenKits {
     }
   }
 
+  public static class ClaimsMemoryEnforcement extends RuntimeKit {
+    public ClaimsMemoryEnforcement() {
+      super(BrokenRuntimes.ClaimsMemoryEnforcement::new);
+    }
+  }
+
   public static class LeavesWorkloadBehindAfterDelete extends RunnerKit {
     public LeavesWorkloadBehindAfterDelete() {
       super(BrokenRunners.LeavesWorkloadBehindAfterDelete::new);

@@ -6,6 +6,7 @@ import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
+import dev.berth.runtime.Capabilities;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.WorkloadKind;
@@ -304,6 +305,20 @@ final class BrokenRuntimes {
     public void close() {
       closed = true;
       delegate.close();
+    }
+  }
+
+  /** capabilities() claims memory limits are enforced and OOM kills detected, but a bot over its limit runs on. */
+  static final class ClaimsMemoryEnforcement extends ForwardingRuntime {
+    ClaimsMemoryEnforcement(MockRuntime delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public Capabilities capabilities() {
+      Capabilities real = delegate.capabilities();
+      return Capabilities.builder().enforcesMemoryLimit(true).detectsOomKill(true)
+          .networkModes(real.networkModes()).restartPolicies(real.restartPolicies()).build();
     }
   }
 }
