@@ -32,13 +32,7 @@ public interface BacktestRunner extends AutoCloseable {
     return submit(spec).await();
   }
 
-  /**
-   * The current state.
-   *
-   * @param backtestId the backtest's id
-   * @return its state, exit code and times
-   * @throws BotNotFoundException when unknown
-   */
+  /** The current state. @throws BotNotFoundException when unknown */
   BacktestStatus status(String backtestId);
 
   /** The backtest's log lines; see {@link Runtime#logs(String, LogOptions)}. */
