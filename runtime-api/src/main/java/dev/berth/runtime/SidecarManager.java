@@ -10,10 +10,24 @@ import java.util.Optional;
  * with the bot.
  */
 public interface SidecarManager extends Feature {
-  /** Starts the sidecar. @throws BotNotFoundException when the bot is unknown */
+  /**
+   * Starts the sidecar.
+   *
+   * @param botId the bot it runs next to
+   * @param spec what to run
+   * @return the started sidecar
+   * @throws BotNotFoundException when the bot is unknown
+   */
   Sidecar start(String botId, SidecarSpec spec);
 
-  /** The sidecar's state. @throws BotNotFoundException when the bot or sidecar is unknown */
+  /**
+   * The sidecar's state.
+   *
+   * @param botId the bot it runs next to
+   * @param name the sidecar's name
+   * @return the sidecar as it is now
+   * @throws BotNotFoundException when the bot or sidecar is unknown
+   */
   Sidecar inspect(String botId, String name);
 
   /** The bot's sidecars. */

@@ -7,7 +7,13 @@ import java.util.OptionalLong;
 
 /** One-shot resource usage of a running bot. */
 public interface StatsManager extends Feature {
-  /** The bot's usage now. @throws BotNotFoundException when the bot is unknown */
+  /**
+   * The bot's usage now.
+   *
+   * @param botId the bot
+   * @return its usage; values the backend cannot measure are empty
+   * @throws BotNotFoundException when the bot is unknown
+   */
   BotStats stats(String botId);
 
   /**
