@@ -37,7 +37,7 @@ public final class RuntimeConfig {
       "scope", "runtime",
       "store.type", "store.root", "store.endpoint", "store.access-key", "store.secret-key",
       "store.secure", "store.region", "store.code-bucket", "store.results-bucket", "store.logs-bucket",
-      "store.ship-interval");
+      "store.create-buckets", "store.ship-interval");
 
   private static final Pattern SCOPE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final RuntimeConfig EMPTY = new RuntimeConfig(Map.of());
