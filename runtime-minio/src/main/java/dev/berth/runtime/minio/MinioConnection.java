@@ -14,7 +14,8 @@ import okhttp3.Protocol;
 /**
  * The MinIO client and the HTTP client under it. Berth's own client instead of MinIO's default one: its
  * threads are named and daemon and stop on {@link #close()}, more than five requests may run against the one
- * host at a time, and it has no status-retry interceptor, so {@link Retrier} alone decides what is retried.
+ * host at a time, and it neither retries statuses (MinIO's interceptor) nor silently resends after a broken
+ * connection (OkHttp's default), so {@link Retrier} alone decides what is retried, with its backoff.
  */
 final class MinioConnection implements AutoCloseable {
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -36,6 +37,7 @@ final class MinioConnection implements AutoCloseable {
     this.http = new OkHttpClient.Builder()
         .dispatcher(dispatcher)
         .protocols(List.of(Protocol.HTTP_1_1))
+        .retryOnConnectionFailure(false)
         .connectTimeout(settings.connectTimeout())
         .readTimeout(settings.ioTimeout())
         .writeTimeout(settings.ioTimeout())
