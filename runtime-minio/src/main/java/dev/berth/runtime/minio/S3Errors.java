@@ -45,7 +45,7 @@ final class S3Errors {
   /** The failure itself, without the CompletionException/ExecutionException/MinioException wrappers. */
   static Throwable unwrap(Throwable failure) {
     Throwable current = failure;
-    for (int depth = 0; depth < 10 && current.getCause() != null; depth++) {
+    for (int depth = 0; depth < 10 && current != null && current.getCause() != null; depth++) {
       boolean wrapper = current instanceof CompletionException || current instanceof ExecutionException
           || current.getClass() == MinioException.class;
       if (!wrapper) {
