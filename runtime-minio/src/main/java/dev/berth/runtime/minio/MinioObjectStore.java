@@ -29,13 +29,15 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import okhttp3.MediaType;
 
 /**
  * An {@link ObjectStore} on S3 or MinIO, through the MinIO Java client.
  *
  * <pre>{@code
  * try (MinioObjectStore store = MinioObjectStore.fromConfig(RuntimeConfig.fromEnvironment())) {  // MINIO_ENDPOINT...
- *   store.put(ObjectStore.CODE_BUCKET, "momentum/v7.zip", Files.newInputStream(zip), Files.size(zip), "application/zip");
+ *   store.put(ObjectStore.CODE_BUCKET, "momentum/v7.zip", Files.newInputStream(zip), Files.size(zip),
+ *       "application/zip");
  * }
  * }</pre>
  *
@@ -117,6 +119,9 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
     }
     Map<String, String> normalised = ObjectNames.metadata(Objects.requireNonNull(metadata, "metadata"));
     String type = contentType == null || contentType.isBlank() ? "application/octet-stream" : contentType;
+    if (MediaType.parse(type) == null) {
+      throw ObjectNames.invalid("contentType", "'" + type + "' is not a media type such as application/json");
+    }
     buckets.ensure(call.bucket());
     try {
       uploader.put(call.bucket(), call.key(), data, length, type, normalised);

@@ -23,6 +23,7 @@ final class ObjectDownload extends InputStream {
   private final RetryPolicy policy;
   private final S3Call call;
   private final String etag;
+  private final byte[] single = new byte[1];
   private GetObjectResponse response;
   private long position;
   private int failuresWithoutProgress;
@@ -48,9 +49,8 @@ final class ObjectDownload extends InputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
+    int n = read(single, 0, 1);
+    return n < 0 ? -1 : single[0] & 0xff;
   }
 
   @Override

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A 100 MiB object goes through the store in a JVM whose heap is smaller than the object (the pom runs the
- * {@code small-heap} tests alone with {@code -Xmx96m}), so neither put nor get can hold it whole. Also prints the throughput of
- * the store against plain MinIO client calls on the same server; printed, not asserted.
+ * {@code small-heap} tests alone with {@code -Xmx96m}), so neither put nor get can hold it whole. Also prints
+ * the throughput of the store against plain MinIO client calls on the same server; printed, not asserted.
  */
 @Tag("small-heap")
 class LargeObjectStreamingTest {

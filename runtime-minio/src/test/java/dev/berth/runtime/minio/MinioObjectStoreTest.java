@@ -162,6 +162,8 @@ class MinioObjectStoreTest {
     assertThatThrownBy(() -> store.put(ObjectStore.CODE_BUCKET, "bad.zip", new ByteArrayInputStream(new byte[0]),
         0, "application/zip", Map.of("has space", "x"))).isInstanceOf(InvalidSpecException.class)
         .hasMessageContaining("'has space'");
+    assertThatThrownBy(() -> store.put(ObjectStore.CODE_BUCKET, "bad.zip", utf8("x"), "zip file"))
+        .isInstanceOf(InvalidSpecException.class).hasMessageContaining("'zip file' is not a media type");
   }
 
   @Test
@@ -175,7 +177,8 @@ class MinioObjectStoreTest {
         HttpResponse.BodyHandlers.ofString());
     URI put = store.presignedPut(ObjectStore.CODE_BUCKET, "uploads/bot.zip", Duration.ofMinutes(5));
     HttpResponse<Void> uploaded = http.send(HttpRequest.newBuilder(put)
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(utf8("zip bytes"))).build(), HttpResponse.BodyHandlers.discarding());
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(utf8("zip bytes"))).build(),
+        HttpResponse.BodyHandlers.discarding());
 
     assertThat(get.toString()).startsWith(server.endpoint() + "/results-").contains("X-Amz-Signature=");
     assertThat(fetched.statusCode()).isEqualTo(200);
