@@ -193,6 +193,26 @@ class MinioObjectStoreTest {
   }
 
   @Test
+  void theContentTypeIsKeptForOnePutAndForAMultipartUpload() throws Exception {
+    MinioObjectStore store = open(server.store().resultsBucket("types-" + BUCKETS.incrementAndGet())
+        .partSize(MinioSettings.MIN_PART_SIZE));
+    byte[] large = new byte[(int) MinioSettings.MIN_PART_SIZE * 2 + 1];
+    store.put(ObjectStore.RESULTS_BUCKET, "small.zip", utf8("zip"), "application/zip");
+    store.put(ObjectStore.RESULTS_BUCKET, "large.zip", new ByteArrayInputStream(large), -1, "application/zip");
+    HttpClient http = HttpClient.newHttpClient();
+
+    for (String key : List.of("small.zip", "large.zip")) {
+      URI url = store.presignedGet(ObjectStore.RESULTS_BUCKET, key, Duration.ofMinutes(1));
+      HttpResponse<Void> response = http.send(HttpRequest.newBuilder(url).GET().build(),
+          HttpResponse.BodyHandlers.discarding());
+      assertThat(response.headers().firstValue("Content-Type")).as("Content-Type of %s", key)
+          .hasValue("application/zip");
+    }
+    assertThat(store.list(ObjectStore.RESULTS_BUCKET, "large")).extracting(ObjectInfo::size)
+        .containsExactly((long) large.length);
+  }
+
+  @Test
   void aWrongLengthIsRejectedAndLeavesNoObjectOrUploadBehind() throws Exception {
     MinioObjectStore store = open(server.store().resultsBucket("length-" + BUCKETS.incrementAndGet())
         .partSize(MinioSettings.MIN_PART_SIZE));
