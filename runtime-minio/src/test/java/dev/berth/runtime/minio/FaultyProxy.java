@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A TCP proxy on loopback in front of an S3 server that reads each HTTP request's head (so it can count
  * requests and keeps the client's Host header, which V4 signatures cover) and fails the ones it is told to:
- * with a 503, by resetting the connection, or by cutting the response after some bytes.
+ * with a 503, by resetting the connection, by cutting the response after some bytes, or by never answering.
  */
 final class FaultyProxy implements AutoCloseable {
   /** What happens to one request. */
@@ -29,7 +29,9 @@ final class FaultyProxy implements AutoCloseable {
     /** The connection is reset before any answer. */
     RESET,
     /** Forwarded, but the connection is cut once 64 KiB of the answer have passed. */
-    CUT_RESPONSE
+    CUT_RESPONSE,
+    /** Read, then never answered: the connection stays open and silent until the proxy closes. */
+    NO_ANSWER
   }
 
   static final int CUT_AFTER_BYTES = 64 * 1024;
@@ -103,6 +105,11 @@ final class FaultyProxy implements AutoCloseable {
               + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
           client.getOutputStream().write(body);
           client.getOutputStream().flush();
+          return;
+        }
+        if (fault == Fault.NO_ANSWER) {
+          in.skipNBytes(length);
+          in.transferTo(OutputStream.nullOutputStream());
           return;
         }
         if (fault == Fault.CUT_RESPONSE) {

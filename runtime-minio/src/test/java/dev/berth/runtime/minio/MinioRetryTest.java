@@ -72,6 +72,20 @@ class MinioRetryTest {
   }
 
   @Test
+  void aRequestThatTimesOutIsRetried() {
+    try (MinioObjectStore impatient = MinioObjectStore.builder().endpoint(proxy.endpoint())
+        .credentials(S3TestServer.ACCESS_KEY, server.secretKey()).retries(3, Duration.ofMillis(10))
+        .timeouts(Duration.ofSeconds(5), Duration.ofMillis(500)).build()) {
+      store.put(BUCKET, "slow.txt", utf8("eventually"), "text/plain");
+      int before = proxy.requests().size();
+      proxy.failNext(1, FaultyProxy.Fault.NO_ANSWER);
+
+      assertThat(impatient.getBytes(BUCKET, "slow.txt")).hasValue(utf8("eventually"));
+      assertThat(proxy.requests().size() - before).as("the silent request and its retry").isEqualTo(2);
+    }
+  }
+
+  @Test
   void onlyTheFailedPartOfAMultipartUploadIsSentAgain() {
     byte[] data = random(3 * (int) MinioSettings.MIN_PART_SIZE / 2);
     int before = proxy.requests().size();
