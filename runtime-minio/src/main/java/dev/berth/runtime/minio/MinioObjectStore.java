@@ -15,6 +15,7 @@ import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.messages.Item;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
@@ -96,6 +97,23 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
   public Optional<InputStream> get(String bucket, String key) {
     S3Call call = call("Reading", bucket, key);
     return ObjectDownload.open(client, retrier, settings.retry(), call);
+  }
+
+  /**
+   * Reads a whole object, or empty when it does not exist; a download that breaks for good fails as a
+   * {@link RuntimeOperationException}.
+   */
+  @Override
+  public Optional<byte[]> getBytes(String bucket, String key) {
+    Optional<InputStream> in = get(bucket, key);
+    if (in.isEmpty()) {
+      return Optional.empty();
+    }
+    try (InputStream stream = in.get()) {
+      return Optional.of(stream.readAllBytes());
+    } catch (IOException e) {
+      throw new RuntimeOperationException(e.getMessage(), e);
+    }
   }
 
   @Override

@@ -119,6 +119,17 @@ class MinioRetryTest {
   }
 
   @Test
+  void aDownloadThatKeepsBreakingFailsAsABerthException() {
+    store.put(BUCKET, "fragile.bin", random(512 * 1024), "application/octet-stream");
+    proxy.failNext(1, FaultyProxy.Fault.CUT_RESPONSE);
+    proxy.failNext(10, FaultyProxy.Fault.RESET);
+
+    assertThatThrownBy(() -> store.getBytes(BUCKET, "fragile.bin")).isInstanceOf(RuntimeOperationException.class)
+        .hasMessageStartingWith("Reading test-results/fragile.bin failed after ")
+        .hasMessageContaining("failed after 4 attempts").hasMessageContaining("Connection reset");
+  }
+
+  @Test
   void aServerThatStaysDownFailsAfterTheLastAttemptSayingSo() {
     int before = proxy.requests().size();
     proxy.failNext(10, FaultyProxy.Fault.SERVICE_UNAVAILABLE);
