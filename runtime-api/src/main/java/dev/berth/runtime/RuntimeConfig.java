@@ -50,7 +50,9 @@ public final class RuntimeConfig {
   /** Keys every backend understands. */
   public static final Set<String> COMMON_KEYS = Set.of(
       "scope", "runtime", STOP_GRACE,
-      "store.type", "store.root",
+      "store.type", "store.root", "store.endpoint", "store.access-key", "store.secret-key",
+      "store.secure", "store.region", "store.code-bucket", "store.results-bucket", "store.logs-bucket",
+      "store.create-buckets", "store.ship-interval",
       "backtest.log-tail-lines", "backtest.result-max-size", "backtest.sweep-interval");
 
   /** Namespaces whose keys are all common: a key in them that is not in {@link #COMMON_KEYS} is a typo. */

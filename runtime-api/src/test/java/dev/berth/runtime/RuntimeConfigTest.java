@@ -100,10 +100,11 @@ class RuntimeConfigTest {
     RuntimeConfig.of(Map.of("store.type", "none", "store.root", "/s", "backtest.log-tail-lines", "50",
         "backtest.result-max-size", "1m", "backtest.sweep-interval", "5s", "stop-grace", "3s"))
         .requireKnownKeys("local", Set.of());
-    assertThatThrownBy(() -> RuntimeConfig.of(Map.of("store.endpoint", "http://minio:9000", "store.rot", "/s"))
-        .requireKnownKeys("local", Set.of()))
+    assertThatThrownBy(() -> RuntimeConfig.of(Map.of("store.endpoint", "http://minio:9000", "store.rot", "/s",
+        "store.bucket", "x")).requireKnownKeys("local", Set.of()))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessageContaining("'store.endpoint'")
+        .hasMessageNotContaining("'store.endpoint'")
+        .hasMessageContaining("'store.bucket'")
         .hasMessageContaining("'store.rot' (did you mean 'store.root'?)");
     assertThatThrownBy(() -> config("backtest.log-tail", "5").requireKnownKeys("docker", Set.of()))
         .hasMessageContaining("'backtest.log-tail' (did you mean 'backtest.log-tail-lines'?)");
