@@ -1,6 +1,5 @@
 package dev.berth.runtime.core;
 
-import dev.berth.runtime.BotStatus;
 import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.Runtime;

@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param linesAtTimestamp how many lines with exactly {@code timestamp} were shipped
  * @param nextChunk the sequence number of the next chunk object
  */
-public record LogCursor(Optional<Instant> timestamp, long linesAtTimestamp, long nextChunk) {
+record LogCursor(Optional<Instant> timestamp, long linesAtTimestamp, long nextChunk) {
   /** Nothing shipped yet. */
   public static final LogCursor START = new LogCursor(Optional.empty(), 0, 0);
 
