@@ -18,15 +18,18 @@ import dev.berth.runtime.testkit.MockRuntime;
 import dev.berth.runtime.testkit.MockWorkloads;
 import dev.berth.runtime.testkit.ObjectStoreConformanceKit;
 import dev.berth.runtime.testkit.RuntimeConformanceKit;
+import dev.berth.runtime.testkit.SelfTestOnly;
 import dev.berth.runtime.testkit.Workloads;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The kits bound to broken implementations. They live in this package, which surefire excludes: they are
- * meant to fail, and only {@code BrokenImplementationsTest} runs them, through the JUnit launcher.
+ * The kits bound to broken implementations. They live in this package, which surefire excludes, and
+ * {@link SelfTestOnly} disables them wherever else they are found: they are meant to fail, and only
+ * {@code BrokenImplementationsTest} runs them, through the JUnit launcher.
  * Waits of the broken kits are shortened (the mocks answer in microseconds) to keep the self-test quick; the
  * correct controls keep the normal waits, so they cannot pass by luck of timing.
  */
@@ -36,6 +39,7 @@ public final class BrokenKits {
   private BrokenKits() {}
 
   /** The runtime kit against {@code wrap(correct mock)}. */
+  @ExtendWith(SelfTestOnly.class)
   public abstract static class RuntimeKit extends RuntimeConformanceKit {
     private final MockEngine engine = new MockEngine();
     private final Function<MockRuntime, Runtime> wrap;
@@ -66,6 +70,7 @@ public final class BrokenKits {
   }
 
   /** The backtest kit against {@code wrap(correct mock)}. */
+  @ExtendWith(SelfTestOnly.class)
   public abstract static class RunnerKit extends BacktestRunnerConformanceKit {
     private final MockEngine engine = new MockEngine();
     private final Function<MockBacktestRunner, BacktestRunner> wrap;
@@ -96,6 +101,7 @@ public final class BrokenKits {
   }
 
   /** The store kit against a broken store. */
+  @ExtendWith(SelfTestOnly.class)
   public abstract static class StoreKit extends ObjectStoreConformanceKit {
     private final Supplier<ObjectStore> stores;
 

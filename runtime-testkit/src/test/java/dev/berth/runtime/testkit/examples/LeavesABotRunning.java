@@ -3,9 +3,12 @@ package dev.berth.runtime.testkit.examples;
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.testkit.BerthMock;
 import dev.berth.runtime.testkit.MockRuntime;
+import dev.berth.runtime.testkit.SelfTestOnly;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Forgets to stop its bot; run only through the launcher by BerthMockExtensionTest (surefire skips it). */
+@ExtendWith(SelfTestOnly.class)
 public class LeavesABotRunning {
   @BerthMock(verifyNothingRunning = true)
   MockRuntime runtime;
