@@ -26,9 +26,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -36,9 +34,11 @@ import java.util.stream.Stream;
 /**
  * An in-memory {@link BacktestRunner}: deterministic, thread-safe, recording, and strict enough to pass
  * {@link BacktestRunnerConformanceKit}. A backtest ends as its {@link MockWorkloads} options say (without
- * options it succeeds at once, without a result) unless an outcome is scripted for its id; timeouts and
- * scripted run times use real time on one daemon thread per runner, stopped by {@link #close()}; after it,
- * every call but {@code close()}, {@code type()} and {@code health()} throws
+ * options it succeeds at once, without a result) unless an outcome is scripted for its id. Timeouts and
+ * scripted run times run on the engine's clock: polling sees them pass in real time, while a thread that
+ * waits for a backtest ({@link BacktestExecution#await()}, {@code await(maxWait)}, {@link #run}) moves the
+ * clock to its end instead of sleeping (unless the engine keeps {@link MockEngine#realTime() real time}).
+ * After {@link #close()} every call but {@code close()}, {@code type()} and {@code health()} throws
  * {@link dev.berth.runtime.RuntimeClosedException}, as on every backend.
  *
  * <pre>{@code
@@ -51,14 +51,12 @@ import java.util.stream.Stream;
 public final class MockBacktestRunner implements BacktestRunner {
   /** The methods {@link #calls()} records and {@link #failNext} can fail. */
   public static final Set<String> RECORDED_METHODS = Set.of("submit", "status", "logs", "cancel", "delete");
-  private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final MockEngine engine;
   private final String scope;
   private final Map<String, MockBacktest> table;
   private final Map<String, MockBacktestOutcome> scripted = new ConcurrentHashMap<>();
   private final CallScript script;
-  private ScheduledThreadPoolExecutor timer;
   private final List<Execution> executions = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
@@ -158,16 +156,13 @@ public final class MockBacktestRunner implements BacktestRunner {
   }
 
   /**
-   * Stops this runner's timer thread; running backtests keep running and the next runner times them out.
-   * Waiters on this runner's executions that have not ended get a {@link RuntimeOperationException}.
+   * Drops this runner's pending ends and timeouts; running backtests keep running and the next runner times
+   * them out. Waiters on this runner's executions that have not ended get a {@link RuntimeOperationException}.
    */
   @Override
   public synchronized void close() {
     closed = true;
-    if (timer != null) {
-      timer.shutdownNow();
-      timer = null;
-    }
+    table.values().forEach(backtest -> backtest.cancelTimers(this));
     executions.forEach(Execution::abandon);
   }
 
@@ -265,18 +260,9 @@ public final class MockBacktestRunner implements BacktestRunner {
   }
 
   private synchronized void schedule(MockBacktest backtest, Duration delay, Runnable task) {
-    if (closed) {
-      return;
+    if (!closed) {
+      backtest.addTimer(engine.time().schedule(delay, task), this);
     }
-    if (timer == null) {
-      timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-        Thread thread = new Thread(runnable, "berth-mock-backtests-" + THREADS.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      });
-      timer.setRemoveOnCancelPolicy(true);
-    }
-    backtest.addTimer(timer.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS));
   }
 
   private MockBacktest find(String id) {
@@ -336,6 +322,10 @@ public final class MockBacktestRunner implements BacktestRunner {
 
     @Override
     public BacktestResult await() {
+      MockTime time = engine.time();
+      if (time.virtual() && !result.isDone()) {
+        backtest.due().ifPresent(time::skipTo);
+      }
       try {
         return result.join();
       } catch (java.util.concurrent.CompletionException e) {
@@ -346,8 +336,18 @@ public final class MockBacktestRunner implements BacktestRunner {
     @Override
     public BacktestResult await(Duration maxWait) {
       Objects.requireNonNull(maxWait, "maxWait");
+      long wait = saturatedNanos(maxWait);
+      MockTime time = engine.time();
+      if (time.virtual() && !result.isDone()) {
+        long limit = saturatedSum(time.ticks(), wait);
+        long due = backtest.due().orElse(Long.MAX_VALUE);
+        time.skipTo(Math.min(due, limit));
+        if (due > limit && !result.isDone()) {
+          throw new BacktestTimeoutException(id(), maxWait, backtest.state());
+        }
+      }
       try {
-        return result.get(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS);
+        return result.get(wait, TimeUnit.NANOSECONDS);
       } catch (java.util.concurrent.TimeoutException e) {
         throw new BacktestTimeoutException(id(), maxWait, backtest.state());
       } catch (InterruptedException e) {
@@ -356,6 +356,22 @@ public final class MockBacktestRunner implements BacktestRunner {
             + "running.", e);
       } catch (java.util.concurrent.ExecutionException e) {
         throw (RuntimeOperationException) e.getCause();
+      }
+    }
+
+    private long saturatedNanos(Duration duration) {
+      try {
+        return Math.max(0, duration.toNanos());
+      } catch (ArithmeticException e) {
+        return duration.isNegative() ? 0 : Long.MAX_VALUE;
+      }
+    }
+
+    private long saturatedSum(long a, long b) {
+      try {
+        return Math.addExact(a, b);
+      } catch (ArithmeticException e) {
+        return Long.MAX_VALUE;
       }
     }
 

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -216,7 +215,7 @@ final class MockBots {
       return;
     }
     if (bot.behaviour().ignoresSigterm()) {
-      pause(grace);
+      engine.time().pass(grace);
       bot.exited(KILLED, true, false, "killed after ignoring SIGTERM for " + grace, now());
     } else {
       bot.exited(0, true, false, "stopped on request", now());
@@ -284,13 +283,5 @@ final class MockBots {
 
   private Instant now() {
     return engine.clock().instant();
-  }
-
-  private static void pause(Duration grace) {
-    try {
-      TimeUnit.NANOSECONDS.sleep(grace.toNanos());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

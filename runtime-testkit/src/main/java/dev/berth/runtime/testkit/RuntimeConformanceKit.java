@@ -1,6 +1,7 @@
 package dev.berth.runtime.testkit;
 
 import dev.berth.runtime.Runtime;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +52,15 @@ public abstract class RuntimeConformanceKit {
   }
 
   /**
+   * The clock the runtime under test keeps time by; the kit measures how long a stop waited by it. Real
+   * backends keep the default, the system clock; a simulated runtime whose waits move a clock of its own
+   * (as {@link MockEngine} does) returns that clock.
+   */
+  protected Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  /**
    * Removes the bot's workload behind the runtime's back, the way an operator would
    * ({@code docker rm -f}, {@code kill -9} plus removing the state, deleting the pod). Return false (the
    * default) when the backend's test cannot do that; the test that needs it then aborts.
@@ -61,7 +71,8 @@ public abstract class RuntimeConformanceKit {
 
   @BeforeEach
   final void openKitSession() {
-    kit = new RuntimeKitSession(this::newRuntime, workloads(), timeouts(), this::removeBehindTheRuntimesBack);
+    kit = new RuntimeKitSession(this::newRuntime, workloads(), timeouts(), clock(),
+        this::removeBehindTheRuntimesBack);
   }
 
   @AfterEach

@@ -7,6 +7,7 @@ import dev.berth.runtime.BotStatus;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.Runtime;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +33,8 @@ final class RuntimeKitSession {
 
   final Workloads workloads;
   final KitTimeouts timeouts;
+  /** The runtime's clock, for measuring how long its calls waited. */
+  final Clock clock;
   final String scope;
   private final Function<String, Runtime> factory;
   private final RemoveOutOfBand remover;
@@ -45,11 +48,12 @@ final class RuntimeKitSession {
     boolean remove(String scope, String botId);
   }
 
-  RuntimeKitSession(Function<String, Runtime> factory, Workloads workloads, KitTimeouts timeouts,
+  RuntimeKitSession(Function<String, Runtime> factory, Workloads workloads, KitTimeouts timeouts, Clock clock,
       RemoveOutOfBand remover) {
     this.factory = factory;
     this.workloads = workloads;
     this.timeouts = timeouts;
+    this.clock = clock;
     this.remover = remover;
     this.scope = KitIds.scope();
   }

@@ -53,6 +53,23 @@ class BerthMockExtensionTest {
     }
   }
 
+  @Nested
+  class WithRealTime {
+    @BerthMock(realTime = true)
+    MockBacktestRunner realTimeRunner;
+
+    @Test
+    void oneRealTimeFieldGivesTheTestsSharedEngineRealTime() {
+      assertThat(realTimeRunner.engine().keepsRealTime()).isTrue();
+      assertThat(runtime.engine()).isSameAs(realTimeRunner.engine());
+    }
+  }
+
+  @Test
+  void theEngineHasVirtualTimeByDefault() {
+    assertThat(runtime.engine().keepsRealTime()).isFalse();
+  }
+
   @Test
   void verifyNothingRunningFailsATestThatLeavesABotRunning() {
     KitRun run = KitRun.of(LeavesABotRunning.class);

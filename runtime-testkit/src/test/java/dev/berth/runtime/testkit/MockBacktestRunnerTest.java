@@ -65,6 +65,34 @@ class MockBacktestRunnerTest {
   }
 
   @Test
+  void waitingForABacktestMovesTheEnginesClockInsteadOfSleeping() {
+    runner.script("bt-long", MockBacktestOutcome.success("{}").after(Duration.ofMinutes(40)));
+    runner.script("bt-stuck", MockBacktestOutcome.hang());
+    long started = System.nanoTime();
+    BacktestResult result = runner.run(spec("bt-long"));
+    assertThat(result).succeeded();
+    assertThat(Duration.between(result.startedAt().orElseThrow(), result.finishedAt().orElseThrow()))
+        .isBetween(Duration.ofMinutes(40), Duration.ofMinutes(41));
+    BacktestResult timedOut = runner.run(spec("bt-stuck").toBuilder().timeout(Duration.ofMinutes(30)).build());
+    assertThat(timedOut).timedOut();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void aShortWaitForALongBacktestGivesUpAtOnceAndTheClockMovesByTheWait() {
+    runner.script("bt-long", MockBacktestOutcome.success("{}").after(Duration.ofMinutes(40)));
+    BacktestExecution execution = runner.submit(spec("bt-long"));
+    java.time.Instant before = runner.engine().clock().instant();
+    assertThatThrownBy(() -> execution.await(Duration.ofMinutes(1)))
+        .isInstanceOf(dev.berth.runtime.BacktestTimeoutException.class);
+    assertThat(runner.engine().clock().instant()).isAfterOrEqualTo(before.plus(Duration.ofMinutes(1)));
+    assertThat(execution.status()).isRunning();
+    runner.engine().advance(Duration.ofMinutes(40));
+    Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), "bt-long to succeed after advance",
+        () -> execution.status().state(), state -> state == BacktestState.SUCCEEDED);
+  }
+
+  @Test
   void aNewRunnerTakesOverTheTimeoutsOfAClosedOne() {
     MockBacktestRunner first = new MockBacktestRunner(runner.engine(), "default");
     first.script("bt-1", MockBacktestOutcome.hang());

@@ -16,6 +16,7 @@ import dev.berth.runtime.RestartPolicy;
 import dev.berth.runtime.RuntimeOperationException;
 import dev.berth.runtime.RuntimeUnavailableException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -183,6 +184,31 @@ class MockRuntimeTest {
     try (Stream<LogLine> lines = fixed.logs("bot-1")) {
       assertThat(lines.map(LogLine::timestamp)).containsOnly(noon);
     }
+  }
+
+  @Test
+  void theGraceOfABotIgnoringSigtermPassesOnTheEnginesClockNotInRealTime() {
+    mock.create(new MockWorkloads().ignoreSigterm("stubborn").build());
+    mock.start("stubborn");
+    Instant before = mock.engine().clock().instant();
+    long started = System.nanoTime();
+    mock.stop("stubborn", Duration.ofMinutes(5));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    assertThat(mock.status("stubborn")).isStopped().hasExitCode(137);
+    assertThat(mock.status("stubborn").finishedAt()).hasValueSatisfying(finished -> assertThat(finished)
+        .isBetween(before.plus(Duration.ofMinutes(5)), before.plus(Duration.ofMinutes(6))));
+  }
+
+  @Test
+  void anEngineKeepingRealTimeWaitsTheGrace() {
+    MockRuntime real = MockRuntime.builder().engine(MockEngine.realTime()).build();
+    real.create(new MockWorkloads().ignoreSigterm("stubborn").build());
+    real.start("stubborn");
+    long started = System.nanoTime();
+    real.stop("stubborn", Duration.ofMillis(300));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    assertThat(real.engine().keepsRealTime()).isTrue();
+    assertThat(mock.engine().keepsRealTime()).isFalse();
   }
 
   @Test

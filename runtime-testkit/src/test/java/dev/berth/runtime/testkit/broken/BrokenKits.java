@@ -20,6 +20,7 @@ import dev.berth.runtime.testkit.ObjectStoreConformanceKit;
 import dev.berth.runtime.testkit.RuntimeConformanceKit;
 import dev.berth.runtime.testkit.SelfTestOnly;
 import dev.berth.runtime.testkit.Workloads;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -64,6 +65,11 @@ public final class BrokenKits {
     }
 
     @Override
+    protected Clock clock() {
+      return engine.clock();
+    }
+
+    @Override
     protected boolean removeBehindTheRuntimesBack(String scope, String botId) {
       return engine.removeBehindTheRuntimesBack(scope, botId);
     }
@@ -92,6 +98,11 @@ public final class BrokenKits {
     @Override
     protected KitTimeouts timeouts() {
       return getClass().getSimpleName().startsWith("Correct") ? KitTimeouts.fromEnvironment() : FAST;
+    }
+
+    @Override
+    protected Clock clock() {
+      return engine.clock();
     }
 
     @Override
