@@ -21,6 +21,7 @@ final class MockBot {
   private Instant startedAt;
   private Instant finishedAt;
   private int restartCount;
+  private long runs;
   private String message = "";
 
   MockBot(String scope, BotSpec spec, MockBehaviour behaviour, String runtimeId) {
@@ -60,7 +61,13 @@ final class MockBot {
     return builder.build();
   }
 
+  /** How many times the bot was launched; tells a delayed exit whether its run is still the current one. */
+  synchronized long runs() {
+    return runs;
+  }
+
   synchronized void running(Instant now) {
+    runs++;
     state = BotState.RUNNING;
     startedAt = now;
     finishedAt = null;

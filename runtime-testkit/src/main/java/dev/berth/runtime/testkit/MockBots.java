@@ -230,13 +230,34 @@ final class MockBots {
     }
   }
 
-  /** Starts the process once: RUNNING, its output; returns its exit code if it exits right away. */
+  /**
+   * Starts the process once: RUNNING, its output; returns its exit code if it exits right away. A workload
+   * with a run time exits once that has passed on the engine's clock.
+   */
   private OptionalInt launch(MockBot bot) {
     bot.running(now());
     publish(bot, EventType.STARTED, "");
     BotSpec spec = bot.spec();
-    bot.behaviour().output(spec).forEach(out -> bot.append(out.stream(), out.text(), now()));
-    return bot.behaviour().exitsWith();
+    MockBehaviour behaviour = bot.behaviour();
+    behaviour.output(spec).forEach(out -> bot.append(out.stream(), out.text(), now()));
+    OptionalInt exit = behaviour.exitsWith();
+    if (exit.isEmpty() || behaviour.duration().isZero()) {
+      return exit;
+    }
+    long run = bot.runs();
+    engine.time().schedule(behaviour.duration(), () -> exitLater(bot, run, exit.getAsInt()));
+    return OptionalInt.empty();
+  }
+
+  /** The delayed exit of one run; nothing happens when the bot was stopped, restarted or replaced meanwhile. */
+  private void exitLater(MockBot bot, long run, int exitCode) {
+    String key = MockEngine.botKey(scope, bot.spec().id());
+    engine.withLock(key, () -> {
+      if (table.get(key) == bot && bot.runs() == run && bot.state() == BotState.RUNNING) {
+        exited(bot, exitCode, false);
+      }
+      return null;
+    });
   }
 
   /** Records an exit that was not requested and applies the restart policy, like a daemon would. */

@@ -98,6 +98,10 @@ public abstract class RuntimeConformanceKit {
     return new StatusChecks(kit);
   }
 
+  private AgreementChecks agreement() {
+    return new AgreementChecks(kit);
+  }
+
   private FleetChecks fleet() {
     return new FleetChecks(kit);
   }
@@ -359,6 +363,29 @@ public abstract class RuntimeConformanceKit {
     @DisplayName("env vars, config.json and BOT_ID reach the workload")
     void required_envConfigAndBotId_reachTheWorkload() {
       status().envConfigAndBotIdReachTheWorkload();
+    }
+  }
+
+  @Nested
+  @DisplayName("Agreement: status, list and address tell what the runtime observed, at once")
+  class Agreement {
+    @Test
+    @DisplayName("right after create, start, stop and delete (also through another instance) return, status() and "
+        + "list() both report the new state")
+    void required_statusAndList_agreeRightAfterEachTransition() {
+      agreement().statusAndListAgreeRightAfterEachTransition();
+    }
+
+    @Test
+    @DisplayName("a bot that exits on its own: once status() or list() reports the exit, the other does too")
+    void required_statusAndList_agreeOnABotThatExitedOnItsOwn() {
+      agreement().statusAndListAgreeOnABotThatExitedOnItsOwn();
+    }
+
+    @Test
+    @DisplayName("address() of a running bot is present where capabilities() list a network mode other than NONE")
+    void required_address_ofARunningBot_isPresentWhereTheBackendHasNetworking() {
+      agreement().addressOfARunningBotIsPresentWhereTheBackendHasNetworking();
     }
   }
 

@@ -209,6 +209,30 @@ public final class BrokenKits {
     }
   }
 
+  /** Runs with the kit's full waits, which a 3 s cache slips through: the rejection cannot come from a wait. */
+  public static class StatusCachedForThreeSeconds extends RuntimeKit {
+    public StatusCachedForThreeSeconds() {
+      super(StaleRuntimes.StatusCachedForThreeSeconds::new);
+    }
+
+    @Override
+    protected KitTimeouts timeouts() {
+      return KitTimeouts.fromEnvironment();
+    }
+  }
+
+  public static class ListCachedForThreeSeconds extends RuntimeKit {
+    public ListCachedForThreeSeconds() {
+      super(StaleRuntimes.ListCachedForThreeSeconds::new);
+    }
+  }
+
+  public static class AddressAlwaysEmpty extends RuntimeKit {
+    public AddressAlwaysEmpty() {
+      super(StaleRuntimes.AddressAlwaysEmpty::new);
+    }
+  }
+
   public static class WrongExceptionForUnknownId extends RuntimeKit {
     public WrongExceptionForUnknownId() {
       super(BrokenRuntimes.WrongExceptionForUnknownId::new);
