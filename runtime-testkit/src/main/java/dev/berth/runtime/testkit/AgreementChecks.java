@@ -1,5 +1,6 @@
 package dev.berth.runtime.testkit;
 
+import static dev.berth.runtime.testkit.RuntimeKitSession.describe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -37,11 +38,6 @@ final class AgreementChecks {
     static boolean exited(BotState state) {
       return state == BotState.STOPPED || state == BotState.FAILED;
     }
-  }
-
-  private static String describe(BotStatus status) {
-    return status.state() + status.exitCode().stream().mapToObj(code -> " with exit code " + code).findFirst()
-        .orElse("");
   }
 
   private static Seen look(Runtime runtime, String id) {

@@ -91,7 +91,9 @@ final class BacktestKitSession {
   BacktestStatus awaitState(String id, BacktestState... states) {
     Set<BacktestState> wanted = Set.of(states);
     return Await.until(timeouts, "backtest '" + id + "' to reach " + wanted, () -> runner().status(id),
-        status -> wanted.contains(status.state()));
+        status -> wanted.contains(status.state()), status -> status.state().isTerminal()
+            ? Optional.of("it ended " + status.state() + ", and an ended backtest never changes its state")
+            : Optional.empty(), Duration.ZERO);
   }
 
   List<LogLine> logs(String id, LogOptions options) {

@@ -287,6 +287,12 @@ public final class BrokenKits {
     }
   }
 
+  public static class AwaitGivesUpAtOnce extends RunnerKit {
+    public AwaitGivesUpAtOnce() {
+      super(BrokenRunners.AwaitGivesUpAtOnce::new);
+    }
+  }
+
   public static class CancelReportedAsFailed extends RunnerKit {
     public CancelReportedAsFailed() {
       super(BrokenRunners.CancelReportedAsFailed::new);
