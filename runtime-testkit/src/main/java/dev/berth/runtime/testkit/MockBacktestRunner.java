@@ -10,6 +10,7 @@ import dev.berth.runtime.BacktestState;
 import dev.berth.runtime.BacktestStatus;
 import dev.berth.runtime.BacktestTimeoutException;
 import dev.berth.runtime.Health;
+import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.LogStream;
@@ -38,7 +39,9 @@ import java.util.stream.Stream;
  * scripted run times run on the engine's clock: polling sees them pass in real time, while a thread that
  * waits for a backtest ({@link BacktestExecution#await()}, {@code await(maxWait)}, {@link #run}) moves the
  * clock to its end instead of sleeping (unless the engine keeps {@link MockEngine#realTime() real time}).
- * After {@link #close()} every call but {@code close()}, {@code type()} and {@code health()} throws
+ * A code bundle that cannot be materialised, an entrypoint missing from it, or a program that is not on the
+ * {@code PATH} (a spec without an image) does not fail {@code submit}: as on the real engine, the backtest
+ * ends FAILED "could not start", whatever outcome is scripted for it. After {@link #close()} every call but {@code close()}, {@code type()} and {@code health()} throws
  * {@link dev.berth.runtime.RuntimeClosedException}, as on every backend.
  *
  * <pre>{@code
@@ -101,7 +104,17 @@ public final class MockBacktestRunner implements BacktestRunner {
         }
         MockBacktest created = new MockBacktest(scope, spec, outcome, engine.nextNativeId("mockbt"));
         table.put(key(spec.id()), created);
-        launch(created);
+        Optional<String> couldNotStart = launchFailure(spec);
+        Optional<MockCode.ProgramProblem> program = MockCode.program(spec);
+        if (couldNotStart.isPresent()) {
+          created.finish(BacktestState.FAILED, OptionalInt.empty(), Optional.empty(), couldNotStart.get(), now());
+        } else if (program.isPresent()) {
+          created.running(now());
+          created.finish(BacktestState.FAILED, OptionalInt.of(MockCode.NOT_FOUND), Optional.empty(),
+              "exited with code " + MockCode.NOT_FOUND + " (" + program.get().message() + ")", now());
+        } else {
+          launch(created);
+        }
         return created;
       });
       Execution execution = new Execution(backtest);
@@ -220,6 +233,20 @@ public final class MockBacktestRunner implements BacktestRunner {
   public List<String> activeBacktests() {
     return table.values().stream().filter(b -> b.scope.equals(scope) && !b.state().isTerminal())
         .map(b -> b.spec().id()).sorted().collect(java.util.stream.Collectors.toList());
+  }
+
+  /**
+   * Why the backtest cannot even start, as the real engine says it when materialising the code or launching
+   * the program fails: it then ends FAILED, after {@code submit} returned, without an exit code.
+   */
+  private static Optional<String> launchFailure(BacktestSpec spec) {
+    try {
+      MockCode.checkBundle(spec);
+    } catch (InvalidSpecException e) {
+      return Optional.of("could not start: " + e.getMessage());
+    }
+    return MockCode.program(spec).filter(MockCode.ProgramProblem::launchFails)
+        .map(problem -> "could not start: " + problem.message());
   }
 
   private void launch(MockBacktest backtest) {

@@ -87,6 +87,16 @@ final class MockBot {
     log.live(false);
   }
 
+  /** The launch failed before a process existed: FAILED without an exit code, as the local backend says it. */
+  synchronized void couldNotStart(String why, Instant now) {
+    state = BotState.FAILED;
+    exitCode = OptionalInt.empty();
+    oomKilled = false;
+    finishedAt = now;
+    message = why;
+    log.live(false);
+  }
+
   synchronized void countRestart() {
     restartCount++;
   }

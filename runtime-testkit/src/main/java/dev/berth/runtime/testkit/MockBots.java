@@ -13,6 +13,7 @@ import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.LogStream;
+import dev.berth.runtime.RuntimeOperationException;
 import dev.berth.runtime.UnsupportedFeatureException;
 import dev.berth.runtime.WorkloadKind;
 import java.time.Duration;
@@ -68,6 +69,7 @@ final class MockBots {
     Objects.requireNonNull(spec, "spec");
     checkSupported(spec);
     MockBehaviour behaviour = MockBehaviour.of(spec);
+    MockCode.checkBundle(spec);
     String key = MockEngine.botKey(scope, spec.id());
     return engine.withLock(key, () -> {
       if (table.containsKey(key)) {
@@ -223,7 +225,17 @@ final class MockBots {
     publish(bot, EventType.STOPPED, bot.status().message());
   }
 
+  /**
+   * Launches the bot; a program that is not on the PATH fails the launch (and the call) the way the local
+   * backend fails it, leaving the bot FAILED without an exit code.
+   */
   private void run(MockBot bot) {
+    Optional<MockCode.ProgramProblem> problem = MockCode.program(bot.spec());
+    if (problem.isPresent() && problem.get().launchFails()) {
+      bot.couldNotStart("could not start: " + problem.get().message(), now());
+      publish(bot, EventType.FAILED, bot.status().message());
+      throw new RuntimeOperationException(problem.get().message());
+    }
     OptionalInt exit = launch(bot);
     if (exit.isPresent()) {
       exited(bot, exit.getAsInt(), false);
@@ -239,6 +251,9 @@ final class MockBots {
     publish(bot, EventType.STARTED, "");
     BotSpec spec = bot.spec();
     MockBehaviour behaviour = bot.behaviour();
+    if (MockCode.program(spec).isPresent()) {
+      return OptionalInt.of(MockCode.NOT_FOUND); // the exec failed: no output, exit 127
+    }
     behaviour.output(spec).forEach(out -> bot.append(out.stream(), out.text(), now()));
     OptionalInt exit = behaviour.exitsWith();
     if (exit.isEmpty() || behaviour.duration().isZero()) {
@@ -265,7 +280,7 @@ final class MockBots {
     int code = exitCode;
     boolean oom = oomKilled;
     for (int loops = 0; ; loops++) {
-      bot.exited(code, false, oom, oom ? "OOM-killed" : "exited with code " + code, now());
+      bot.exited(code, false, oom, oom ? "OOM-killed" : "exited with code " + code + notFound(bot, code), now());
       publish(bot, oom ? EventType.OOM_KILLED : code == 0 ? EventType.EXITED : EventType.FAILED, "");
       if (!bot.spec().restartPolicy().shouldRestart(code, bot.restartCount())) {
         return;
@@ -284,6 +299,10 @@ final class MockBots {
       code = again.getAsInt();
       oom = false;
     }
+  }
+
+  private static String notFound(MockBot bot, int code) {
+    return code != MockCode.NOT_FOUND ? "" : MockCode.program(bot.spec()).map(p -> " (" + p.message() + ")").orElse("");
   }
 
   private <T> T locked(String id, Function<MockBot, T> body) {

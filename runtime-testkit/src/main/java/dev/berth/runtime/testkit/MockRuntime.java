@@ -44,6 +44,13 @@ import java.util.stream.Stream;
  * assertThat(mock.status("bot-1")).hasFailed().hasExitCode(3);
  * }</pre>
  *
+ * <p>It checks a spec's code where the real backends do: {@code create} rejects a code bundle that cannot be
+ * materialised (a missing directory or archive, an archive entry that would leave the workspace) and an
+ * entrypoint missing from the bundle. A spec without an image runs as a host process, as on the local
+ * backend: {@code start} fails, and the bot reads FAILED, when its program is not on the {@code PATH} (an
+ * absolute program path that does not exist exits 127 instead). A spec with an image makes the mock model a
+ * container backend, which cannot look inside the image.
+ *
  * <p>Several instances on one {@link MockEngine} share bots per scope, like several JVMs on one Docker
  * daemon; {@link #close()} never stops bots. {@link #update} changes resources and restart policy in place and
  * recreates the bot for an image, env or config change. {@link #stop(String)}, {@link #restart} use the

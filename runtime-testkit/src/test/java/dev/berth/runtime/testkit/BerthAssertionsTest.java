@@ -64,7 +64,7 @@ class BerthAssertionsTest {
   @Test
   void mockRuntimeAssertionsListTheRecordedCalls() {
     MockRuntime mock = new MockRuntime();
-    mock.create(BotSpec.builder("bot-1").command("run").build());
+    mock.create(BotSpec.builder("bot-1").image("registry/momentum:7").command("run").build());
     mock.start("bot-1");
     assertThat(mock).receivedCreate("bot-1").receivedStart("bot-1").receivedNoCallsTo("delete").hasBot("bot-1");
     assertThatThrownBy(() -> assertThat(mock).receivedStop("bot-1")).hasMessageContaining("stop(\"bot-1\")")

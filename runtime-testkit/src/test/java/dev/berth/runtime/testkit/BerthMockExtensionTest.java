@@ -28,13 +28,13 @@ class BerthMockExtensionTest {
     assertThat(seenInBeforeEach).isSameAs(runtime);
     assertThat(runner.engine()).isSameAs(runtime.engine());
     assertThat(runtime.engine().scopes()).isEmpty();
-    runtime.create(BotSpec.builder("bot-1").command("run").build());
+    runtime.create(BotSpec.builder("bot-1").image("registry/momentum:7").command("run").build());
   }
 
   @Test
   void everyTestGetsAFreshEngine() {
     assertThat(runtime.list()).isEmpty();
-    runtime.create(BotSpec.builder("bot-1").command("run").build());
+    runtime.create(BotSpec.builder("bot-1").image("registry/momentum:7").command("run").build());
   }
 
   @Test

@@ -98,8 +98,9 @@ class MockRuntimeTest {
 
   @Test
   void aCrashLoopIsCutShortWithAMessage() {
-    mock.create(BotSpec.builder("loop").command("x").option(MockWorkloads.BEHAVIOUR, "exit")
-        .option(MockWorkloads.EXIT_CODE, "1").restartPolicy(RestartPolicy.ALWAYS).build());
+    mock.create(BotSpec.builder("loop").image("registry/momentum:7").command("x")
+        .option(MockWorkloads.BEHAVIOUR, "exit").option(MockWorkloads.EXIT_CODE, "1")
+        .restartPolicy(RestartPolicy.ALWAYS).build());
     mock.start("loop");
     assertThat(mock.status("loop")).hasFailed().hasRestartCount(MockBots.CRASH_LOOP_LIMIT)
         .hasMessageContaining("crash loop");

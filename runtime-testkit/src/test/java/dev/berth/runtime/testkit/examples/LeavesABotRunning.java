@@ -15,13 +15,13 @@ public class LeavesABotRunning {
 
   @Test
   void forgetsToStop() {
-    runtime.create(BotSpec.builder("forgotten").command("run").build());
+    runtime.create(BotSpec.builder("forgotten").image("registry/momentum:7").command("run").build());
     runtime.start("forgotten");
   }
 
   @Test
   void cleansUp() {
-    runtime.create(BotSpec.builder("tidy").command("run").build());
+    runtime.create(BotSpec.builder("tidy").image("registry/momentum:7").command("run").build());
     runtime.start("tidy");
     runtime.delete("tidy");
   }
