@@ -1,6 +1,7 @@
 package dev.berth.runtime.testkit;
 
 import static dev.berth.runtime.testkit.BerthAssertions.assertThat;
+import static dev.berth.runtime.testkit.MockRuntime.Call.START;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.runtime.BotSpec;
@@ -48,7 +49,7 @@ class DeployerExampleTest {
 
   @Test
   void reportsAnEngineOutage() {
-    runtime.failNext("start", 1, new RuntimeUnavailableException("Docker is not reachable"));
+    runtime.failNext(START, new RuntimeUnavailableException("Docker is not reachable"));
     assertThatThrownBy(() -> new Deployer(runtime).deploy("momentum-eth"))
         .isInstanceOf(RuntimeUnavailableException.class);
     assertThat(runtime.status("momentum-eth")).isCreated();

@@ -1,6 +1,7 @@
 package dev.berth.runtime.testkit;
 
 import static dev.berth.runtime.testkit.BerthAssertions.assertThat;
+import static dev.berth.runtime.testkit.MockBacktestRunner.Call.SUBMIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -107,7 +108,7 @@ class MockBacktestRunnerTest {
 
   @Test
   void failNextAndEngineOutagesFailSubmit() {
-    runner.failNext("submit", 1, new RuntimeUnavailableException("queue full"));
+    runner.failNext(SUBMIT, new RuntimeUnavailableException("queue full"));
     assertThatThrownBy(() -> runner.submit(spec("bt-1"))).isInstanceOf(RuntimeUnavailableException.class);
     runner.engine().simulateDown("maintenance");
     assertThat(runner.health().healthy()).isFalse();
@@ -115,7 +116,9 @@ class MockBacktestRunnerTest {
         .hasMessageContaining("maintenance");
     runner.engine().simulateUp();
     assertThat(runner.run(spec("bt-1"))).succeeded();
-    assertThat(runner.callsTo("submit")).hasSize(3);
+    assertThat(runner.calls(SUBMIT)).hasSize(3);
+    assertThat(runner.recorded(SUBMIT, "bt-1")).extracting(BacktestSpec::image).containsOnly("registry/backtest:3");
+    assertThat(runner).receivedSubmit("bt-1").receivedNoCallsTo(MockBacktestRunner.Call.CANCEL);
   }
 
   @Test
