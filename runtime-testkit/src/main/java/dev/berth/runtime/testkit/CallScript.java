@@ -17,7 +17,10 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** Recording, hooks, scripted failures and taking calls, shared by {@link MockRuntime} and {@link MockBacktestRunner}. */
+/**
+ * Recording, hooks, scripted failures and taking calls, shared by {@link MockRuntime} and
+ * {@link MockBacktestRunner}.
+ */
 final class CallScript {
   private final String owner;
   private final Clock clock;

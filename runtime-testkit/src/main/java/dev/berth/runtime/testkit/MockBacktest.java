@@ -24,6 +24,7 @@ final class MockBacktest {
   final MockLog log = new MockLog();
   private final BacktestSpec spec;
   private final MockBacktestOutcome outcome;
+  private final List<MockBehaviour.Output> output;
   private final CompletableFuture<BacktestResult> result = new CompletableFuture<>();
   private BacktestState state = BacktestState.PENDING;
   private OptionalInt exitCode = OptionalInt.empty();
@@ -36,10 +37,12 @@ final class MockBacktest {
 
   private record Timer(MockTime.Event event, Object owner) {}
 
-  MockBacktest(String scope, BacktestSpec spec, MockBacktestOutcome outcome, String runtimeId) {
+  MockBacktest(String scope, BacktestSpec spec, MockBacktestOutcome outcome, List<MockBehaviour.Output> output,
+      String runtimeId) {
     this.scope = scope;
     this.spec = spec;
     this.outcome = outcome;
+    this.output = List.copyOf(output);
     this.runtimeId = runtimeId;
   }
 
@@ -49,6 +52,11 @@ final class MockBacktest {
 
   MockBacktestOutcome outcome() {
     return outcome;
+  }
+
+  /** What the workload prints as it starts, before the outcome's own log lines. */
+  List<MockBehaviour.Output> output() {
+    return output;
   }
 
   CompletableFuture<BacktestResult> future() {

@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  * clock to its end instead of sleeping (unless the engine keeps {@link MockEngine#realTime() real time}).
  * A code bundle that cannot be materialised, an entrypoint missing from it, or a program that is not on the
  * {@code PATH} (a spec without an image) does not fail {@code submit}: as on the real engine, the backtest
- * ends FAILED "could not start", whatever outcome is scripted for it. After {@link #close()} every call but {@code close()}, {@code type()} and {@code health()} throws
+ * ends FAILED "could not start", whatever outcome is scripted for it. After {@link #close()} every call but
+ * {@code close()}, {@code type()} and {@code health()} throws
  * {@link dev.berth.runtime.RuntimeClosedException}, as on every backend.
  *
  * <pre>{@code
@@ -137,12 +138,16 @@ public final class MockBacktestRunner implements BacktestRunner {
   public BacktestExecution submit(BacktestSpec spec) {
     return call(Call.SUBMIT, spec == null ? "" : spec.id(), spec, () -> {
       Objects.requireNonNull(spec, "spec");
-      MockBacktestOutcome outcome = scripted.getOrDefault(spec.id(), MockBacktestOutcome.of(MockBehaviour.of(spec)));
+      MockBehaviour behaviour = MockBehaviour.of(spec);
+      MockBacktestOutcome script = scripted.get(spec.id());
+      // A scripted outcome replaces what the options say, output included.
+      MockBacktestOutcome outcome = script != null ? script : MockBacktestOutcome.of(behaviour);
+      List<MockBehaviour.Output> output = script != null ? List.of() : behaviour.output(spec);
       MockBacktest backtest = engine.withLock(key(spec.id()), () -> {
         if (table.containsKey(key(spec.id()))) {
           throw new BacktestAlreadyExistsException(spec.id(), scope);
         }
-        MockBacktest created = new MockBacktest(scope, spec, outcome, engine.nextNativeId("mockbt"));
+        MockBacktest created = new MockBacktest(scope, spec, outcome, output, engine.nextNativeId("mockbt"));
         table.put(key(spec.id()), created);
         start(created);
         return created;
@@ -340,8 +345,7 @@ public final class MockBacktestRunner implements BacktestRunner {
   private void launch(MockBacktest backtest) {
     backtest.running(now());
     MockBacktestOutcome outcome = backtest.outcome();
-    MockBehaviour.of(backtest.spec()).output(backtest.spec())
-        .forEach(out -> backtest.print(out.stream(), out.text(), now()));
+    backtest.output().forEach(out -> backtest.print(out.stream(), out.text(), now()));
     outcome.logLines().forEach(line -> backtest.print(LogStream.STDOUT, line, now()));
     if (outcome.state() != BacktestState.RUNNING && outcome.duration().isZero()) {
       end(backtest);

@@ -152,7 +152,8 @@ final class MockCode {
     } catch (InvalidPathException e) {
       found = false;
     }
-    String where = program.startsWith("/") ? "is not an executable file on this host" : "is not a file of the code bundle";
+    String where = program.startsWith("/") ? "is not an executable file on this host"
+        : "is not a file of the code bundle";
     return found ? Optional.empty() : Optional.of(new ProgramProblem(false, "command not found: '" + program + "' "
         + where));
   }

@@ -1,6 +1,7 @@
 package dev.berth.runtime.testkit;
 
 import static dev.berth.runtime.testkit.BerthAssertions.assertThat;
+import static dev.berth.runtime.testkit.BerthAssertions.assertThatLogs;
 import static dev.berth.runtime.testkit.MockBacktestRunner.Call.SUBMIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,9 +38,23 @@ class MockBacktestRunnerTest {
   void scriptedOutcomesOverrideTheSpec() {
     runner.script("bt-ok", MockBacktestOutcome.success("{\"pnl\": 12.5}").withLog("loading", "done"));
     runner.script("bt-bad", MockBacktestOutcome.failure(2).withLog("boom"));
-    assertThat(runner.run(spec("bt-ok"))).succeeded().hasResultJson("{\"pnl\":12.5}")
-        .hasResultJsonContaining("pnl").hasLogTailContaining("loading", "done");
-    assertThat(runner.run(spec("bt-bad"))).failed().hasExitCode(2).hasLogTailContaining("boom");
+    BacktestResult ok = runner.run(spec("bt-ok"));
+    assertThat(ok).succeeded().hasResultJson("{\"pnl\":12.5}").hasResultJsonContaining("pnl")
+        .hasLogTailLine("loading", "done");
+    BacktestResult bad = runner.run(spec("bt-bad"));
+    assertThat(bad).failed().hasExitCode(2).hasLogTailLine("boom");
+    assertThatLogs(bad.logTail()).containsExactlyTexts("boom");   // only what was scripted, no "done" first
+  }
+
+  @Test
+  void logTailAssertionsMatchWholeLinesOrSubstrings() {
+    runner.script("bt-1", MockBacktestOutcome.failure(3).withLog("loaded 20000 ticks", "boom: no data for BTC"));
+    BacktestResult result = runner.run(spec("bt-1"));
+    assertThat(result).hasLogTailLine("loaded 20000 ticks").hasLogTailContaining("20000 ticks", "no data");
+    assertThatThrownBy(() -> assertThat(result).hasLogTailLine("20000 ticks"))
+        .hasMessageContaining("whole lines [20000 ticks]");
+    assertThatThrownBy(() -> assertThat(result).hasLogTailContaining("timeout"))
+        .hasMessageContaining("to contain each of [timeout]");
   }
 
   @Test
