@@ -302,7 +302,8 @@ final class MockBots {
   }
 
   private static String notFound(MockBot bot, int code) {
-    return code != MockCode.NOT_FOUND ? "" : MockCode.program(bot.spec()).map(p -> " (" + p.message() + ")").orElse("");
+    return code != MockCode.NOT_FOUND ? ""
+        : MockCode.program(bot.spec()).map(problem -> " (" + problem.message() + ")").orElse("");
   }
 
   private <T> T locked(String id, Function<MockBot, T> body) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -42,7 +43,7 @@ final class RuntimeKitSession {
   private final RemoveOutOfBand remover;
   private final List<Runtime> opened = new CopyOnWriteArrayList<>();
   private final Map<String, Set<String>> createdByScope = new LinkedHashMap<>();
-  private final Map<String, BotSpec> specs = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, BotSpec> specs = new ConcurrentHashMap<>();
   private Runtime runtime;
   private String otherScope;
 
