@@ -6,6 +6,7 @@ import dev.berth.runtime.BotState;
 import dev.berth.runtime.LogStream;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.RuntimeOperationException;
+import dev.berth.runtime.testkit.MockRuntime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -122,8 +123,8 @@ class LogShipperTest {
   void aBotDeletedWhileItsLogIsReadIsNotAFailure() {
     fixture.bot("alpha");
     fixture.print("alpha", "a1");
-    fixture.runtime.onCall("logs", arguments ->
-        fixture.engine.removeBehindTheRuntimesBack(fixture.scope, (String) arguments.get(0)));
+    fixture.runtime.onCall(MockRuntime.Call.LOGS, (id, options) ->
+        fixture.engine.removeBehindTheRuntimesBack(fixture.scope, id));
 
     LogShipper.Report report = fixture.shipper().shipNow();
 
@@ -161,7 +162,7 @@ class LogShipperTest {
 
     fixture.runtime.reset();
     shipper.shipNow();
-    assertThat(fixture.runtime.callsTo("logs")).isEmpty();
+    assertThat(fixture.runtime.calls(MockRuntime.Call.LOGS)).isEmpty();
 
     fixture.runtime.start("alpha");
     fixture.print("alpha", "a2");
@@ -175,7 +176,7 @@ class LogShipperTest {
     fixture.bot("beta");
     fixture.print("alpha", "a1");
     fixture.print("beta", "b1");
-    fixture.runtime.failNext("logs", 1, new RuntimeOperationException("log endpoint hiccup"));
+    fixture.runtime.failNext(MockRuntime.Call.LOGS, 1, new RuntimeOperationException("log endpoint hiccup"));
     LogShipper shipper = fixture.shipper();
 
     LogShipper.Report report = shipper.shipNow();

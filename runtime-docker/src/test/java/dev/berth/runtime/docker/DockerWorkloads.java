@@ -80,6 +80,11 @@ final class DockerWorkloads implements Workloads {
   }
 
   @Override
+  public BotSpec.Builder runBrieflyThenExit(String id, int exitCode) {
+    return bot(id, "sleep 1; exit $1", String.valueOf(exitCode));
+  }
+
+  @Override
   public BacktestSpec.Builder writeResult(String id, String resultJson) {
     return backtest(id, "printf '%s' \"$1\" > result.json; echo done", resultJson);
   }

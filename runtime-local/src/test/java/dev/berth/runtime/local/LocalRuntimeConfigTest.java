@@ -70,9 +70,9 @@ class LocalRuntimeConfigTest {
   @Test
   void storeKeysThatNothingReadsAndTheOldStopGraceKeyAreRejected() {
     assertThatThrownBy(() -> LocalRuntime.fromConfig(RuntimeConfig.of(Map.of("local.state-dir", stateDir.toString(),
-        "store.endpoint", "http://minio:9000", "local.stop-grace", "3s"))))
+        "store.bucket", "bots", "local.stop-grace", "3s"))))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessageContaining("'store.endpoint'").hasMessageContaining("'local.stop-grace'");
+        .hasMessageContaining("'store.bucket'").hasMessageContaining("'local.stop-grace'");
   }
 
   @Test

@@ -63,6 +63,11 @@ final class LocalWorkloads implements Workloads {
   }
 
   @Override
+  public BotSpec.Builder runBrieflyThenExit(String id, int exitCode) {
+    return BotSpec.builder(id).command(sh("sleep 1; exit \"$1\"", exitCode));
+  }
+
+  @Override
   public BacktestSpec.Builder writeResult(String id, String resultJson) {
     return BacktestSpec.builder(id).command(sh("printf '%s' \"$1\" > result.json; echo done", resultJson));
   }

@@ -7,6 +7,7 @@ import dev.berth.runtime.BacktestStatus;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.ObjectStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +26,8 @@ import java.util.stream.Stream;
 final class BacktestKitSession {
   final Workloads workloads;
   final KitTimeouts timeouts;
+  /** The runner's clock, for measuring how long a wait for a backtest took. */
+  final Clock clock;
   final String scope = KitIds.scope();
   private final Function<String, BacktestRunner> factory;
   private final Function<String, Optional<Set<String>>> leftovers;
@@ -34,7 +37,8 @@ final class BacktestKitSession {
   private BacktestRunner runner;
 
   BacktestKitSession(Function<String, BacktestRunner> factory, Workloads workloads, KitTimeouts timeouts,
-      Function<String, Optional<Set<String>>> leftovers, Supplier<Optional<ObjectStore>> store) {
+      Clock clock, Function<String, Optional<Set<String>>> leftovers, Supplier<Optional<ObjectStore>> store) {
+    this.clock = clock;
     this.store = store;
     this.factory = factory;
     this.workloads = workloads;
@@ -87,7 +91,9 @@ final class BacktestKitSession {
   BacktestStatus awaitState(String id, BacktestState... states) {
     Set<BacktestState> wanted = Set.of(states);
     return Await.until(timeouts, "backtest '" + id + "' to reach " + wanted, () -> runner().status(id),
-        status -> wanted.contains(status.state()));
+        status -> wanted.contains(status.state()), status -> status.state().isTerminal()
+            ? Optional.of("it ended " + status.state() + ", and an ended backtest never changes its state")
+            : Optional.empty(), Duration.ZERO);
   }
 
   List<LogLine> logs(String id, LogOptions options) {

@@ -14,6 +14,7 @@ import dev.berth.runtime.BacktestTimeoutException;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,11 +35,17 @@ final class BacktestOutcomeChecks {
 
   BacktestResult await(BacktestExecution execution, Duration extra) {
     Duration limit = extra.plus(kit.timeouts.await());
+    Instant started = kit.clock.instant();
     try {
       return execution.await(limit);
     } catch (BacktestTimeoutException e) {
-      throw new AssertionError("Backtest '" + execution.id() + "' did not end within " + limit + " (" + e.getMessage()
-          + "). (Slow machine? Raise " + KitTimeouts.FACTOR_ENV + ".)", e);
+      Duration waited = Duration.between(started, kit.clock.instant());
+      if (waited.compareTo(limit) < 0) {
+        throw new AssertionError("await(" + limit + ") of backtest '" + execution.id() + "' threw "
+            + "BacktestTimeoutException after only " + waited.toMillis() + " ms (" + e.getMessage() + "); it must "
+            + "wait the whole time it was given", e);
+      }
+      throw new AssertionError(Await.timedOut(limit, "backtest '" + execution.id() + "' to end", e.getMessage()), e);
     }
   }
 

@@ -88,12 +88,37 @@ public final class BacktestResultAssert extends AbstractAssert<BacktestResultAss
     return this;
   }
 
-  /** Every text appears as a line of the log tail. */
+  /**
+   * Every one of {@code lines} is a whole line of the log tail (in any order).
+   *
+   * <pre>{@code
+   * assertThat(result).hasLogTailLine("loaded 20000 ticks");
+   * }</pre>
+   */
+  public BacktestResultAssert hasLogTailLine(String... lines) {
+    isNotNull();
+    List<String> missing = Arrays.stream(lines).filter(line -> !texts().contains(line)).collect(Collectors.toList());
+    if (!missing.isEmpty()) {
+      failWithMessage("Expected the log tail of %s to have the whole lines %s but it was %s", describe(), missing,
+          texts());
+    }
+    return this;
+  }
+
+  /**
+   * Every one of {@code texts} appears somewhere in a line of the log tail (a substring match).
+   *
+   * <pre>{@code
+   * assertThat(result).hasLogTailContaining("20000 ticks");
+   * }</pre>
+   */
   public BacktestResultAssert hasLogTailContaining(String... texts) {
     isNotNull();
-    List<String> missing = Arrays.stream(texts).filter(text -> !texts().contains(text)).collect(Collectors.toList());
+    List<String> missing = Arrays.stream(texts).filter(text -> texts().stream().noneMatch(line -> line.contains(text)))
+        .collect(Collectors.toList());
     if (!missing.isEmpty()) {
-      failWithMessage("Expected the log tail of %s to contain lines %s but it was %s", describe(), missing, texts());
+      failWithMessage("Expected a line of the log tail of %s to contain each of %s but it was %s", describe(), missing,
+          texts());
     }
     return this;
   }

@@ -2,6 +2,7 @@ package dev.berth.runtime.testkit;
 
 import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.ObjectStore;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,15 @@ public abstract class BacktestRunnerConformanceKit {
   }
 
   /**
+   * The clock the runner under test keeps time by; the kit measures how long a wait for a backtest took by
+   * it. Real backends keep the default, the system clock; a simulated runner whose waits move a clock of its
+   * own (as {@link MockEngine} does) returns that clock.
+   */
+  protected Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  /**
    * The ids of backtests in {@code scope} that still have a workload (container, pod, process) or temp
    * files. Empty (the default) means the backend's test cannot tell; the leftover tests then abort.
    */
@@ -65,7 +75,8 @@ public abstract class BacktestRunnerConformanceKit {
 
   @BeforeEach
   final void openKitSession() {
-    kit = new BacktestKitSession(this::newRunner, workloads(), timeouts(), this::leftovers, this::objectStore);
+    kit = new BacktestKitSession(this::newRunner, workloads(), timeouts(), clock(), this::leftovers,
+        this::objectStore);
   }
 
   @AfterEach

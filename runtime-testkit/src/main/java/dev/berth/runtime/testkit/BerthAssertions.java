@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  *
  * assertThat(runtime.status("bot-1")).isRunning().hasLabel("team", "quant");
  * assertThat(runner.run(spec)).succeeded().hasResultJsonContaining("\"pnl\"");
- * assertThat(mock).receivedStart("bot-1").receivedNoCallsTo("delete");
+ * assertThat(mock).receivedStart("bot-1").receivedNoCallsTo(MockRuntime.Call.DELETE);
  * assertThatLogs(runtime.logs("bot-1")).containsTexts("connected");
  * }</pre>
  */

@@ -36,4 +36,11 @@ public @interface BerthMock {
 
   /** The mock's scope. */
   String scope() default "default";
+
+  /**
+   * Give the test's engine real time instead of virtual time ({@link MockEngine#realTime()}): stops wait
+   * their grace and waits for backtests block. The mocks of one test share one engine, so this applies to
+   * all of them; set it on a field (or on the first {@code @BerthMock} parameter the test resolves).
+   */
+  boolean realTime() default false;
 }

@@ -26,11 +26,20 @@ public final class BerthMockExtension implements BeforeEachCallback, AfterEachCa
 
   /** The mocks of one test. */
   private static final class Mocks {
-    final MockEngine engine = new MockEngine();
+    final MockEngine engine;
     final Map<String, Object> byTypeAndScope = new LinkedHashMap<>();
     final Map<Object, Boolean> verify = new LinkedHashMap<>();
 
+    Mocks(boolean realTime) {
+      this.engine = realTime ? MockEngine.realTime() : new MockEngine();
+    }
+
     synchronized Object get(Class<?> type, BerthMock annotation) {
+      if (annotation.realTime() && !engine.keepsRealTime()) {
+        throw new ExtensionConfigurationException("@BerthMock(realTime = true) came after the test's engine was "
+            + "created with virtual time; the mocks of one test share one engine, so set realTime on a field "
+            + "or on the first @BerthMock parameter");
+      }
       if (type == MockEngine.class) {
         return engine;
       }
@@ -42,8 +51,20 @@ public final class BerthMockExtension implements BeforeEachCallback, AfterEachCa
     }
   }
 
-  private static Mocks mocks(ExtensionContext context) {
-    return context.getStore(NAMESPACE).getOrComputeIfAbsent(Mocks.class, key -> new Mocks(), Mocks.class);
+  private static Mocks mocks(ExtensionContext context, boolean realTime) {
+    return context.getStore(NAMESPACE).getOrComputeIfAbsent(Mocks.class, key -> new Mocks(realTime), Mocks.class);
+  }
+
+  private static List<Field> annotatedFields(Object instance) {
+    List<Field> fields = new ArrayList<>();
+    for (Class<?> type = instance.getClass(); type != null && type != Object.class; type = type.getSuperclass()) {
+      for (Field field : type.getDeclaredFields()) {
+        if (field.isAnnotationPresent(BerthMock.class)) {
+          fields.add(field);
+        }
+      }
+    }
+    return fields;
   }
 
   private static boolean supported(Class<?> type) {
@@ -52,22 +73,23 @@ public final class BerthMockExtension implements BeforeEachCallback, AfterEachCa
 
   @Override
   public void beforeEach(ExtensionContext context) throws IllegalAccessException {
-    Mocks mocks = mocks(context);
-    for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
-      for (Class<?> type = instance.getClass(); type != null && type != Object.class; type = type.getSuperclass()) {
-        for (Field field : type.getDeclaredFields()) {
-          BerthMock annotation = field.getAnnotation(BerthMock.class);
-          if (annotation == null) {
-            continue;
-          }
-          if (!supported(field.getType()) || Modifier.isStatic(field.getModifiers())
-              || Modifier.isFinal(field.getModifiers())) {
-            throw new ExtensionConfigurationException("@BerthMock field " + type.getSimpleName() + "." + field.getName()
-                + " must be a non-static, non-final MockRuntime, MockBacktestRunner or MockEngine");
-          }
-          field.setAccessible(true);
-          field.set(instance, mocks.get(field.getType(), annotation));
+    List<Object> instances = context.getRequiredTestInstances().getAllInstances();
+    List<Field> fields = instances.stream().flatMap(instance -> annotatedFields(instance).stream())
+        .collect(Collectors.toList());
+    if (fields.isEmpty()) {
+      return; // parameters only: the first one resolved creates the mocks
+    }
+    Mocks mocks = mocks(context, fields.stream().anyMatch(field -> field.getAnnotation(BerthMock.class).realTime()));
+    for (Object instance : instances) {
+      for (Field field : annotatedFields(instance)) {
+        if (!supported(field.getType()) || Modifier.isStatic(field.getModifiers())
+            || Modifier.isFinal(field.getModifiers())) {
+          throw new ExtensionConfigurationException("@BerthMock field " + field.getDeclaringClass().getSimpleName()
+              + "." + field.getName() + " must be a non-static, non-final MockRuntime, MockBacktestRunner or "
+              + "MockEngine");
         }
+        field.setAccessible(true);
+        field.set(instance, mocks.get(field.getType(), field.getAnnotation(BerthMock.class)));
       }
     }
   }
@@ -81,7 +103,7 @@ public final class BerthMockExtension implements BeforeEachCallback, AfterEachCa
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     BerthMock annotation = parameter.findAnnotation(BerthMock.class).orElseThrow();
-    return mocks(context).get(parameter.getParameter().getType(), annotation);
+    return mocks(context, annotation.realTime()).get(parameter.getParameter().getType(), annotation);
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.berth.runtime.LogLine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -57,9 +58,16 @@ final class Follower implements AutoCloseable {
     }
   }
 
-  /** Waits until the received lines satisfy {@code condition}. */
+  /** Waits until the received lines satisfy {@code condition}; fails at once when the stream ended without. */
   List<LogLine> awaitLines(String description, Predicate<List<LogLine>> condition) {
-    return Await.until(timeouts, description + " on " + what, this::lines, condition);
+    return Await.until(timeouts, description + " on " + what, this::lines, condition, lines -> {
+      if (thread.isAlive()) {
+        return Optional.empty();
+      }
+      List<LogLine> all = lines(); // read after the consumer finished: nothing more arrives
+      return condition.test(all) ? Optional.empty() : Optional.of("the stream ended after " + all.size()
+          + " lines" + (failure == null ? "" : ", failing with " + failure));
+    }, Duration.ZERO);
   }
 
   /** Whether the stream ended (its consumer finished) within {@code limit}. */

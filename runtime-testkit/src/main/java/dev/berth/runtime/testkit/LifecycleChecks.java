@@ -12,6 +12,7 @@ import dev.berth.runtime.BotStatus;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.Runtime;
 import java.time.Duration;
+import java.time.Instant;
 
 /** Lifecycle and idempotency rules of DESIGN §2: create, start, stop, restart, delete. */
 final class LifecycleChecks {
@@ -99,9 +100,9 @@ final class LifecycleChecks {
     kit.createAndStart(kit.workloads.ignoreSigterm(id));
     kit.awaitLogLine(id, "ready");
     Duration grace = kit.timeouts.stopGrace();
-    long started = System.nanoTime();
+    Instant started = kit.clock.instant();
     kit.runtime().stop(id, grace);
-    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    Duration took = Duration.between(started, kit.clock.instant());
     assertThat(kit.status(id).state()).as("state right after stop returned for a bot ignoring SIGTERM "
         + "(killed after the grace on request, so STOPPED)").isEqualTo(BotState.STOPPED);
     assertThat(took).as("time stop(id, %s) took for a bot ignoring SIGTERM: it must wait the grace before "

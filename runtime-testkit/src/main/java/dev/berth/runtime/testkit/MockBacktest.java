@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 
 /** One backtest on a {@link MockEngine}. Guarded by its own monitor; the result future completes once. */
 final class MockBacktest {
@@ -25,6 +24,7 @@ final class MockBacktest {
   final MockLog log = new MockLog();
   private final BacktestSpec spec;
   private final MockBacktestOutcome outcome;
+  private final List<MockBehaviour.Output> output;
   private final CompletableFuture<BacktestResult> result = new CompletableFuture<>();
   private BacktestState state = BacktestState.PENDING;
   private OptionalInt exitCode = OptionalInt.empty();
@@ -32,12 +32,17 @@ final class MockBacktest {
   private Instant finishedAt;
   private String message = "";
   private boolean workloadPresent = true;
-  private final List<Future<?>> timers = new ArrayList<>();
+  /** Pending ends and timeouts, with the runner that armed each. */
+  private final List<Timer> timers = new ArrayList<>();
 
-  MockBacktest(String scope, BacktestSpec spec, MockBacktestOutcome outcome, String runtimeId) {
+  private record Timer(MockTime.Event event, Object owner) {}
+
+  MockBacktest(String scope, BacktestSpec spec, MockBacktestOutcome outcome, List<MockBehaviour.Output> output,
+      String runtimeId) {
     this.scope = scope;
     this.spec = spec;
     this.outcome = outcome;
+    this.output = List.copyOf(output);
     this.runtimeId = runtimeId;
   }
 
@@ -47,6 +52,11 @@ final class MockBacktest {
 
   MockBacktestOutcome outcome() {
     return outcome;
+  }
+
+  /** What the workload prints as it starts, before the outcome's own log lines. */
+  List<MockBehaviour.Output> output() {
+    return output;
   }
 
   CompletableFuture<BacktestResult> future() {
@@ -70,13 +80,29 @@ final class MockBacktest {
         .message(message).build();
   }
 
-  /** A pending end or timeout, cancelled once the backtest has ended. */
-  synchronized void addTimer(Future<?> timer) {
+  /** A pending end or timeout armed by {@code owner}, cancelled once the backtest has ended. */
+  synchronized void addTimer(MockTime.Event event, Object owner) {
     if (state.isTerminal()) {
-      timer.cancel(false);
+      event.cancel();
     } else {
-      timers.add(timer);
+      timers.add(new Timer(event, owner));
     }
+  }
+
+  /** Cancels the ends and timeouts {@code owner} armed (a runner that closes); others keep theirs. */
+  synchronized void cancelTimers(Object owner) {
+    timers.removeIf(timer -> {
+      if (timer.owner() == owner) {
+        timer.event().cancel();
+        return true;
+      }
+      return false;
+    });
+  }
+
+  /** When the first pending end or timeout falls due, in {@link MockTime#ticks()}; empty when none is armed. */
+  synchronized java.util.OptionalLong due() {
+    return timers.stream().mapToLong(timer -> timer.event().due()).min();
   }
 
   synchronized void running(Instant now) {
@@ -108,7 +134,7 @@ final class MockBacktest {
       log.live(false);
       done = BacktestResult.builder(spec.id(), end).from(status()).resultJson(json.orElse(null))
           .logTail(log.read(LogOptions.tail(LOG_TAIL))).build();
-      timers.forEach(timer -> timer.cancel(false));
+      timers.forEach(timer -> timer.event().cancel());
       timers.clear();
     }
     result.complete(done);

@@ -9,7 +9,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * How a scripted {@link MockBacktestRunner} backtest ends, overriding what its spec's options say.
+ * How a scripted {@link MockBacktestRunner} backtest ends, overriding what its spec's options say: it prints
+ * only its own {@link #withLog log lines}, none of what the options would print.
  *
  * <pre>{@code
  * runner.script("bt-1", MockBacktestOutcome.success("{\"pnl\":12.5}").after(Duration.ofMillis(200)));

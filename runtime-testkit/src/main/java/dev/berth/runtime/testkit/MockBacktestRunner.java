@@ -3,13 +3,12 @@ package dev.berth.runtime.testkit;
 import dev.berth.runtime.BacktestAlreadyExistsException;
 import dev.berth.runtime.BacktestExecution;
 import dev.berth.runtime.BacktestNotFoundException;
-import dev.berth.runtime.BacktestResult;
 import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
 import dev.berth.runtime.BacktestStatus;
-import dev.berth.runtime.BacktestTimeoutException;
 import dev.berth.runtime.Health;
+import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.LogStream;
@@ -24,11 +23,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -36,30 +32,76 @@ import java.util.stream.Stream;
 /**
  * An in-memory {@link BacktestRunner}: deterministic, thread-safe, recording, and strict enough to pass
  * {@link BacktestRunnerConformanceKit}. A backtest ends as its {@link MockWorkloads} options say (without
- * options it succeeds at once, without a result) unless an outcome is scripted for its id; timeouts and
- * scripted run times use real time on one daemon thread per runner, stopped by {@link #close()}; after it,
- * every call but {@code close()}, {@code type()} and {@code health()} throws
+ * options it succeeds at once, without a result) unless an outcome is scripted for its id. Timeouts and
+ * scripted run times run on the engine's clock: polling sees them pass in real time, while a thread that
+ * waits for a backtest ({@link BacktestExecution#await()}, {@code await(maxWait)}, {@link #run}) moves the
+ * clock to its end instead of sleeping (unless the engine keeps {@link MockEngine#realTime() real time}).
+ * A code bundle that cannot be materialised, an entrypoint missing from it, or a program that is not on the
+ * {@code PATH} (a spec without an image) does not fail {@code submit}: as on the real engine, the backtest
+ * ends FAILED "could not start", whatever outcome is scripted for it. After {@link #close()} every call but
+ * {@code close()}, {@code type()} and {@code health()} throws
  * {@link dev.berth.runtime.RuntimeClosedException}, as on every backend.
  *
  * <pre>{@code
  * MockBacktestRunner runner = new MockBacktestRunner();
  * runner.script("bt-1", MockBacktestOutcome.success("{\"pnl\":12.5}"));
- * BacktestResult result = runner.run(BacktestSpec.builder("bt-1").command("backtest").build());
+ * BacktestSpec spec = BacktestSpec.builder("bt-1").image("registry/backtest:3").command("backtest").build();
+ * BacktestResult result = runner.run(spec);
  * assertThat(result).succeeded().hasResultJsonContaining("pnl");
  * }</pre>
  */
 public final class MockBacktestRunner implements BacktestRunner {
-  /** The methods {@link #calls()} records and {@link #failNext} can fail. */
-  public static final Set<String> RECORDED_METHODS = Set.of("submit", "status", "logs", "cancel", "delete");
-  private static final AtomicInteger THREADS = new AtomicInteger();
+  /**
+   * The methods a {@link MockBacktestRunner} records and can script, each typed by its argument: the spec for
+   * {@link #SUBMIT}, the options for {@link #LOGS}, and the id for calls that take only an id.
+   *
+   * <pre>{@code
+   * runner.failNext(MockBacktestRunner.Call.SUBMIT, new RuntimeUnavailableException("queue full"));
+   * }</pre>
+   *
+   * @param <A> the type of the method's argument
+   */
+  public static final class Call<A> implements MockCall.Method<A> {
+    /** {@link MockBacktestRunner#submit} and {@code run}; the argument is the spec. */
+    public static final Call<BacktestSpec> SUBMIT = new Call<>("submit");
+    /** {@link MockBacktestRunner#status}; the argument is the id. */
+    public static final Call<String> STATUS = new Call<>("status");
+    /** {@link MockBacktestRunner#logs}; the argument is the options. */
+    public static final Call<LogOptions> LOGS = new Call<>("logs");
+    /** {@link MockBacktestRunner#cancel}; the argument is the id. */
+    public static final Call<String> CANCEL = new Call<>("cancel");
+    /** {@link MockBacktestRunner#delete}; the argument is the id. */
+    public static final Call<String> DELETE = new Call<>("delete");
+
+    private final String name;
+
+    private Call(String name) {
+      this.name = name;
+    }
+
+    /** Every method, in declaration order. */
+    public static List<Call<?>> values() {
+      return List.of(SUBMIT, STATUS, LOGS, CANCEL, DELETE);
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    /** The method's name. */
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
 
   private final MockEngine engine;
   private final String scope;
   private final Map<String, MockBacktest> table;
   private final Map<String, MockBacktestOutcome> scripted = new ConcurrentHashMap<>();
   private final CallScript script;
-  private ScheduledThreadPoolExecutor timer;
-  private final List<Execution> executions = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<MockExecution> executions = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   /** A runner of scope {@code default} on a fresh engine of its own. */
@@ -72,7 +114,7 @@ public final class MockBacktestRunner implements BacktestRunner {
     this.engine = Objects.requireNonNull(engine, "engine");
     this.scope = dev.berth.runtime.RuntimeConfig.of(Map.of("scope", scope)).scope();
     this.table = engine.backtestTable();
-    this.script = new CallScript("MockBacktestRunner", RECORDED_METHODS, engine.clock(), true);
+    this.script = new CallScript("MockBacktestRunner", engine.clock(), true);
     table.values().stream().filter(b -> b.scope.equals(scope) && b.state() == BacktestState.RUNNING)
         .forEach(this::arm);
   }
@@ -94,50 +136,56 @@ public final class MockBacktestRunner implements BacktestRunner {
 
   @Override
   public BacktestExecution submit(BacktestSpec spec) {
-    return call("submit", () -> {
+    return call(Call.SUBMIT, spec == null ? "" : spec.id(), spec, () -> {
       Objects.requireNonNull(spec, "spec");
-      MockBacktestOutcome outcome = scripted.getOrDefault(spec.id(), MockBacktestOutcome.of(MockBehaviour.of(spec)));
+      MockBehaviour behaviour = MockBehaviour.of(spec);
+      MockBacktestOutcome script = scripted.get(spec.id());
+      // A scripted outcome replaces what the options say, output included.
+      MockBacktestOutcome outcome = script != null ? script : MockBacktestOutcome.of(behaviour);
+      List<MockBehaviour.Output> output = script != null ? List.of() : behaviour.output(spec);
       MockBacktest backtest = engine.withLock(key(spec.id()), () -> {
         if (table.containsKey(key(spec.id()))) {
           throw new BacktestAlreadyExistsException(spec.id(), scope);
         }
-        MockBacktest created = new MockBacktest(scope, spec, outcome, engine.nextNativeId("mockbt"));
+        MockBacktest created = new MockBacktest(scope, spec, outcome, output, engine.nextNativeId("mockbt"));
         table.put(key(spec.id()), created);
-        launch(created);
+        start(created);
         return created;
       });
-      Execution execution = new Execution(backtest);
+      MockExecution execution = new MockExecution(backtest, engine.time(),
+          () -> engine.withLock(key(backtest.spec().id()), () -> cancel(backtest)));
       executions.add(execution);
       return execution;
-    }, spec);
+    });
   }
 
   @Override
   public BacktestStatus status(String backtestId) {
-    return call("status", () -> find(checked(backtestId)).status(), backtestId);
+    return call(Call.STATUS, backtestId, backtestId, () -> find(checked(backtestId)).status());
   }
 
   @Override
   public Stream<LogLine> logs(String backtestId, LogOptions options) {
-    return call("logs", () -> find(checked(backtestId)).log.stream(Objects.requireNonNull(options, "options")),
-        backtestId, options);
+    return call(Call.LOGS, String.valueOf(backtestId), options,
+        () -> find(checked(backtestId)).log.stream(Objects.requireNonNull(options, "options")));
   }
 
   @Override
   public void cancel(String backtestId) {
-    call("cancel", () -> engine.withLock(key(checked(backtestId)), () -> cancel(find(backtestId))), backtestId);
+    call(Call.CANCEL, backtestId, backtestId,
+        () -> engine.withLock(key(checked(backtestId)), () -> cancel(find(backtestId))));
   }
 
   @Override
   public void delete(String backtestId) {
-    call("delete", () -> engine.withLock(key(checked(backtestId)), () -> {
+    call(Call.DELETE, backtestId, backtestId, () -> engine.withLock(key(checked(backtestId)), () -> {
       MockBacktest removed = table.remove(key(backtestId));
       if (removed != null) {
         cancel(removed);
         removed.remove();
       }
       return null;
-    }), backtestId);
+    }));
   }
 
   /** Healthy unless the engine is simulated down or this runner is closed; never throws. */
@@ -158,17 +206,14 @@ public final class MockBacktestRunner implements BacktestRunner {
   }
 
   /**
-   * Stops this runner's timer thread; running backtests keep running and the next runner times them out.
-   * Waiters on this runner's executions that have not ended get a {@link RuntimeOperationException}.
+   * Drops this runner's pending ends and timeouts; running backtests keep running and the next runner times
+   * them out. Waiters on this runner's executions that have not ended get a {@link RuntimeOperationException}.
    */
   @Override
   public synchronized void close() {
     closed = true;
-    if (timer != null) {
-      timer.shutdownNow();
-      timer = null;
-    }
-    executions.forEach(Execution::abandon);
+    table.values().forEach(backtest -> backtest.cancelTimers(this));
+    executions.forEach(execution -> execution.abandon(scope));
   }
 
   // ---- scripting ----
@@ -181,19 +226,29 @@ public final class MockBacktestRunner implements BacktestRunner {
 
   /** Runs {@code hook} with the spec before every submit; a hook that throws fails the call. */
   public MockBacktestRunner onSubmit(Consumer<BacktestSpec> hook) {
-    script.hook("submit", arguments -> hook.accept((BacktestSpec) arguments.get(0)));
+    return onCall(Call.SUBMIT, (id, spec) -> hook.accept(spec));
+  }
+
+  /** Runs {@code hook} with the id and the argument before every call to {@code call}. */
+  public <A> MockBacktestRunner onCall(Call<A> call, BiConsumer<String, ? super A> hook) {
+    script.hook(call, hook);
     return this;
   }
 
-  /** Makes the next {@code times} calls to {@code method} throw {@code exception}. */
-  public MockBacktestRunner failNext(String method, int times, RuntimeException exception) {
-    Objects.requireNonNull(exception, "exception");
-    return failNext(method, times, () -> exception);
+  /** Makes the next call to {@code call} throw {@code exception} without doing anything. */
+  public MockBacktestRunner failNext(Call<?> call, RuntimeException exception) {
+    return failNext(call, 1, exception);
   }
 
-  /** As {@link #failNext(String, int, RuntimeException)}, with a fresh exception per call. */
-  public MockBacktestRunner failNext(String method, int times, Supplier<? extends RuntimeException> exception) {
-    script.failNext(method, times, exception);
+  /** Makes the next {@code times} calls to {@code call} throw {@code exception} without doing anything. */
+  public MockBacktestRunner failNext(Call<?> call, int times, RuntimeException exception) {
+    Objects.requireNonNull(exception, "exception");
+    return failNext(call, times, () -> exception);
+  }
+
+  /** As {@link #failNext(Call, int, RuntimeException)}, with a fresh exception per call. */
+  public MockBacktestRunner failNext(Call<?> call, int times, Supplier<? extends RuntimeException> exception) {
+    script.failNext(call, times, exception);
     return this;
   }
 
@@ -205,13 +260,43 @@ public final class MockBacktestRunner implements BacktestRunner {
   }
 
   /** Every recorded call, oldest first. */
-  public List<MockCall> calls() {
+  public List<MockCall<?>> calls() {
     return script.calls();
   }
 
-  /** The recorded calls to {@code method}. */
-  public List<MockCall> callsTo(String method) {
-    return script.callsTo(method);
+  /** The recorded calls to {@code call}, oldest first, typed by its argument. */
+  public <A> List<MockCall<A>> calls(Call<A> call) {
+    return script.calls(call);
+  }
+
+  /** The arguments of the recorded calls to {@code call} about {@code backtestId}, oldest first. */
+  public <A> List<A> recorded(Call<A> call, String backtestId) {
+    return script.calls(call).stream().filter(each -> each.id().equals(backtestId)).map(MockCall::argument)
+        .collect(java.util.stream.Collectors.toList());
+  }
+
+  /**
+   * The oldest recorded call no earlier {@code takeCall} returned, waiting up to {@code timeout} for one.
+   *
+   * @throws AssertionError when no call arrives in time; it lists every recorded call
+   */
+  public MockCall<?> takeCall(Duration timeout) {
+    return script.take(null, timeout);
+  }
+
+  /**
+   * The oldest recorded call to {@code call} no earlier {@code takeCall} returned, waiting up to
+   * {@code timeout}; calls to other methods stay to be taken.
+   *
+   * <pre>{@code
+   * scheduler.kickOff();                           // submits from its own thread
+   * BacktestSpec submitted = runner.takeCall(SUBMIT, Duration.ofSeconds(5)).argument();
+   * }</pre>
+   *
+   * @throws AssertionError when no such call arrives in time; it lists every recorded call
+   */
+  public <A> MockCall<A> takeCall(Call<A> call, Duration timeout) {
+    return script.take(Objects.requireNonNull(call, "call"), timeout).as(call);
   }
 
   /** Forgets recorded calls, hooks, scripted failures and scripted outcomes; backtests stay. */
@@ -227,11 +312,40 @@ public final class MockBacktestRunner implements BacktestRunner {
         .map(b -> b.spec().id()).sorted().collect(java.util.stream.Collectors.toList());
   }
 
+  /**
+   * Why the backtest cannot even start, as the real engine says it when materialising the code or launching
+   * the program fails: it then ends FAILED, after {@code submit} returned, without an exit code.
+   */
+  private static Optional<String> launchFailure(BacktestSpec spec) {
+    try {
+      MockCode.checkBundle(spec);
+    } catch (InvalidSpecException e) {
+      return Optional.of("could not start: " + e.getMessage());
+    }
+    return MockCode.program(spec).filter(MockCode.ProgramProblem::launchFails)
+        .map(problem -> "could not start: " + problem.message());
+  }
+
+  /** Starts a submitted backtest: it fails as the real engine fails it, or it runs its outcome. */
+  private void start(MockBacktest backtest) {
+    BacktestSpec spec = backtest.spec();
+    Optional<String> couldNotStart = launchFailure(spec);
+    Optional<MockCode.ProgramProblem> program = MockCode.program(spec);
+    if (couldNotStart.isPresent()) {
+      backtest.finish(BacktestState.FAILED, OptionalInt.empty(), Optional.empty(), couldNotStart.get(), now());
+    } else if (program.isPresent()) {
+      backtest.running(now());
+      backtest.finish(BacktestState.FAILED, OptionalInt.of(MockCode.NOT_FOUND), Optional.empty(),
+          "exited with code " + MockCode.NOT_FOUND + " (" + program.get().message() + ")", now());
+    } else {
+      launch(backtest);
+    }
+  }
+
   private void launch(MockBacktest backtest) {
     backtest.running(now());
     MockBacktestOutcome outcome = backtest.outcome();
-    MockBehaviour.of(backtest.spec()).output(backtest.spec())
-        .forEach(out -> backtest.print(out.stream(), out.text(), now()));
+    backtest.output().forEach(out -> backtest.print(out.stream(), out.text(), now()));
     outcome.logLines().forEach(line -> backtest.print(LogStream.STDOUT, line, now()));
     if (outcome.state() != BacktestState.RUNNING && outcome.duration().isZero()) {
       end(backtest);
@@ -265,18 +379,9 @@ public final class MockBacktestRunner implements BacktestRunner {
   }
 
   private synchronized void schedule(MockBacktest backtest, Duration delay, Runnable task) {
-    if (closed) {
-      return;
+    if (!closed) {
+      backtest.addTimer(engine.time().schedule(delay, task), this);
     }
-    if (timer == null) {
-      timer = new ScheduledThreadPoolExecutor(1, runnable -> {
-        Thread thread = new Thread(runnable, "berth-mock-backtests-" + THREADS.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      });
-      timer.setRemoveOnCancelPolicy(true);
-    }
-    backtest.addTimer(timer.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS));
   }
 
   private MockBacktest find(String id) {
@@ -299,74 +404,13 @@ public final class MockBacktestRunner implements BacktestRunner {
     return engine.clock().instant();
   }
 
-  private <T> T call(String method, Supplier<T> body, Object... arguments) {
-    return script.call(method, Arrays.asList(arguments), () -> {
+  private <A, T> T call(Call<A> method, String id, A argument, Supplier<T> body) {
+    return script.call(method, id, argument, () -> {
       if (closed) {
         throw RuntimeClosedException.backtestRunner("mock", scope);
       }
       engine.checkUp();
       return body.get();
     });
-  }
-
-  /** The handle {@link #submit} returns; it keeps working after the backtest was deleted. */
-  private final class Execution implements BacktestExecution {
-    private final MockBacktest backtest;
-    private final java.util.concurrent.CompletableFuture<BacktestResult> result;
-
-    Execution(MockBacktest backtest) {
-      this.backtest = backtest;
-      this.result = backtest.future().copy();
-    }
-
-    void abandon() {
-      result.completeExceptionally(new RuntimeOperationException("The runner was closed while backtest '" + id()
-          + "' ran; it keeps running, and the next runner of scope '" + scope + "' takes it over."));
-    }
-
-    @Override
-    public String id() {
-      return backtest.spec().id();
-    }
-
-    @Override
-    public BacktestStatus status() {
-      return backtest.status();
-    }
-
-    @Override
-    public BacktestResult await() {
-      try {
-        return result.join();
-      } catch (java.util.concurrent.CompletionException e) {
-        throw (RuntimeOperationException) e.getCause();
-      }
-    }
-
-    @Override
-    public BacktestResult await(Duration maxWait) {
-      Objects.requireNonNull(maxWait, "maxWait");
-      try {
-        return result.get(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
-        throw new BacktestTimeoutException(id(), maxWait, backtest.state());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RuntimeOperationException("Interrupted while waiting for backtest '" + id() + "'; it keeps "
-            + "running.", e);
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw (RuntimeOperationException) e.getCause();
-      }
-    }
-
-    @Override
-    public java.util.concurrent.CompletableFuture<BacktestResult> result() {
-      return result.copy();
-    }
-
-    @Override
-    public void cancel() {
-      engine.withLock(key(id()), () -> MockBacktestRunner.this.cancel(backtest));
-    }
   }
 }

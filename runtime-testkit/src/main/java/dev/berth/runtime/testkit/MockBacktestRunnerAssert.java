@@ -1,7 +1,5 @@
 package dev.berth.runtime.testkit;
 
-import java.util.List;
-import java.util.stream.Collectors;
 import org.assertj.core.api.AbstractAssert;
 
 /** Assertions on what a {@link MockBacktestRunner} was asked to do. */
@@ -11,41 +9,40 @@ public final class MockBacktestRunnerAssert extends AbstractAssert<MockBacktestR
   }
 
   private String recorded() {
-    List<MockCall> calls = actual.calls();
-    return calls.isEmpty() ? "  (no calls)" : calls.stream().map(call -> "  " + call).collect(Collectors.joining("\n"));
+    return CallScript.describe(actual.calls());
   }
 
-  /** At least one call to {@code method} about {@code id} was recorded (successful or not). */
-  public MockBacktestRunnerAssert received(String method, String id) {
+  /** At least one call to {@code call} about {@code id} was recorded (successful or not). */
+  public MockBacktestRunnerAssert received(MockBacktestRunner.Call<?> call, String id) {
     isNotNull();
-    if (actual.callsTo(method).stream().noneMatch(call -> call.id().equals(id))) {
-      failWithMessage("Expected the MockBacktestRunner to have received %s(\"%s\"); it received:%n%s", method, id,
-          recorded());
+    if (actual.calls(call).stream().noneMatch(each -> each.id().equals(id))) {
+      failWithMessage("Expected the MockBacktestRunner to have received %s(\"%s\"); it received:%s", call.name(),
+          id, recorded());
     }
     return this;
   }
 
   /** A submit of a spec with this id was recorded. */
   public MockBacktestRunnerAssert receivedSubmit(String id) {
-    return received("submit", id);
+    return received(MockBacktestRunner.Call.SUBMIT, id);
   }
 
   /** A cancel of this id was recorded. */
   public MockBacktestRunnerAssert receivedCancel(String id) {
-    return received("cancel", id);
+    return received(MockBacktestRunner.Call.CANCEL, id);
   }
 
   /** A delete of this id was recorded. */
   public MockBacktestRunnerAssert receivedDelete(String id) {
-    return received("delete", id);
+    return received(MockBacktestRunner.Call.DELETE, id);
   }
 
-  /** No call to {@code method} was recorded. */
-  public MockBacktestRunnerAssert receivedNoCallsTo(String method) {
+  /** No call to {@code call} was recorded. */
+  public MockBacktestRunnerAssert receivedNoCallsTo(MockBacktestRunner.Call<?> call) {
     isNotNull();
-    int count = actual.callsTo(method).size();
+    int count = actual.calls(call).size();
     if (count != 0) {
-      failWithMessage("Expected no calls to %s but there were %s; the MockBacktestRunner received:%n%s", method,
+      failWithMessage("Expected no calls to %s but there were %s; the MockBacktestRunner received:%s", call.name(),
           count, recorded());
     }
     return this;

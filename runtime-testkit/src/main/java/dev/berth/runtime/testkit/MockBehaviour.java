@@ -70,6 +70,10 @@ record MockBehaviour(Kind kind, int stdoutLines, int stderrLines, OptionalInt ex
     if (options.containsKey(DURATION)) {
       try {
         duration = Duration.parse(options.get(DURATION));
+        if (duration.isNegative()) {
+          problems.add("options: " + DURATION + "='" + options.get(DURATION) + "' is negative; give a run time "
+              + "such as PT0.5S");
+        }
       } catch (DateTimeParseException e) {
         problems.add("options: " + DURATION + "='" + options.get(DURATION) + "' is not an ISO-8601 duration "
             + "such as PT0.5S");

@@ -21,6 +21,7 @@ final class MockBot {
   private Instant startedAt;
   private Instant finishedAt;
   private int restartCount;
+  private long runs;
   private String message = "";
 
   MockBot(String scope, BotSpec spec, MockBehaviour behaviour, String runtimeId) {
@@ -60,7 +61,13 @@ final class MockBot {
     return builder.build();
   }
 
+  /** How many times the bot was launched; tells a delayed exit whether its run is still the current one. */
+  synchronized long runs() {
+    return runs;
+  }
+
   synchronized void running(Instant now) {
+    runs++;
     state = BotState.RUNNING;
     startedAt = now;
     finishedAt = null;
@@ -75,6 +82,16 @@ final class MockBot {
     state = requested || (code == 0 && !oom) ? BotState.STOPPED : BotState.FAILED;
     exitCode = OptionalInt.of(code);
     oomKilled = oom;
+    finishedAt = now;
+    message = why;
+    log.live(false);
+  }
+
+  /** The launch failed before a process existed: FAILED without an exit code, as the local backend says it. */
+  synchronized void couldNotStart(String why, Instant now) {
+    state = BotState.FAILED;
+    exitCode = OptionalInt.empty();
+    oomKilled = false;
     finishedAt = now;
     message = why;
     log.live(false);

@@ -13,6 +13,7 @@ import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.LogStream;
+import dev.berth.runtime.RuntimeOperationException;
 import dev.berth.runtime.UnsupportedFeatureException;
 import dev.berth.runtime.WorkloadKind;
 import java.time.Duration;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -69,6 +69,7 @@ final class MockBots {
     Objects.requireNonNull(spec, "spec");
     checkSupported(spec);
     MockBehaviour behaviour = MockBehaviour.of(spec);
+    MockCode.checkBundle(spec);
     String key = MockEngine.botKey(scope, spec.id());
     return engine.withLock(key, () -> {
       if (table.containsKey(key)) {
@@ -216,7 +217,7 @@ final class MockBots {
       return;
     }
     if (bot.behaviour().ignoresSigterm()) {
-      pause(grace);
+      engine.time().pass(grace);
       bot.exited(KILLED, true, false, "killed after ignoring SIGTERM for " + grace, now());
     } else {
       bot.exited(0, true, false, "stopped on request", now());
@@ -224,7 +225,17 @@ final class MockBots {
     publish(bot, EventType.STOPPED, bot.status().message());
   }
 
+  /**
+   * Launches the bot; a program that is not on the PATH fails the launch (and the call) the way the local
+   * backend fails it, leaving the bot FAILED without an exit code.
+   */
   private void run(MockBot bot) {
+    Optional<MockCode.ProgramProblem> problem = MockCode.program(bot.spec());
+    if (problem.isPresent() && problem.get().launchFails()) {
+      bot.couldNotStart("could not start: " + problem.get().message(), now());
+      publish(bot, EventType.FAILED, bot.status().message());
+      throw new RuntimeOperationException(problem.get().message());
+    }
     OptionalInt exit = launch(bot);
     if (exit.isPresent()) {
       exited(bot, overMemoryLimit(bot) ? KILLED : exit.getAsInt(), overMemoryLimit(bot));
@@ -237,13 +248,37 @@ final class MockBots {
         && bot.spec().resources().memoryBytes() > 0;
   }
 
-  /** Starts the process once: RUNNING, its output; returns its exit code if it exits right away. */
+  /**
+   * Starts the process once: RUNNING, its output; returns its exit code if it exits right away. A workload
+   * with a run time exits once that has passed on the engine's clock.
+   */
   private OptionalInt launch(MockBot bot) {
     bot.running(now());
     publish(bot, EventType.STARTED, "");
     BotSpec spec = bot.spec();
-    bot.behaviour().output(spec).forEach(out -> bot.append(out.stream(), out.text(), now()));
-    return bot.behaviour().exitsWith();
+    MockBehaviour behaviour = bot.behaviour();
+    if (MockCode.program(spec).isPresent()) {
+      return OptionalInt.of(MockCode.NOT_FOUND); // the exec failed: no output, exit 127
+    }
+    behaviour.output(spec).forEach(out -> bot.append(out.stream(), out.text(), now()));
+    OptionalInt exit = behaviour.exitsWith();
+    if (exit.isEmpty() || behaviour.duration().isZero()) {
+      return exit;
+    }
+    long run = bot.runs();
+    engine.time().schedule(behaviour.duration(), () -> exitLater(bot, run, exit.getAsInt()));
+    return OptionalInt.empty();
+  }
+
+  /** The delayed exit of one run; nothing happens when the bot was stopped, restarted or replaced meanwhile. */
+  private void exitLater(MockBot bot, long run, int exitCode) {
+    String key = MockEngine.botKey(scope, bot.spec().id());
+    engine.withLock(key, () -> {
+      if (table.get(key) == bot && bot.runs() == run && bot.state() == BotState.RUNNING) {
+        exited(bot, exitCode, false);
+      }
+      return null;
+    });
   }
 
   /** Records an exit that was not requested and applies the restart policy, like a daemon would. */
@@ -251,7 +286,7 @@ final class MockBots {
     int code = exitCode;
     boolean oom = oomKilled;
     for (int loops = 0; ; loops++) {
-      bot.exited(code, false, oom, oom ? "OOM-killed" : "exited with code " + code, now());
+      bot.exited(code, false, oom, oom ? "OOM-killed" : "exited with code " + code + notFound(bot, code), now());
       publish(bot, oom ? EventType.OOM_KILLED : code == 0 ? EventType.EXITED : EventType.FAILED, "");
       if (!bot.spec().restartPolicy().shouldRestart(code, bot.restartCount())) {
         return;
@@ -272,6 +307,11 @@ final class MockBots {
     }
   }
 
+  private static String notFound(MockBot bot, int code) {
+    return code != MockCode.NOT_FOUND ? ""
+        : MockCode.program(bot.spec()).map(problem -> " (" + problem.message() + ")").orElse("");
+  }
+
   private <T> T locked(String id, Function<MockBot, T> body) {
     return engine.withLock(MockEngine.botKey(scope, id), () -> body.apply(find(id)));
   }
@@ -290,13 +330,5 @@ final class MockBots {
 
   private Instant now() {
     return engine.clock().instant();
-  }
-
-  private static void pause(Duration grace) {
-    try {
-      TimeUnit.NANOSECONDS.sleep(grace.toNanos());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

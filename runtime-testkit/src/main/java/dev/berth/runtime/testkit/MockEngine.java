@@ -4,6 +4,7 @@ import dev.berth.runtime.BotStatus;
 import dev.berth.runtime.RuntimeUnavailableException;
 import dev.berth.runtime.ScheduleManager;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,13 +33,22 @@ import java.util.stream.Collectors;
  * engine.simulateDown("dockerd was restarted");                  // every call now throws
  * }</pre>
  *
+ * <p>Time is virtual by default: the engine's {@link #clock()} runs with the system clock (or the clock given
+ * to the constructor), and a mock never sleeps. A stop of a bot that ignores SIGTERM moves the clock through
+ * the grace at once (the bot's finish time is the grace after the stop), and a thread waiting for a backtest
+ * ({@code await}, {@code run}) moves it to the backtest's scripted end or timeout. {@link #advance} moves it
+ * explicitly. Moving the clock is engine-wide: whatever falls due on the way (another backtest's end or
+ * timeout) happens too. Polling callers see everything happen in real time as before. A test that needs the
+ * waits to take real time (another thread must cancel a backtest while one awaits it, say) uses
+ * {@link #realTime()}.
+ *
  * <p>Thread-safe. Calls for one id are serialised by a per-id lock that all runtimes on the engine share.
  */
 public final class MockEngine {
   private static final Map<String, MockEngine> NAMED = new ConcurrentHashMap<>();
   private static final AtomicLong ENGINES = new AtomicLong();
 
-  private final Clock clock;
+  private final MockTime time;
   private final Map<String, MockBot> bots = new ConcurrentHashMap<>();
   private final Map<String, MockBacktest> backtests = new ConcurrentHashMap<>();
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
@@ -49,14 +59,29 @@ public final class MockEngine {
   private volatile String downReason;
   private volatile String name = "#" + ENGINES.incrementAndGet();
 
-  /** An empty engine with the system clock (UTC). */
+  /** An empty engine with virtual time on the system clock (UTC). */
   public MockEngine() {
     this(Clock.systemUTC());
   }
 
-  /** An empty engine stamping log lines and times with {@code clock} (e.g. a fixed clock for golden tests). */
+  /**
+   * An empty engine with virtual time on {@code clock}: log lines and times are stamped with {@code clock}
+   * plus the time skipped so far (with a fixed clock, every timestamp is deterministic).
+   */
   public MockEngine(Clock clock) {
-    this.clock = clock;
+    this(new MockTime(clock, true));
+  }
+
+  private MockEngine(MockTime time) {
+    this.time = time;
+  }
+
+  /**
+   * An empty engine on the system clock whose waits take real time: a stop of a bot that ignores SIGTERM
+   * blocks for the grace, and a wait for a backtest blocks until it ends. {@link #advance} still works.
+   */
+  public static MockEngine realTime() {
+    return new MockEngine(new MockTime(Clock.systemUTC(), false));
   }
 
   /**
@@ -77,9 +102,30 @@ public final class MockEngine {
     return "MockEngine[" + name + "]";
   }
 
-  /** The clock that stamps log lines, start and finish times. */
+  /** The clock that stamps log lines, start and finish times: the base clock plus the time skipped so far. */
   public Clock clock() {
-    return clock;
+    return time.clock();
+  }
+
+  /** Whether this engine's waits take real time ({@link #realTime()}) instead of moving the clock. */
+  public boolean keepsRealTime() {
+    return !time.virtual();
+  }
+
+  /**
+   * Moves the clock forward by {@code amount} at once: scripted backtest ends, backtest timeouts and delayed
+   * bot exits that fall due in that time happen (shortly after this returns, on the engine's timer thread).
+   *
+   * <pre>{@code
+   * runner.script("bt-1", MockBacktestOutcome.success("{}").after(Duration.ofMinutes(40)));
+   * runner.submit(spec);
+   * engine.advance(Duration.ofMinutes(40));   // bt-1 succeeds now, not in 40 minutes
+   * }</pre>
+   *
+   * @throws IllegalArgumentException when {@code amount} is negative
+   */
+  public void advance(Duration amount) {
+    time.skip(java.util.Objects.requireNonNull(amount, "amount"));
   }
 
   /** From now on health checks fail with {@code reason} and every call throws RuntimeUnavailableException. */
@@ -176,6 +222,10 @@ public final class MockEngine {
 
   String nextNativeId(String prefix) {
     return prefix + "-" + String.format("%08x", nativeIds.incrementAndGet());
+  }
+
+  MockTime time() {
+    return time;
   }
 
   MockEvents events() {

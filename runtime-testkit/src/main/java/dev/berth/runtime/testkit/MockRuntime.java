@@ -25,9 +25,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -37,12 +39,19 @@ import java.util.stream.Stream;
  *
  * <pre>{@code
  * MockRuntime mock = new MockRuntime();
- * mock.failNext("start", 1, new RuntimeUnavailableException("engine restarting"));
+ * mock.failNext(START, new RuntimeUnavailableException("engine restarting"));   // MockRuntime.Call.START
  * service.deploy("bot-1");                      // your code: create + start, retrying once
  * assertThat(mock).receivedStart("bot-1");      // BerthAssertions
  * mock.crash("bot-1", 3);                       // exits 3; the restart policy applies
  * assertThat(mock.status("bot-1")).hasFailed().hasExitCode(3);
  * }</pre>
+ *
+ * <p>It checks a spec's code where the real backends do: {@code create} rejects a code bundle that cannot be
+ * materialised (a missing directory or archive, an archive entry that would leave the workspace) and an
+ * entrypoint missing from the bundle. A spec without an image runs as a host process, as on the local
+ * backend: {@code start} fails, and the bot reads FAILED, when its program is not on the {@code PATH} (an
+ * absolute program path that does not exist exits 127 instead). A spec with an image makes the mock model a
+ * container backend, which cannot look inside the image.
  *
  * <p>Several instances on one {@link MockEngine} share bots per scope, like several JVMs on one Docker
  * daemon; {@link #close()} never stops bots. {@link #update} changes resources and restart policy in place and
@@ -51,9 +60,64 @@ import java.util.stream.Stream;
  * {@code close()}, {@code type()} and {@code health()} throws {@link RuntimeClosedException}, as on every backend.
  */
 public final class MockRuntime implements Runtime {
-  /** The methods {@link #calls()} records and {@link #failNext} can fail. */
-  public static final Set<String> RECORDED_METHODS = Set.of("create", "start", "stop", "restart", "delete",
-      "status", "address", "logs", "update", "list");
+  /**
+   * The methods a {@link MockRuntime} records and can script, each typed by its argument (what
+   * {@link MockCall#argument()} and {@link MockRuntime#recorded} return): the spec for {@link #CREATE}, the
+   * grace for {@link #STOP}, the options for {@link #LOGS}, the update for {@link #UPDATE}, the filter for
+   * {@link #LIST}, and the id for calls that take only an id. Import them statically:
+   *
+   * <pre>{@code
+   * import static dev.berth.runtime.testkit.MockRuntime.Call.START;
+   *
+   * runtime.failNext(START, new RuntimeUnavailableException("Docker is not reachable"));
+   * }</pre>
+   *
+   * @param <A> the type of the method's argument
+   */
+  public static final class Call<A> implements MockCall.Method<A> {
+    /** {@link MockRuntime#create}; the argument is the spec. */
+    public static final Call<BotSpec> CREATE = new Call<>("create");
+    /** {@link MockRuntime#start}; the argument is the id. */
+    public static final Call<String> START = new Call<>("start");
+    /** {@link MockRuntime#stop(String, Duration)} and {@code stop(id)}; the argument is the grace used. */
+    public static final Call<Duration> STOP = new Call<>("stop");
+    /** {@link MockRuntime#restart}; the argument is the id. */
+    public static final Call<String> RESTART = new Call<>("restart");
+    /** {@link MockRuntime#delete}; the argument is the id. */
+    public static final Call<String> DELETE = new Call<>("delete");
+    /** {@link MockRuntime#status}; the argument is the id. */
+    public static final Call<String> STATUS = new Call<>("status");
+    /** {@link MockRuntime#address}; the argument is the id. */
+    public static final Call<String> ADDRESS = new Call<>("address");
+    /** {@link MockRuntime#logs}; the argument is the options. */
+    public static final Call<LogOptions> LOGS = new Call<>("logs");
+    /** {@link MockRuntime#update}; the argument is the update. */
+    public static final Call<BotUpdate> UPDATE = new Call<>("update");
+    /** {@link MockRuntime#list}; the argument is the filter and the id is empty. */
+    public static final Call<BotFilter> LIST = new Call<>("list");
+
+    private final String name;
+
+    private Call(String name) {
+      this.name = name;
+    }
+
+    /** Every method, in declaration order. */
+    public static List<Call<?>> values() {
+      return List.of(CREATE, START, STOP, RESTART, DELETE, STATUS, ADDRESS, LOGS, UPDATE, LIST);
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    /** The method's name. */
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
 
   private final MockEngine engine;
   private final String scope;
@@ -76,7 +140,7 @@ public final class MockRuntime implements Runtime {
     this.hostAddress = builder.hostAddress;
     this.bots = new MockBots(engine, scope, capabilities, builder.stopGrace);
     this.features = new MockFeatures(engine, scope, bots, builder.features);
-    this.script = new CallScript("MockRuntime", RECORDED_METHODS, engine.clock(), builder.recording);
+    this.script = new CallScript("MockRuntime", engine.clock(), builder.recording);
   }
 
   /** A builder for runtimes sharing an engine, with a scope, capabilities or fewer features. */
@@ -101,23 +165,23 @@ public final class MockRuntime implements Runtime {
 
   @Override
   public BotStatus create(BotSpec spec) {
-    return call("create", () -> bots.create(spec), spec);
+    return call(Call.CREATE, spec == null ? "" : spec.id(), spec, () -> bots.create(spec));
   }
 
   @Override
   public void start(String botId) {
-    call("start", () -> {
+    call(Call.START, botId, botId, () -> {
       bots.start(botId);
       return null;
-    }, botId);
+    });
   }
 
   @Override
   public void stop(String botId, Duration grace) {
-    call("stop", () -> {
+    call(Call.STOP, String.valueOf(botId), grace, () -> {
       bots.stop(botId, grace);
       return null;
-    }, botId, grace);
+    });
   }
 
   /** Stops with the builder's {@link Builder#stopGrace stopGrace}; recorded as {@code stop(botId, grace)}. */
@@ -128,28 +192,28 @@ public final class MockRuntime implements Runtime {
 
   @Override
   public void restart(String botId) {
-    call("restart", () -> {
+    call(Call.RESTART, botId, botId, () -> {
       bots.restart(botId);
       return null;
-    }, botId);
+    });
   }
 
   @Override
   public void delete(String botId) {
-    call("delete", () -> {
+    call(Call.DELETE, botId, botId, () -> {
       bots.delete(botId);
       return null;
-    }, botId);
+    });
   }
 
   @Override
   public BotStatus status(String botId) {
-    return call("status", () -> bots.status(botId), botId);
+    return call(Call.STATUS, botId, botId, () -> bots.status(botId));
   }
 
   @Override
   public Optional<String> address(String botId) {
-    return call("address", () -> bots.address(botId), botId);
+    return call(Call.ADDRESS, botId, botId, () -> bots.address(botId));
   }
 
   @Override
@@ -160,17 +224,17 @@ public final class MockRuntime implements Runtime {
 
   @Override
   public Stream<LogLine> logs(String botId, LogOptions options) {
-    return call("logs", () -> bots.logs(botId, options), botId, options);
+    return call(Call.LOGS, String.valueOf(botId), options, () -> bots.logs(botId, options));
   }
 
   @Override
   public BotStatus update(String botId, BotUpdate update) {
-    return call("update", () -> bots.update(botId, update), botId, update);
+    return call(Call.UPDATE, String.valueOf(botId), update, () -> bots.update(botId, update));
   }
 
   @Override
   public List<BotStatus> list(BotFilter filter) {
-    return call("list", () -> bots.list(filter), filter);
+    return call(Call.LIST, "", filter, () -> bots.list(filter));
   }
 
   /** Healthy unless the engine is simulated down or this runtime is closed; never throws. */
@@ -206,45 +270,56 @@ public final class MockRuntime implements Runtime {
 
   /** Runs {@code hook} with the spec before every create; a hook that throws fails the call. */
   public MockRuntime onCreate(Consumer<BotSpec> hook) {
-    script.hook("create", arguments -> hook.accept((BotSpec) arguments.get(0)));
-    return this;
+    return onCall(Call.CREATE, (id, spec) -> hook.accept(spec));
   }
 
   /** Runs {@code hook} with the id before every start; a hook that throws fails the call. */
   public MockRuntime onStart(Consumer<String> hook) {
-    return onCall("start", arguments -> hook.accept((String) arguments.get(0)));
+    return onCall(Call.START, (id, argument) -> hook.accept(id));
   }
 
   /** Runs {@code hook} with the id before every stop. */
   public MockRuntime onStop(Consumer<String> hook) {
-    return onCall("stop", arguments -> hook.accept((String) arguments.get(0)));
+    return onCall(Call.STOP, (id, grace) -> hook.accept(id));
   }
 
   /** Runs {@code hook} with the id before every restart. */
   public MockRuntime onRestart(Consumer<String> hook) {
-    return onCall("restart", arguments -> hook.accept((String) arguments.get(0)));
+    return onCall(Call.RESTART, (id, argument) -> hook.accept(id));
   }
 
   /** Runs {@code hook} with the id before every delete. */
   public MockRuntime onDelete(Consumer<String> hook) {
-    return onCall("delete", arguments -> hook.accept((String) arguments.get(0)));
+    return onCall(Call.DELETE, (id, argument) -> hook.accept(id));
   }
 
-  /** Runs {@code hook} with the arguments before every call to {@code method} (one of {@link #RECORDED_METHODS}). */
-  public MockRuntime onCall(String method, Consumer<List<Object>> hook) {
-    script.hook(method, hook);
+  /**
+   * Runs {@code hook} with the id and the argument before every call to {@code call}; a hook that throws
+   * fails the call.
+   *
+   * <pre>{@code
+   * runtime.onCall(UPDATE, (id, update) -> seen.add(id + " " + update.resources()));
+   * }</pre>
+   */
+  public <A> MockRuntime onCall(Call<A> call, BiConsumer<String, ? super A> hook) {
+    script.hook(call, hook);
     return this;
   }
 
-  /** Makes the next {@code times} calls to {@code method} throw {@code exception} without doing anything. */
-  public MockRuntime failNext(String method, int times, RuntimeException exception) {
-    Objects.requireNonNull(exception, "exception");
-    return failNext(method, times, () -> exception);
+  /** Makes the next call to {@code call} throw {@code exception} without doing anything. */
+  public MockRuntime failNext(Call<?> call, RuntimeException exception) {
+    return failNext(call, 1, exception);
   }
 
-  /** As {@link #failNext(String, int, RuntimeException)}, with a fresh exception per call. */
-  public MockRuntime failNext(String method, int times, Supplier<? extends RuntimeException> exception) {
-    script.failNext(method, times, exception);
+  /** Makes the next {@code times} calls to {@code call} throw {@code exception} without doing anything. */
+  public MockRuntime failNext(Call<?> call, int times, RuntimeException exception) {
+    Objects.requireNonNull(exception, "exception");
+    return failNext(call, times, () -> exception);
+  }
+
+  /** As {@link #failNext(Call, int, RuntimeException)}, with a fresh exception per call. */
+  public MockRuntime failNext(Call<?> call, int times, Supplier<? extends RuntimeException> exception) {
+    script.failNext(call, times, exception);
     return this;
   }
 
@@ -295,13 +370,53 @@ public final class MockRuntime implements Runtime {
   }
 
   /** Every recorded call on this instance, oldest first. */
-  public List<MockCall> calls() {
+  public List<MockCall<?>> calls() {
     return script.calls();
   }
 
-  /** The recorded calls to {@code method}, oldest first. */
-  public List<MockCall> callsTo(String method) {
-    return script.callsTo(method);
+  /** The recorded calls to {@code call}, oldest first, typed by its argument. */
+  public <A> List<MockCall<A>> calls(Call<A> call) {
+    return script.calls(call);
+  }
+
+  /**
+   * The arguments of the recorded calls to {@code call} about {@code botId} (successful or not), oldest
+   * first: the specs it was created with, the updates it received, the graces it was stopped with.
+   *
+   * <pre>{@code
+   * assertThat(runtime.recorded(UPDATE, "bot-1")).singleElement()
+   *     .satisfies(update -> assertThat(update.env()).containsEntry("MODE", "live"));
+   * }</pre>
+   */
+  public <A> List<A> recorded(Call<A> call, String botId) {
+    return script.calls(call).stream().filter(each -> each.id().equals(botId)).map(MockCall::argument)
+        .collect(Collectors.toList());
+  }
+
+  /**
+   * The oldest recorded call no earlier {@code takeCall} returned, waiting up to {@code timeout} for one
+   * (for code that calls the runtime from its own threads), like MockWebServer's {@code takeRequest}.
+   *
+   * @throws AssertionError when no call arrives in time; it lists every recorded call
+   */
+  public MockCall<?> takeCall(Duration timeout) {
+    return script.take(null, timeout);
+  }
+
+  /**
+   * The oldest recorded call to {@code call} no earlier {@code takeCall} returned, waiting up to
+   * {@code timeout}; calls to other methods stay to be taken.
+   *
+   * <pre>{@code
+   * reconciler.runOnce();                                        // calls the runtime on its own thread
+   * BotSpec created = runtime.takeCall(CREATE, Duration.ofSeconds(5)).argument();
+   * assertThat(created.image()).isEqualTo("registry/momentum:8");
+   * }</pre>
+   *
+   * @throws AssertionError when no such call arrives in time; it lists every recorded call
+   */
+  public <A> MockCall<A> takeCall(Call<A> call, Duration timeout) {
+    return script.take(Objects.requireNonNull(call, "call"), timeout).as(call);
   }
 
   /** Forgets recorded calls, hooks and scripted failures; bots stay. */
@@ -315,8 +430,8 @@ public final class MockRuntime implements Runtime {
     return bots.list(BotFilter.builder().state(BotState.RUNNING).build());
   }
 
-  private <T> T call(String method, Supplier<T> body, Object... arguments) {
-    return script.call(method, Arrays.asList(arguments), () -> {
+  private <A, T> T call(Call<A> method, String id, A argument, Supplier<T> body) {
+    return script.call(method, id, argument, () -> {
       requireOpen();
       engine.checkUp();
       return body.get();

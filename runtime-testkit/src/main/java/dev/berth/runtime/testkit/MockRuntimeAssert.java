@@ -15,15 +15,20 @@ public final class MockRuntimeAssert extends AbstractAssert<MockRuntimeAssert, M
   }
 
   private String recorded() {
-    List<MockCall> calls = actual.calls();
-    return calls.isEmpty() ? "  (no calls)" : calls.stream().map(call -> "  " + call).collect(Collectors.joining("\n"));
+    return CallScript.describe(actual.calls());
   }
 
-  /** At least one call to {@code method} about {@code id} was recorded (successful or not). */
-  public MockRuntimeAssert received(String method, String id) {
+  /**
+   * At least one call to {@code call} about {@code id} was recorded (successful or not).
+   *
+   * <pre>{@code
+   * assertThat(runtime).received(UPDATE, "bot-1");
+   * }</pre>
+   */
+  public MockRuntimeAssert received(MockRuntime.Call<?> call, String id) {
     isNotNull();
-    if (actual.callsTo(method).stream().noneMatch(call -> call.id().equals(id))) {
-      failWithMessage("Expected the MockRuntime to have received %s(\"%s\"); it received:%n%s", method, id,
+    if (actual.calls(call).stream().noneMatch(each -> each.id().equals(id))) {
+      failWithMessage("Expected the MockRuntime to have received %s(\"%s\"); it received:%s", call.name(), id,
           recorded());
     }
     return this;
@@ -31,48 +36,48 @@ public final class MockRuntimeAssert extends AbstractAssert<MockRuntimeAssert, M
 
   /** A create of a spec with this id was recorded. */
   public MockRuntimeAssert receivedCreate(String id) {
-    return received("create", id);
+    return received(MockRuntime.Call.CREATE, id);
   }
 
   /** A start of this id was recorded. */
   public MockRuntimeAssert receivedStart(String id) {
-    return received("start", id);
+    return received(MockRuntime.Call.START, id);
   }
 
   /** A stop of this id was recorded. */
   public MockRuntimeAssert receivedStop(String id) {
-    return received("stop", id);
+    return received(MockRuntime.Call.STOP, id);
   }
 
   /** A restart of this id was recorded. */
   public MockRuntimeAssert receivedRestart(String id) {
-    return received("restart", id);
+    return received(MockRuntime.Call.RESTART, id);
   }
 
   /** A delete of this id was recorded. */
   public MockRuntimeAssert receivedDelete(String id) {
-    return received("delete", id);
+    return received(MockRuntime.Call.DELETE, id);
   }
 
   /** An update of this id was recorded. */
   public MockRuntimeAssert receivedUpdate(String id) {
-    return received("update", id);
+    return received(MockRuntime.Call.UPDATE, id);
   }
 
-  /** Exactly {@code times} calls to {@code method} were recorded. */
-  public MockRuntimeAssert receivedCalls(String method, int times) {
+  /** Exactly {@code times} calls to {@code call} were recorded. */
+  public MockRuntimeAssert receivedCalls(MockRuntime.Call<?> call, int times) {
     isNotNull();
-    int count = actual.callsTo(method).size();
+    int count = actual.calls(call).size();
     if (count != times) {
-      failWithMessage("Expected %s calls to %s but there were %s; the MockRuntime received:%n%s", times, method,
+      failWithMessage("Expected %s calls to %s but there were %s; the MockRuntime received:%s", times, call.name(),
           count, recorded());
     }
     return this;
   }
 
-  /** No call to {@code method} was recorded. */
-  public MockRuntimeAssert receivedNoCallsTo(String method) {
-    return receivedCalls(method, 0);
+  /** No call to {@code call} was recorded. */
+  public MockRuntimeAssert receivedNoCallsTo(MockRuntime.Call<?> call) {
+    return receivedCalls(call, 0);
   }
 
   /** A bot with this id exists in the runtime's scope. */

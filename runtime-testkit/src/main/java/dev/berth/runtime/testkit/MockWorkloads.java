@@ -34,7 +34,11 @@ public final class MockWorkloads implements Workloads {
   public static final String ENV_NAME = "mock.env-name";
   /** Option: the result JSON {@code write-result} writes. */
   public static final String RESULT = "mock.result";
-  /** Option: ISO-8601 run time of a backtest before it ends (e.g. {@code PT0.5S}); default instant. */
+  /**
+   * Option: ISO-8601 run time (e.g. {@code PT0.5S}) before a backtest ends, or before a bot with an exit code
+   * exits on its own; default instant. It passes on the engine's clock: in real time, unless something moves
+   * the clock ({@link MockEngine#advance}).
+   */
   public static final String DURATION = "mock.duration";
 
   private static BotSpec.Builder bot(String id, String behaviour) {
@@ -78,6 +82,11 @@ public final class MockWorkloads implements Workloads {
   @Override
   public BotSpec.Builder exceedMemory(String id, long limitBytes) {
     return bot(id, "exceed-memory");
+  }
+
+  @Override
+  public BotSpec.Builder runBrieflyThenExit(String id, int exitCode) {
+    return bot(id, "exit").option(EXIT_CODE, Integer.toString(exitCode)).option(DURATION, "PT0.5S");
   }
 
   @Override

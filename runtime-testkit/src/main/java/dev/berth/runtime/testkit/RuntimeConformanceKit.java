@@ -1,6 +1,7 @@
 package dev.berth.runtime.testkit;
 
 import dev.berth.runtime.Runtime;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +52,15 @@ public abstract class RuntimeConformanceKit {
   }
 
   /**
+   * The clock the runtime under test keeps time by; the kit measures how long a stop waited by it. Real
+   * backends keep the default, the system clock; a simulated runtime whose waits move a clock of its own
+   * (as {@link MockEngine} does) returns that clock.
+   */
+  protected Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  /**
    * Removes the bot's workload behind the runtime's back, the way an operator would
    * ({@code docker rm -f}, {@code kill -9} plus removing the state, deleting the pod). Return false (the
    * default) when the backend's test cannot do that; the test that needs it then aborts.
@@ -61,7 +71,8 @@ public abstract class RuntimeConformanceKit {
 
   @BeforeEach
   final void openKitSession() {
-    kit = new RuntimeKitSession(this::newRuntime, workloads(), timeouts(), this::removeBehindTheRuntimesBack);
+    kit = new RuntimeKitSession(this::newRuntime, workloads(), timeouts(), clock(),
+        this::removeBehindTheRuntimesBack);
   }
 
   @AfterEach
@@ -85,6 +96,10 @@ public abstract class RuntimeConformanceKit {
 
   private StatusChecks status() {
     return new StatusChecks(kit);
+  }
+
+  private AgreementChecks agreement() {
+    return new AgreementChecks(kit);
   }
 
   private FleetChecks fleet() {
@@ -348,6 +363,29 @@ public abstract class RuntimeConformanceKit {
     @DisplayName("env vars, config.json and BOT_ID reach the workload")
     void required_envConfigAndBotId_reachTheWorkload() {
       status().envConfigAndBotIdReachTheWorkload();
+    }
+  }
+
+  @Nested
+  @DisplayName("Agreement: status, list and address tell what the runtime observed, at once")
+  class Agreement {
+    @Test
+    @DisplayName("right after create, start, stop and delete (also through another instance) return, status() and "
+        + "list() both report the new state")
+    void required_statusAndList_agreeRightAfterEachTransition() {
+      agreement().statusAndListAgreeRightAfterEachTransition();
+    }
+
+    @Test
+    @DisplayName("a bot that exits on its own: once status() or list() reports the exit, the other does too")
+    void required_statusAndList_agreeOnABotThatExitedOnItsOwn() {
+      agreement().statusAndListAgreeOnABotThatExitedOnItsOwn();
+    }
+
+    @Test
+    @DisplayName("address() of a running bot is present where capabilities() list a network mode other than NONE")
+    void required_address_ofARunningBot_isPresentWhereTheBackendHasNetworking() {
+      agreement().addressOfARunningBotIsPresentWhereTheBackendHasNetworking();
     }
   }
 

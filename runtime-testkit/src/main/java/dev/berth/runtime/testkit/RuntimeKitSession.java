@@ -6,7 +6,9 @@ import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
+import dev.berth.runtime.RestartPolicy;
 import dev.berth.runtime.Runtime;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,7 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -32,11 +36,14 @@ final class RuntimeKitSession {
 
   final Workloads workloads;
   final KitTimeouts timeouts;
+  /** The runtime's clock, for measuring how long its calls waited. */
+  final Clock clock;
   final String scope;
   private final Function<String, Runtime> factory;
   private final RemoveOutOfBand remover;
   private final List<Runtime> opened = new CopyOnWriteArrayList<>();
   private final Map<String, Set<String>> createdByScope = new LinkedHashMap<>();
+  private final Map<String, BotSpec> specs = new ConcurrentHashMap<>();
   private Runtime runtime;
   private String otherScope;
 
@@ -45,11 +52,12 @@ final class RuntimeKitSession {
     boolean remove(String scope, String botId);
   }
 
-  RuntimeKitSession(Function<String, Runtime> factory, Workloads workloads, KitTimeouts timeouts,
+  RuntimeKitSession(Function<String, Runtime> factory, Workloads workloads, KitTimeouts timeouts, Clock clock,
       RemoveOutOfBand remover) {
     this.factory = factory;
     this.workloads = workloads;
     this.timeouts = timeouts;
+    this.clock = clock;
     this.remover = remover;
     this.scope = KitIds.scope();
   }
@@ -95,6 +103,7 @@ final class RuntimeKitSession {
 
   BotSpec bot(String scope, BotSpec.Builder builder) {
     BotSpec spec = builder.label(KIT_LABEL, KIT_LABEL_VALUE).build();
+    specs.put(spec.id(), spec);
     synchronized (createdByScope) {
       createdByScope.computeIfAbsent(scope, s -> new LinkedHashSet<>()).add(spec.id());
     }
@@ -117,11 +126,30 @@ final class RuntimeKitSession {
     return runtime().status(id);
   }
 
-  /** Polls the status until its state is one of {@code states}. */
+  /** Polls the status until its state is one of {@code states}; fails at once when it ended otherwise. */
   BotStatus awaitState(String id, BotState... states) {
     Set<BotState> wanted = Set.copyOf(Arrays.asList(states));
     return Await.until(timeouts, "bot '" + id + "' to reach " + wanted, () -> status(id),
-        status -> wanted.contains(status.state()));
+        status -> wanted.contains(status.state()), this::finalState, Duration.ZERO);
+  }
+
+  /**
+   * Why {@code status} cannot change any more: the bot ended, and the kit gave it no restart policy; empty
+   * while it may still change.
+   */
+  Optional<String> finalState(BotStatus status) {
+    BotSpec spec = specs.get(status.id());
+    boolean ended = status.state() == BotState.STOPPED || status.state() == BotState.FAILED;
+    if (!ended || spec == null || spec.restartPolicy().kind() != RestartPolicy.Kind.NEVER) {
+      return Optional.empty();
+    }
+    return Optional.of("it is " + describe(status) + ", a final state for a bot with restart policy NEVER");
+  }
+
+  /** {@code FAILED with exit code 3}, {@code RUNNING}. */
+  static String describe(BotStatus status) {
+    return status.state() + status.exitCode().stream().mapToObj(code -> " with exit code " + code).findFirst()
+        .orElse("");
   }
 
   BotStatus awaitStatus(String id, String what, Predicate<BotStatus> condition) {
@@ -139,10 +167,15 @@ final class RuntimeKitSession {
     return read(runtime(), id, options);
   }
 
-  /** Polls the logs until their texts satisfy {@code condition}. */
+  /**
+   * Polls the logs until their texts satisfy {@code condition}; fails early once the bot has ended for a
+   * second without them doing so (its log is complete then).
+   */
   List<LogLine> awaitLogs(String id, LogOptions options, String what, Predicate<List<String>> condition) {
     return Await.until(timeouts, "logs of '" + id + "' to " + what, () -> logs(id, options),
-        lines -> condition.test(texts(lines)));
+        lines -> condition.test(texts(lines)),
+        lines -> finalState(status(id)).map(why -> "the bot has ended (" + why + ") and its log does not " + what),
+        Duration.ofSeconds(1));
   }
 
   List<LogLine> awaitLogLine(String id, String text) {

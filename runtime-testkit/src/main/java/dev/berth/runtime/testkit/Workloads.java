@@ -70,6 +70,12 @@ public interface Workloads {
   BotSpec.Builder exceedMemory(String id, long limitBytes);
 
   /**
+   * Runs for about a second, writing nothing, then exits with {@code exitCode} on its own: long enough that
+   * a status read right after start sees it RUNNING, short enough for the kit to wait for the exit.
+   */
+  BotSpec.Builder runBrieflyThenExit(String id, int exitCode);
+
+  /**
    * Backtest: writes {@code resultJson} to its result path ({@code result.json} in its working dir; the kit
    * never changes {@link BacktestSpec#resultPath()}), prints {@code done} on stdout, exits 0.
    */

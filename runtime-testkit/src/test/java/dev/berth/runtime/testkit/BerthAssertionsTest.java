@@ -64,12 +64,14 @@ class BerthAssertionsTest {
   @Test
   void mockRuntimeAssertionsListTheRecordedCalls() {
     MockRuntime mock = new MockRuntime();
-    mock.create(BotSpec.builder("bot-1").command("run").build());
+    mock.create(BotSpec.builder("bot-1").image("registry/momentum:7").command("run").build());
     mock.start("bot-1");
-    assertThat(mock).receivedCreate("bot-1").receivedStart("bot-1").receivedNoCallsTo("delete").hasBot("bot-1");
+    assertThat(mock).receivedCreate("bot-1").receivedStart("bot-1").receivedNoCallsTo(MockRuntime.Call.DELETE)
+        .hasBot("bot-1");
     assertThatThrownBy(() -> assertThat(mock).receivedStop("bot-1")).hasMessageContaining("stop(\"bot-1\")")
         .hasMessageContaining("create(bot spec 'bot-1') -> ok").hasMessageContaining("start(\"bot-1\") -> ok");
     assertThatThrownBy(() -> assertThat(mock).hasNoRunningBots()).hasMessageContaining("[bot-1]");
-    assertThatThrownBy(() -> assertThat(mock).receivedCalls("start", 2)).hasMessageContaining("Expected 2 calls");
+    assertThatThrownBy(() -> assertThat(mock).receivedCalls(MockRuntime.Call.START, 2))
+        .hasMessageContaining("Expected 2 calls");
   }
 }

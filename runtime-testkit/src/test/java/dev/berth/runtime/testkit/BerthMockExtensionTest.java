@@ -28,13 +28,13 @@ class BerthMockExtensionTest {
     assertThat(seenInBeforeEach).isSameAs(runtime);
     assertThat(runner.engine()).isSameAs(runtime.engine());
     assertThat(runtime.engine().scopes()).isEmpty();
-    runtime.create(BotSpec.builder("bot-1").command("run").build());
+    runtime.create(BotSpec.builder("bot-1").image("registry/momentum:7").command("run").build());
   }
 
   @Test
   void everyTestGetsAFreshEngine() {
     assertThat(runtime.list()).isEmpty();
-    runtime.create(BotSpec.builder("bot-1").command("run").build());
+    runtime.create(BotSpec.builder("bot-1").image("registry/momentum:7").command("run").build());
   }
 
   @Test
@@ -51,6 +51,23 @@ class BerthMockExtensionTest {
     void outerFieldsAreInjectedToo() {
       assertThat(runtime).isNotNull();
     }
+  }
+
+  @Nested
+  class WithRealTime {
+    @BerthMock(realTime = true)
+    MockBacktestRunner realTimeRunner;
+
+    @Test
+    void oneRealTimeFieldGivesTheTestsSharedEngineRealTime() {
+      assertThat(realTimeRunner.engine().keepsRealTime()).isTrue();
+      assertThat(runtime.engine()).isSameAs(realTimeRunner.engine());
+    }
+  }
+
+  @Test
+  void theEngineHasVirtualTimeByDefault() {
+    assertThat(runtime.engine().keepsRealTime()).isFalse();
   }
 
   @Test

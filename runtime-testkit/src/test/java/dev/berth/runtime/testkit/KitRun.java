@@ -1,12 +1,17 @@
 package dev.berth.runtime.testkit;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectNestedMethod;
 
+import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.Launcher;
@@ -18,7 +23,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
-/** Runs a kit subclass through the JUnit Platform launcher and reports which kit tests failed and why. */
+/** Runs a kit subclass (or one of its tests) through the JUnit Platform launcher and reports what failed and why. */
 final class KitRun implements TestExecutionListener {
   private final SummaryGeneratingListener summary = new SummaryGeneratingListener();
   private final Map<String, String> failures = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -26,12 +31,36 @@ final class KitRun implements TestExecutionListener {
 
   private KitRun() {}
 
+  /** Every test of {@code kit}. */
   static KitRun of(Class<?> kit) {
+    return run(selectClass(kit));
+  }
+
+  /** Only the kit test method {@code testName} of {@code kit}, found in the kit's {@code @Nested} groups. */
+  static KitRun only(Class<?> kit, String testName) {
+    return run(selectNestedMethod(List.of(kit), nestedClassDeclaring(kit, testName), testName));
+  }
+
+  private static KitRun run(DiscoverySelector selector) {
     KitRun run = new KitRun();
-    LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(kit)).build();
+    LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request().selectors(selector)
+        .configurationParameter(SelfTestOnly.PARAMETER, "true").build();
     Launcher launcher = LauncherFactory.create();
     launcher.execute(request, run.summary, run);
     return run;
+  }
+
+  private static Class<?> nestedClassDeclaring(Class<?> kit, String testName) {
+    for (Class<?> type = kit; type != null; type = type.getSuperclass()) {
+      for (Class<?> nested : type.getDeclaredClasses()) {
+        boolean declares = Arrays.stream(nested.getDeclaredMethods()).map(Method::getName)
+            .anyMatch(testName::equals);
+        if (nested.isAnnotationPresent(Nested.class) && declares) {
+          return nested;
+        }
+      }
+    }
+    throw new AssertionError("No @Nested group of " + kit.getName() + " declares a test named " + testName);
   }
 
   @Override
@@ -52,7 +81,7 @@ final class KitRun implements TestExecutionListener {
     return summary.getSummary();
   }
 
-  /** Failed kit test method names with the first line of their failure. */
+  /** Failed kit test method names with their failure ({@code toString()} of the throwable). */
   Map<String, String> failures() {
     synchronized (failures) {
       return new LinkedHashMap<>(failures);

@@ -1,6 +1,7 @@
 package dev.berth.runtime.testkit;
 
 import dev.berth.runtime.BacktestRunner;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 
@@ -16,6 +17,11 @@ class MockBacktestRunnerConformanceTest extends BacktestRunnerConformanceKit {
   @Override
   protected Workloads workloads() {
     return new MockWorkloads();
+  }
+
+  @Override
+  protected Clock clock() {
+    return engine.clock();
   }
 
   @Override

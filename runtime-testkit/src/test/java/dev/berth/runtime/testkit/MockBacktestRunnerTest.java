@@ -1,6 +1,8 @@
 package dev.berth.runtime.testkit;
 
 import static dev.berth.runtime.testkit.BerthAssertions.assertThat;
+import static dev.berth.runtime.testkit.BerthAssertions.assertThatLogs;
+import static dev.berth.runtime.testkit.MockBacktestRunner.Call.SUBMIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,9 +38,23 @@ class MockBacktestRunnerTest {
   void scriptedOutcomesOverrideTheSpec() {
     runner.script("bt-ok", MockBacktestOutcome.success("{\"pnl\": 12.5}").withLog("loading", "done"));
     runner.script("bt-bad", MockBacktestOutcome.failure(2).withLog("boom"));
-    assertThat(runner.run(spec("bt-ok"))).succeeded().hasResultJson("{\"pnl\":12.5}")
-        .hasResultJsonContaining("pnl").hasLogTailContaining("loading", "done");
-    assertThat(runner.run(spec("bt-bad"))).failed().hasExitCode(2).hasLogTailContaining("boom");
+    BacktestResult ok = runner.run(spec("bt-ok"));
+    assertThat(ok).succeeded().hasResultJson("{\"pnl\":12.5}").hasResultJsonContaining("pnl")
+        .hasLogTailLine("loading", "done");
+    BacktestResult bad = runner.run(spec("bt-bad"));
+    assertThat(bad).failed().hasExitCode(2).hasLogTailLine("boom");
+    assertThatLogs(bad.logTail()).containsExactlyTexts("boom");   // only what was scripted, no "done" first
+  }
+
+  @Test
+  void logTailAssertionsMatchWholeLinesOrSubstrings() {
+    runner.script("bt-1", MockBacktestOutcome.failure(3).withLog("loaded 20000 ticks", "boom: no data for BTC"));
+    BacktestResult result = runner.run(spec("bt-1"));
+    assertThat(result).hasLogTailLine("loaded 20000 ticks").hasLogTailContaining("20000 ticks", "no data");
+    assertThatThrownBy(() -> assertThat(result).hasLogTailLine("20000 ticks"))
+        .hasMessageContaining("whole lines [20000 ticks]");
+    assertThatThrownBy(() -> assertThat(result).hasLogTailContaining("timeout"))
+        .hasMessageContaining("to contain each of [timeout]");
   }
 
   @Test
@@ -65,6 +81,34 @@ class MockBacktestRunnerTest {
   }
 
   @Test
+  void waitingForABacktestMovesTheEnginesClockInsteadOfSleeping() {
+    runner.script("bt-long", MockBacktestOutcome.success("{}").after(Duration.ofMinutes(40)));
+    runner.script("bt-stuck", MockBacktestOutcome.hang());
+    long started = System.nanoTime();
+    BacktestResult result = runner.run(spec("bt-long"));
+    assertThat(result).succeeded();
+    assertThat(Duration.between(result.startedAt().orElseThrow(), result.finishedAt().orElseThrow()))
+        .isBetween(Duration.ofMinutes(40), Duration.ofMinutes(41));
+    BacktestResult timedOut = runner.run(spec("bt-stuck").toBuilder().timeout(Duration.ofMinutes(30)).build());
+    assertThat(timedOut).timedOut();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void aShortWaitForALongBacktestGivesUpAtOnceAndTheClockMovesByTheWait() {
+    runner.script("bt-long", MockBacktestOutcome.success("{}").after(Duration.ofMinutes(40)));
+    BacktestExecution execution = runner.submit(spec("bt-long"));
+    java.time.Instant before = runner.engine().clock().instant();
+    assertThatThrownBy(() -> execution.await(Duration.ofMinutes(1)))
+        .isInstanceOf(dev.berth.runtime.BacktestTimeoutException.class);
+    assertThat(runner.engine().clock().instant()).isAfterOrEqualTo(before.plus(Duration.ofMinutes(1)));
+    assertThat(execution.status()).isRunning();
+    runner.engine().advance(Duration.ofMinutes(40));
+    Await.until(Duration.ofSeconds(10), Duration.ofMillis(5), "bt-long to succeed after advance",
+        () -> execution.status().state(), state -> state == BacktestState.SUCCEEDED);
+  }
+
+  @Test
   void aNewRunnerTakesOverTheTimeoutsOfAClosedOne() {
     MockBacktestRunner first = new MockBacktestRunner(runner.engine(), "default");
     first.script("bt-1", MockBacktestOutcome.hang());
@@ -79,7 +123,7 @@ class MockBacktestRunnerTest {
 
   @Test
   void failNextAndEngineOutagesFailSubmit() {
-    runner.failNext("submit", 1, new RuntimeUnavailableException("queue full"));
+    runner.failNext(SUBMIT, new RuntimeUnavailableException("queue full"));
     assertThatThrownBy(() -> runner.submit(spec("bt-1"))).isInstanceOf(RuntimeUnavailableException.class);
     runner.engine().simulateDown("maintenance");
     assertThat(runner.health().healthy()).isFalse();
@@ -87,7 +131,9 @@ class MockBacktestRunnerTest {
         .hasMessageContaining("maintenance");
     runner.engine().simulateUp();
     assertThat(runner.run(spec("bt-1"))).succeeded();
-    assertThat(runner.callsTo("submit")).hasSize(3);
+    assertThat(runner.calls(SUBMIT)).hasSize(3);
+    assertThat(runner.recorded(SUBMIT, "bt-1")).extracting(BacktestSpec::image).containsOnly("registry/backtest:3");
+    assertThat(runner).receivedSubmit("bt-1").receivedNoCallsTo(MockBacktestRunner.Call.CANCEL);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.berth.runtime.testkit;
 
 import dev.berth.runtime.Runtime;
+import java.time.Clock;
 
 /** MockRuntime passes the kit it is the reference for. */
 class MockRuntimeConformanceTest extends RuntimeConformanceKit {
@@ -14,6 +15,11 @@ class MockRuntimeConformanceTest extends RuntimeConformanceKit {
   @Override
   protected Workloads workloads() {
     return new MockWorkloads();
+  }
+
+  @Override
+  protected Clock clock() {
+    return engine.clock();   // a stop's grace passes on the engine's virtual clock, not in real time
   }
 
   @Override

@@ -23,7 +23,7 @@ class MockRuntimeProviderTest {
     try (Runtime first = Runtimes.create("mock", config("provider-test"));
         Runtime second = Runtimes.create("mock", config("provider-test"))) {
       assertThat(first).isInstanceOf(MockRuntime.class);
-      first.create(BotSpec.builder("bot-1").command("run").build());
+      first.create(BotSpec.builder("bot-1").image("registry/momentum:7").command("run").build());
       assertThat(second.status("bot-1")).isCreated();
       first.delete("bot-1");
     }

@@ -2,11 +2,16 @@ package dev.berth.runtime.testkit;
 
 import static dev.berth.runtime.testkit.BerthAssertions.assertThat;
 import static dev.berth.runtime.testkit.BerthAssertions.assertThatLogs;
+import static dev.berth.runtime.testkit.MockRuntime.Call.CREATE;
+import static dev.berth.runtime.testkit.MockRuntime.Call.START;
+import static dev.berth.runtime.testkit.MockRuntime.Call.STOP;
+import static dev.berth.runtime.testkit.MockRuntime.Call.UPDATE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotState;
+import dev.berth.runtime.BotUpdate;
 import dev.berth.runtime.ExecManager;
 import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.LogLine;
@@ -16,10 +21,12 @@ import dev.berth.runtime.RestartPolicy;
 import dev.berth.runtime.RuntimeOperationException;
 import dev.berth.runtime.RuntimeUnavailableException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -53,7 +60,7 @@ class MockRuntimeTest {
     assertThatThrownBy(() -> mock.stop("bot-1")).isInstanceOf(RuntimeOperationException.class);
     assertThat(seen).containsExactly("create bot-1", "start bot-1");
     assertThat(mock.status("bot-1")).isRunning();
-    assertThat(mock.callsTo("stop")).singleElement().satisfies(call -> {
+    assertThat(mock.calls(STOP)).singleElement().satisfies(call -> {
       assertThat(call.succeeded()).isFalse();
       assertThat(call.id()).isEqualTo("bot-1");
     });
@@ -61,18 +68,49 @@ class MockRuntimeTest {
 
   @Test
   void failNextFailsExactlyThatManyCallsWithoutSideEffects() {
-    mock.failNext("create", 2, () -> new RuntimeUnavailableException("engine restarting"));
+    mock.failNext(CREATE, 2, () -> new RuntimeUnavailableException("engine restarting"));
     assertThatThrownBy(() -> mock.create(spec("bot-1"))).isInstanceOf(RuntimeUnavailableException.class);
     assertThatThrownBy(() -> mock.create(spec("bot-1"))).isInstanceOf(RuntimeUnavailableException.class);
     assertThat(mock).hasNoBot("bot-1");
     mock.create(spec("bot-1"));
-    assertThat(mock).hasBot("bot-1").receivedCalls("create", 3);
+    assertThat(mock).hasBot("bot-1").receivedCalls(CREATE, 3);
+    assertThatThrownBy(() -> mock.failNext(START, 0, new RuntimeOperationException("x")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one");
   }
 
   @Test
-  void failNextRejectsUnknownMethodNames() {
-    assertThatThrownBy(() -> mock.failNext("strat", 1, new RuntimeOperationException("x")))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'strat'").hasMessageContaining("start");
+  void recordedArgumentsAreTypedByTheMethod() {
+    mock.create(spec("bot-1"));
+    mock.update("bot-1", BotUpdate.builder().env(Map.of("MODE", "live")).build());
+    mock.stop("bot-1", Duration.ofSeconds(3));
+    BotUpdate update = mock.recorded(UPDATE, "bot-1").get(0);
+    assertThat(update.env()).hasValue(Map.of("MODE", "live"));
+    assertThat(mock.recorded(STOP, "bot-1")).containsExactly(Duration.ofSeconds(3));
+    assertThat(mock.recorded(CREATE, "bot-1")).extracting(BotSpec::image).containsExactly("registry/momentum:7");
+    assertThat(mock.recorded(UPDATE, "bot-2")).isEmpty();
+    List<String> seen = new ArrayList<>();
+    mock.onCall(UPDATE, (id, each) -> seen.add(id + " " + each.env().orElseThrow()));
+    mock.update("bot-1", BotUpdate.builder().env(Map.of("MODE", "paper")).build());
+    assertThat(seen).containsExactly("bot-1 {MODE=paper}");
+  }
+
+  @Test
+  void takeCallWaitsForACallFromAnotherThreadLikeTakeRequest() throws Exception {
+    mock.create(spec("bot-1"));
+    Thread service = new Thread(() -> mock.start("bot-1"), "service-under-test");
+    service.start();
+    MockCall<String> start = mock.takeCall(START, Duration.ofSeconds(10));
+    service.join(10_000);
+    assertThat(start.id()).isEqualTo("bot-1");
+    assertThat(start.succeeded()).isTrue();
+    MockCall<?> first = mock.takeCall(Duration.ofSeconds(1));
+    assertThat(first.is(CREATE)).isTrue();
+    assertThat(first.as(CREATE).argument().id()).isEqualTo("bot-1");
+    assertThatThrownBy(() -> first.as(UPDATE)).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Expected a call to update but the call was create(bot spec 'bot-1') -> ok");
+    assertThatThrownBy(() -> mock.takeCall(Duration.ofMillis(50))).isInstanceOf(AssertionError.class)
+        .hasMessageContaining("No call reached the MockRuntime within PT0.05S")
+        .hasMessageContaining("start(\"bot-1\") -> ok");
   }
 
   @Test
@@ -115,8 +153,9 @@ class MockRuntimeTest {
 
   @Test
   void aCrashLoopIsCutShortWithAMessage() {
-    mock.create(BotSpec.builder("loop").command("x").option(MockWorkloads.BEHAVIOUR, "exit")
-        .option(MockWorkloads.EXIT_CODE, "1").restartPolicy(RestartPolicy.ALWAYS).build());
+    mock.create(BotSpec.builder("loop").image("registry/momentum:7").command("x")
+        .option(MockWorkloads.BEHAVIOUR, "exit").option(MockWorkloads.EXIT_CODE, "1")
+        .restartPolicy(RestartPolicy.ALWAYS).build());
     mock.start("loop");
     assertThat(mock.status("loop")).hasFailed().hasRestartCount(MockBots.CRASH_LOOP_LIMIT)
         .hasMessageContaining("crash loop");
@@ -149,7 +188,7 @@ class MockRuntimeTest {
 
   @Test
   void resetForgetsCallsAndScriptsButKeepsBots() {
-    mock.failNext("start", 1, new RuntimeOperationException("no"));
+    mock.failNext(START, new RuntimeOperationException("no"));
     mock.create(spec("bot-1"));
     mock.reset();
     assertThat(mock.calls()).isEmpty();
@@ -184,8 +223,10 @@ class MockRuntimeTest {
     quick.create(spec("bot-g"));
     quick.start("bot-g");
     quick.stop("bot-g");
-    assertThat(quick.callsTo("stop")).singleElement()
-        .satisfies(call -> assertThat(call.arguments()).containsExactly("bot-g", java.time.Duration.ofMillis(20)));
+    assertThat(quick.calls(STOP)).singleElement().satisfies(call -> {
+      assertThat(call.id()).isEqualTo("bot-g");
+      assertThat(call.argument()).isEqualTo(java.time.Duration.ofMillis(20));
+    });
     assertThat(quick.status("bot-g").state()).isEqualTo(BotState.STOPPED);
     assertThatThrownBy(() -> MockRuntime.builder().stopGrace(java.time.Duration.ofSeconds(-1)))
         .isInstanceOf(dev.berth.runtime.InvalidConfigException.class).hasMessageContaining("negative");
@@ -201,6 +242,31 @@ class MockRuntimeTest {
     try (Stream<LogLine> lines = fixed.logs("bot-1")) {
       assertThat(lines.map(LogLine::timestamp)).containsOnly(noon);
     }
+  }
+
+  @Test
+  void theGraceOfABotIgnoringSigtermPassesOnTheEnginesClockNotInRealTime() {
+    mock.create(new MockWorkloads().ignoreSigterm("stubborn").build());
+    mock.start("stubborn");
+    Instant before = mock.engine().clock().instant();
+    long started = System.nanoTime();
+    mock.stop("stubborn", Duration.ofMinutes(5));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    assertThat(mock.status("stubborn")).isStopped().hasExitCode(137);
+    assertThat(mock.status("stubborn").finishedAt()).hasValueSatisfying(finished -> assertThat(finished)
+        .isBetween(before.plus(Duration.ofMinutes(5)), before.plus(Duration.ofMinutes(6))));
+  }
+
+  @Test
+  void anEngineKeepingRealTimeWaitsTheGrace() {
+    MockRuntime real = MockRuntime.builder().engine(MockEngine.realTime()).build();
+    real.create(new MockWorkloads().ignoreSigterm("stubborn").build());
+    real.start("stubborn");
+    long started = System.nanoTime();
+    real.stop("stubborn", Duration.ofMillis(300));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    assertThat(real.engine().keepsRealTime()).isTrue();
+    assertThat(mock.engine().keepsRealTime()).isFalse();
   }
 
   @Test

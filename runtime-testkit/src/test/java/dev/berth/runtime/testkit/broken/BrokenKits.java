@@ -18,15 +18,19 @@ import dev.berth.runtime.testkit.MockRuntime;
 import dev.berth.runtime.testkit.MockWorkloads;
 import dev.berth.runtime.testkit.ObjectStoreConformanceKit;
 import dev.berth.runtime.testkit.RuntimeConformanceKit;
+import dev.berth.runtime.testkit.SelfTestOnly;
 import dev.berth.runtime.testkit.Workloads;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The kits bound to broken implementations. They live in this package, which surefire excludes: they are
- * meant to fail, and only {@code BrokenImplementationsTest} runs them, through the JUnit launcher.
+ * The kits bound to broken implementations. They live in this package, which surefire excludes, and
+ * {@link SelfTestOnly} disables them wherever else they are found: they are meant to fail, and only
+ * {@code BrokenImplementationsTest} runs them, through the JUnit launcher.
  * Waits of the broken kits are shortened (the mocks answer in microseconds) to keep the self-test quick; the
  * correct controls keep the normal waits, so they cannot pass by luck of timing.
  */
@@ -36,6 +40,7 @@ public final class BrokenKits {
   private BrokenKits() {}
 
   /** The runtime kit against {@code wrap(correct mock)}. */
+  @ExtendWith(SelfTestOnly.class)
   public abstract static class RuntimeKit extends RuntimeConformanceKit {
     private final MockEngine engine = new MockEngine();
     private final Function<MockRuntime, Runtime> wrap;
@@ -60,12 +65,18 @@ public final class BrokenKits {
     }
 
     @Override
+    protected Clock clock() {
+      return engine.clock();
+    }
+
+    @Override
     protected boolean removeBehindTheRuntimesBack(String scope, String botId) {
       return engine.removeBehindTheRuntimesBack(scope, botId);
     }
   }
 
   /** The backtest kit against {@code wrap(correct mock)}. */
+  @ExtendWith(SelfTestOnly.class)
   public abstract static class RunnerKit extends BacktestRunnerConformanceKit {
     private final MockEngine engine = new MockEngine();
     private final Function<MockBacktestRunner, BacktestRunner> wrap;
@@ -90,12 +101,18 @@ public final class BrokenKits {
     }
 
     @Override
+    protected Clock clock() {
+      return engine.clock();
+    }
+
+    @Override
     protected Optional<Set<String>> leftovers(String scope) {
       return Optional.of(Set.copyOf(engine.backtestWorkloads(scope)));
     }
   }
 
   /** The store kit against a broken store. */
+  @ExtendWith(SelfTestOnly.class)
   public abstract static class StoreKit extends ObjectStoreConformanceKit {
     private final Supplier<ObjectStore> stores;
 
@@ -192,6 +209,30 @@ public final class BrokenKits {
     }
   }
 
+  /** Runs with the kit's full waits, which a 3 s cache slips through: the rejection cannot come from a wait. */
+  public static class StatusCachedForThreeSeconds extends RuntimeKit {
+    public StatusCachedForThreeSeconds() {
+      super(StaleRuntimes.StatusCachedForThreeSeconds::new);
+    }
+
+    @Override
+    protected KitTimeouts timeouts() {
+      return KitTimeouts.fromEnvironment();
+    }
+  }
+
+  public static class ListCachedForThreeSeconds extends RuntimeKit {
+    public ListCachedForThreeSeconds() {
+      super(StaleRuntimes.ListCachedForThreeSeconds::new);
+    }
+  }
+
+  public static class AddressAlwaysEmpty extends RuntimeKit {
+    public AddressAlwaysEmpty() {
+      super(StaleRuntimes.AddressAlwaysEmpty::new);
+    }
+  }
+
   public static class WrongExceptionForUnknownId extends RuntimeKit {
     public WrongExceptionForUnknownId() {
       super(BrokenRuntimes.WrongExceptionForUnknownId::new);
@@ -249,6 +290,12 @@ public final class BrokenKits {
   public static class LeavesWorkloadBehindAfterDelete extends RunnerKit {
     public LeavesWorkloadBehindAfterDelete() {
       super(BrokenRunners.LeavesWorkloadBehindAfterDelete::new);
+    }
+  }
+
+  public static class AwaitGivesUpAtOnce extends RunnerKit {
+    public AwaitGivesUpAtOnce() {
+      super(BrokenRunners.AwaitGivesUpAtOnce::new);
     }
   }
 

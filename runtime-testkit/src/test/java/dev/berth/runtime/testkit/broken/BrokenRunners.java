@@ -2,6 +2,7 @@ package dev.berth.runtime.testkit.broken;
 
 import dev.berth.runtime.BacktestExecution;
 import dev.berth.runtime.BacktestNotFoundException;
+import dev.berth.runtime.BacktestResult;
 import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BacktestState;
@@ -10,6 +11,8 @@ import dev.berth.runtime.Health;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.testkit.MockBacktestRunner;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /** Backtest runners that each break one rule; the kit must reject every one of them. */
@@ -92,6 +95,49 @@ final class BrokenRunners {
       BacktestStatus status = delegate.status(backtestId);
       return status.state() != BacktestState.CANCELLED ? status : new BacktestStatus(status.id(),
           BacktestState.FAILED, status.exitCode(), status.startedAt(), status.finishedAt(), status.message());
+    }
+  }
+
+  /** await(maxWait) gives up at once instead of waiting up to maxWait. */
+  static final class AwaitGivesUpAtOnce extends Forwarding {
+    AwaitGivesUpAtOnce(MockBacktestRunner delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public BacktestExecution submit(BacktestSpec spec) {
+      BacktestExecution real = delegate.submit(spec);
+      return new BacktestExecution() {
+        @Override
+        public String id() {
+          return real.id();
+        }
+
+        @Override
+        public BacktestStatus status() {
+          return real.status();
+        }
+
+        @Override
+        public BacktestResult await() {
+          return real.await();
+        }
+
+        @Override
+        public BacktestResult await(Duration maxWait) {
+          return real.await(Duration.ZERO);
+        }
+
+        @Override
+        public CompletableFuture<BacktestResult> result() {
+          return real.result();
+        }
+
+        @Override
+        public void cancel() {
+          real.cancel();
+        }
+      };
     }
   }
 
