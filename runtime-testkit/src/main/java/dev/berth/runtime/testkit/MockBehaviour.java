@@ -34,7 +34,7 @@ record MockBehaviour(Kind kind, int stdoutLines, int stderrLines, OptionalInt ex
 
   /** The behaviours, named as in {@value #BEHAVIOUR}. */
   enum Kind {
-    SLEEP, PRINT_LINES, EXIT, ECHO_ENV, IGNORE_SIGTERM, WRITE_RESULT, FAIL, RUN_FOREVER;
+    SLEEP, PRINT_LINES, PRINT_NUMBERS, EXIT, ECHO_ENV, IGNORE_SIGTERM, WRITE_RESULT, FAIL, RUN_FOREVER;
 
     String optionValue() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -97,8 +97,9 @@ record MockBehaviour(Kind kind, int stdoutLines, int stderrLines, OptionalInt ex
   /** The lines the workload writes as soon as it runs. */
   List<Output> output(WorkloadSpec spec) {
     List<Output> out = new ArrayList<>();
+    String prefix = kind == Kind.PRINT_NUMBERS ? "" : "line-";
     for (int i = 1; i <= stdoutLines; i++) {
-      out.add(new Output(LogStream.STDOUT, "line-" + i));
+      out.add(new Output(LogStream.STDOUT, prefix + i));
     }
     for (int i = 1; i <= stderrLines; i++) {
       out.add(new Output(LogStream.STDERR, "err-" + i));

@@ -15,7 +15,8 @@ import dev.berth.runtime.BotSpec;
  * }</pre>
  *
  * <p>Behaviours ({@value #BEHAVIOUR}): {@code sleep} (the default for bots: runs until stopped),
- * {@code print-lines}, {@code exit}, {@code echo-env}, {@code ignore-sigterm}, and for backtests
+ * {@code print-lines}, {@code print-numbers} (prints {@code 1..n} from {@value #LINES} instead of
+ * {@code line-i}), {@code exit}, {@code echo-env}, {@code ignore-sigterm}, and for backtests
  * {@code write-result} (the default), {@code fail}, {@code run-forever}. {@value #LINES} and
  * {@value #STDERR_LINES} print {@code line-1..n} and {@code err-1..n} first with any behaviour.
  */
@@ -51,6 +52,11 @@ public final class MockWorkloads implements Workloads {
   @Override
   public BotSpec.Builder printLinesThenExit(String id, int n, int exitCode) {
     return bot(id, "print-lines").option(LINES, Integer.toString(n)).option(EXIT_CODE, Integer.toString(exitCode));
+  }
+
+  @Override
+  public BotSpec.Builder printNumberedLines(String id, int n) {
+    return bot(id, "print-numbers").option(LINES, Integer.toString(n)).option(EXIT_CODE, "0");
   }
 
   @Override

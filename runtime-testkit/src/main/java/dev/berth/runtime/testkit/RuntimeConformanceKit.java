@@ -269,6 +269,30 @@ public abstract class RuntimeConformanceKit {
     }
 
     @Test
+    @DisplayName("a follow opened right after start gets every line of a fast writer exactly once, in order")
+    void required_follow_ofAFastWriter_attachedAtOnce_deliversEveryLineOnce() {
+      logs().followersOfAFastWriterGetEveryLineOnce(1, false);
+    }
+
+    @Test
+    @DisplayName("20 follows opened right after start each get every line of a fast writer exactly once")
+    void required_follow_ofAFastWriter_twentyAttachedAtOnce_deliverEveryLineOnce() {
+      logs().followersOfAFastWriterGetEveryLineOnce(20, false);
+    }
+
+    @Test
+    @DisplayName("a follow opened 1 s after start gets every line of a fast writer exactly once, in order")
+    void required_follow_ofAFastWriter_attachedLate_deliversEveryLineOnce() {
+      logs().followersOfAFastWriterGetEveryLineOnce(1, true);
+    }
+
+    @Test
+    @DisplayName("20 follows opened 1 s after start each get every line of a fast writer exactly once")
+    void required_follow_ofAFastWriter_twentyAttachedLate_deliverEveryLineOnce() {
+      logs().followersOfAFastWriterGetEveryLineOnce(20, true);
+    }
+
+    @Test
     @DisplayName("a follow ends when the bot is stopped")
     void required_follow_endsWhenTheBotStops() {
       logs().followEndsWhenTheBotStops();

@@ -42,6 +42,13 @@ public interface Workloads {
    */
   BotSpec.Builder printLinesThenExit(String id, int n, int exitCode);
 
+  /**
+   * Writes {@code 1}..{@code n} to stdout, one number per line and nothing else, as fast as it can (one
+   * write per line, as a shell loop does: the kit uses it to race followers against a fast writer), then
+   * exits 0.
+   */
+  BotSpec.Builder printNumberedLines(String id, int n);
+
   /** Exits at once with {@code exitCode}, writing nothing. */
   BotSpec.Builder exitWith(String id, int exitCode);
 

@@ -27,11 +27,12 @@ import java.util.function.Supplier;
 /**
  * The kits bound to broken implementations. They live in this package, which surefire excludes: they are
  * meant to fail, and only {@code BrokenImplementationsTest} runs them, through the JUnit launcher.
- * Waits of the broken kits are shortened (the mocks answer in microseconds) to keep the self-test quick; the
- * correct controls keep the normal waits, so they cannot pass by luck of timing.
+ * Waits of the broken kits are shortened, and their fast writer prints fewer lines (the mocks answer in
+ * microseconds), to keep the self-test quick; the correct controls keep the normal waits and line count, so
+ * they cannot pass by luck of timing.
  */
 public final class BrokenKits {
-  static final KitTimeouts FAST = KitTimeouts.withFactor(0.1);
+  static final KitTimeouts FAST = KitTimeouts.withFactor(0.1).withFastWriterLines(2_000);
 
   private BrokenKits() {}
 
