@@ -189,9 +189,13 @@ public final class DockerRuntime implements Runtime {
     return Optional.ofNullable(features.get(type)).map(type::cast);
   }
 
-  /** Closes event subscriptions and the Docker client; containers keep running. */
+  /**
+   * Ends open log reads and follows, closes event subscriptions and the Docker client; containers keep
+   * running.
+   */
   @Override
   public void close() {
+    logs.close();
     events.close();
     connection.close();
   }

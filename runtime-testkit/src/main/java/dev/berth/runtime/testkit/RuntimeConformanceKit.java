@@ -478,6 +478,12 @@ public abstract class RuntimeConformanceKit {
     void required_close_releasesThreads() {
       close().closeReleasesThreads();
     }
+
+    @Test
+    @DisplayName("close ends a follow that is open on another thread, and leaves no thread behind")
+    void required_close_endsOpenFollows_andLeavesNoThread() {
+      close().closeEndsOpenFollows();
+    }
   }
 
   @Nested
