@@ -68,8 +68,9 @@ public final class DockerRuntime implements Runtime {
     this.addresses = new Addresses(connection);
     DockerSidecarManager sidecars = new DockerSidecarManager(connection, settings.scope(), lookup, files,
         this::address);
-    this.operations = new BotOperations(connection, lookup, files, creator, sidecars, settings.stopGrace());
     this.logs = new LogStreams(connection);
+    this.operations = new BotOperations(connection, lookup, files, creator, sidecars, settings.stopGrace(),
+        logs::lastLines);
     this.events = new DockerEventManager(connection, settings.scope());
     features.put(NetworkManager.class, new DockerNetworkManager(connection, settings.scope()));
     features.put(SidecarManager.class, sidecars);

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -19,8 +20,11 @@ import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Container logs as a {@link Stream} of lines, for bots and backtests alike. A follow delivers every line
@@ -30,6 +34,7 @@ import java.util.stream.StreamSupport;
  * docker-java's threads; {@link #close} ends every open read and follow.
  */
 final class LogStreams implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LogStreams.class);
   private static final LogOptions FROM_NOW = LogOptions.builder().follow(true).tail(0).build();
   private static final LogOptions FROM_START = LogOptions.following();
 
@@ -104,6 +109,16 @@ final class LogStreams implements AutoCloseable {
     } catch (RuntimeException e) {
       follow.fail(e);
       throw e;
+    }
+  }
+
+  /** The texts of the container's last {@code lines} lines, both streams; empty when they cannot be read. */
+  List<String> lastLines(String containerId, int lines) {
+    try (Stream<LogLine> tail = open(containerId, LogOptions.tail(lines), containerId)) {
+      return tail.map(LogLine::text).collect(Collectors.toList());
+    } catch (RuntimeException e) {
+      log.debug("Reading the last lines of container {} failed: {}", containerId, e.getMessage());
+      return List.of();
     }
   }
 

@@ -143,6 +143,22 @@ class DockerContainerTest {
   }
 
   @Test
+  void aPythonBundleOnAnImageWithoutPythonSaysSoInsteadOfABareExitCode(@TempDir Path code) throws IOException {
+    Files.writeString(code.resolve("main.py"), "def main(bot_id, config):\n    print('hello')\n");
+    runtime.create(BotSpec.builder("no-python").image(DockerTestSupport.IMAGE)
+        .codeBundle(CodeBundle.directory(code)).entrypoint("main.py").language("python3").build());
+    runtime.start("no-python");
+    await().atMost(Duration.ofSeconds(30)).until(() -> runtime.status("no-python").state().isTerminal());
+    BotStatus status = runtime.status("no-python");
+    assertThat(status.state()).isEqualTo(BotState.FAILED);
+    assertThat(status.exitCode()).hasValue(127);
+    assertThat(status.message()).contains("exited with code 127", "the image " + DockerTestSupport.IMAGE
+        + " has no 'python3' on its PATH", "Use an image that has python3");
+    assertThat(runtime.list()).filteredOn(bot -> bot.id().equals("no-python")).extracting(BotStatus::message)
+        .as("list says the same").containsExactly(status.message());
+  }
+
+  @Test
   void updatesResourcesInPlaceAndRecreatesForEnvChanges() {
     runtime.create(workloads.sleepForever("upd").resources(Resources.builder().memory("32m").build()).build());
     runtime.start("upd");

@@ -57,6 +57,11 @@ final class DockerWorkloads implements Workloads {
   }
 
   @Override
+  public BotSpec.Builder runMissingProgram(String id, String program) {
+    return BotSpec.builder(id).image(image).command(program);
+  }
+
+  @Override
   public BotSpec.Builder exitWith(String id, int exitCode) {
     return bot(id, "exit $1", String.valueOf(exitCode));
   }

@@ -42,6 +42,11 @@ final class LocalWorkloads implements Workloads {
   }
 
   @Override
+  public BotSpec.Builder runMissingProgram(String id, String program) {
+    return BotSpec.builder(id).command(program);
+  }
+
+  @Override
   public BotSpec.Builder exitWith(String id, int exitCode) {
     return BotSpec.builder(id).command(sh("exit \"$1\"", exitCode));
   }

@@ -34,7 +34,8 @@ record MockBehaviour(Kind kind, int stdoutLines, int stderrLines, OptionalInt ex
 
   /** The behaviours, named as in {@value #BEHAVIOUR}. */
   enum Kind {
-    SLEEP, PRINT_LINES, PRINT_NUMBERS, EXIT, ECHO_ENV, IGNORE_SIGTERM, WRITE_RESULT, FAIL, RUN_FOREVER;
+    SLEEP, PRINT_LINES, PRINT_NUMBERS, EXIT, ECHO_ENV, IGNORE_SIGTERM, MISSING_PROGRAM, WRITE_RESULT, FAIL,
+    RUN_FOREVER;
 
     String optionValue() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -142,6 +143,12 @@ record MockBehaviour(Kind kind, int stdoutLines, int stderrLines, OptionalInt ex
       default:
         return exitCode;
     }
+  }
+
+  /** The program {@code start} cannot find, for the {@code missing-program} behaviour. */
+  Optional<String> missingProgram(WorkloadSpec spec) {
+    return kind == Kind.MISSING_PROGRAM && !spec.command().isEmpty() ? Optional.of(spec.command().get(0))
+        : Optional.empty();
   }
 
   boolean ignoresSigterm() {

@@ -16,7 +16,8 @@ import dev.berth.runtime.BotSpec;
  *
  * <p>Behaviours ({@value #BEHAVIOUR}): {@code sleep} (the default for bots: runs until stopped),
  * {@code print-lines}, {@code print-numbers} (prints {@code 1..n} from {@value #LINES} instead of
- * {@code line-i}), {@code exit}, {@code echo-env}, {@code ignore-sigterm}, and for backtests
+ * {@code line-i}), {@code exit}, {@code echo-env}, {@code ignore-sigterm}, {@code missing-program} (its
+ * command's program does not exist: {@code start} fails naming it), and for backtests
  * {@code write-result} (the default), {@code fail}, {@code run-forever}. {@value #LINES} and
  * {@value #STDERR_LINES} print {@code line-1..n} and {@code err-1..n} first with any behaviour.
  */
@@ -57,6 +58,11 @@ public final class MockWorkloads implements Workloads {
   @Override
   public BotSpec.Builder printNumberedLines(String id, int n) {
     return bot(id, "print-numbers").option(LINES, Integer.toString(n)).option(EXIT_CODE, "0");
+  }
+
+  @Override
+  public BotSpec.Builder runMissingProgram(String id, String program) {
+    return bot(id, "missing-program").command(program);
   }
 
   @Override

@@ -223,6 +223,12 @@ public abstract class RuntimeConformanceKit {
     }
 
     @Test
+    @DisplayName("a program that does not exist is named: start throws naming it, or the bot is FAILED naming it")
+    void required_start_ofAMissingProgram_namesTheProgram() {
+      errors().aMissingProgramIsNamed();
+    }
+
+    @Test
     @DisplayName("create with a restart policy or network mode capabilities() lacks throws UnsupportedFeatureException")
     void optional_create_withAnUnsupportedSetting_isRejected() {
       errors().createWithAnUnsupportedSettingIsRejected();

@@ -49,6 +49,13 @@ public interface Workloads {
    */
   BotSpec.Builder printNumberedLines(String id, int n);
 
+  /**
+   * Runs {@code program} as its command: a name the kit made up, so no such program exists where the
+   * workload runs (not on the host's PATH, not in the image). Only for bots; the backend must say which
+   * program was not found, at {@code start} or in the FAILED status.
+   */
+  BotSpec.Builder runMissingProgram(String id, String program);
+
   /** Exits at once with {@code exitCode}, writing nothing. */
   BotSpec.Builder exitWith(String id, int exitCode);
 
