@@ -135,20 +135,19 @@ class DockerBacktestRunnerTest {
   void keptBacktestsStayUntilDeletedAndANewRunnerSweepsLeftovers() {
     BacktestResult kept = runner.run(workloads.writeResult("kept", "{}").keep(true).build());
     assertThat(kept.succeeded()).isTrue();
-    assertThat(DockerTestSupport.docker("ps", "-aq", "--filter", "label=berth.id=kept",
-        "--filter", "label=berth.scope=" + SCOPE)).isNotEmpty();
+    assertThat(DockerTestSupport.containerIds(Map.of(Labels.ID, "kept", Labels.SCOPE, SCOPE))).isNotEmpty();
 
     // A crashed runner's leftover: a finished backtest container nobody collects.
     BacktestExecution orphan = runner.submit(workloads.failWith("orphan", 1).build());
     String container = await().atMost(Duration.ofSeconds(30)).until(
-        () -> DockerTestSupport.docker("ps", "-aq", "--filter", "label=berth.id=orphan",
-            "--filter", "label=berth.scope=" + SCOPE), id -> !id.isEmpty());
+        () -> String.join(" ", DockerTestSupport.containerIds(Map.of(Labels.ID, "orphan", Labels.SCOPE, SCOPE))),
+        id -> !id.isEmpty());
     runner.close(); // stops waiting; the container stays behind like after a crash
     orphan.result().exceptionally(e -> null);
     // Starting a runner sweeps; the orphan goes once it has exited.
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       build(Map.of("docker.sweep-grace", "0s")).close();
-      assertThat(DockerTestSupport.docker("ps", "-aq", "--filter", "id=" + container)).isEmpty();
+      assertThat(DockerTestSupport.containerExists(container)).isFalse();
     });
     runner = build(Map.of());
     assertThat(runner.status("kept").state()).isEqualTo(BacktestState.SUCCEEDED);
