@@ -100,7 +100,7 @@ final class SharedFollower implements Iterator<LogLine> {
       attached = false;
     } else if (signal == SharedFollow.END) {
       if (attached) {
-        done = true;
+        finish();
       } else { // the shared follow never reached this member's position: read what it may have missed
         Optional<Instant> latest = cursor.latest();
         if (latest.isEmpty() && options.tail() == 0) {

@@ -113,7 +113,7 @@ final class LogChecks {
     kit.createAndStart(kit.workloads.printNumberedLines(id, count));
     if (late) {
       long attachAt = System.nanoTime() + kit.timeouts.lateAttach().toNanos();
-      Await.until(kit.timeouts, "the fast writer '" + id + "' to have run for " + kit.timeouts.lateAttach(),
+      Await.until(kit.timeouts, "the fast writer '" + id + "' to have run for " + late(),
           () -> System.nanoTime() - attachAt >= 0);
     }
     List<NumberedFollower> all = new ArrayList<>();
@@ -130,8 +130,7 @@ final class LogChecks {
         boolean ended = follower.endsWithin(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         softly.assertThat(ended && follower.deliveredEveryLineOnce())
             .as("follower %d of %d, attached %s: every line 1..%d exactly once, in order, then the end of the "
-                + "stream (it got %s)", i + 1, followers, late ? kit.timeouts.lateAttach() + " after start"
-                : "right after start", count,
+                + "stream (it got %s)", i + 1, followers, late ? late() + " after start" : "right after start", count,
                 follower.report())
             .isTrue();
       }
@@ -141,6 +140,10 @@ final class LogChecks {
     } finally {
       all.forEach(follower -> follower.close(kit.timeouts.await()));
     }
+  }
+
+  private String late() {
+    return kit.timeouts.lateAttach().toMillis() + " ms";
   }
 
   void followEndsWhenTheBotStops() {
