@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * whose consumer has taken nothing for ten seconds, which is detached and later catches up from the stored log
  * ({@link SharedFollower}). A member starts at the beginning of the newest timestamp group, so it can skip
  * exactly the lines it already read elsewhere ({@link LogCursor}). A shared follow that began with the
- * whole log serves it to members that want it all, as long as it still holds the first line.
+ * whole log serves it to members that want it all, as long as it still holds the first line: for its
+ * first {@value #SHARE_START_SECONDS} seconds it keeps it (up to the buffer's limit), so followers that
+ * attach together read the stored log once, not once each.
  */
 final class SharedFollow {
   private static final Logger log = LoggerFactory.getLogger(SharedFollow.class);
@@ -37,9 +39,11 @@ final class SharedFollow {
   static final int MAX_BUFFER = 50_000;
   private static final long STALLED_NANOS = 10_000_000_000L;
   private static final int BATCH = 512;
+  private static final long SHARE_START_SECONDS = 5;
 
   private final String workloadId;
   private final boolean fromStart;
+  private final long keepStartUntil = System.nanoTime() + SHARE_START_SECONDS * 1_000_000_000L;
   private final Consumer<SharedFollow> onEnd;
   private final List<LogLine> buffer = new ArrayList<>();
   private final Set<Member> members = new HashSet<>();
@@ -147,6 +151,9 @@ final class SharedFollow {
 
   /** Drops lines every member has read, keeping the newest timestamp group for members yet to join. */
   private void trim() {
+    if (fromStart && base == 0 && buffer.size() < MAX_BUFFER && System.nanoTime() - keepStartUntil < 0) {
+      return;
+    }
     long keep = newestGroupStart();
     for (Member member : members) {
       keep = Math.min(keep, member.position);
