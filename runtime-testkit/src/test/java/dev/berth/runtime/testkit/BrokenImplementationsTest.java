@@ -30,6 +30,8 @@ class BrokenImplementationsTest {
         arguments(BrokenKits.CloseStopsBots.class, "required_close_leavesBotsRunning_andANewInstanceReadoptsThem"),
         arguments(BrokenKits.DuplicateCreateOverwrites.class, "required_create_withATakenId_throwsAndChangesNothing"),
         arguments(BrokenKits.NotThreadSafe.class, "required_concurrentCreates_ofOneId_letExactlyOneWin"),
+        arguments(BrokenKits.CloseLeavesFollowsOpen.class, "required_close_endsOpenFollows_andLeavesNoThread"),
+        arguments(BrokenKits.MissingProgramUnnamed.class, "required_start_ofAMissingProgram_namesTheProgram"),
         arguments(BrokenKits.LeavesWorkloadBehindAfterDelete.class, "required_delete_removesEverything"),
         arguments(BrokenKits.CancelReportedAsFailed.class, "required_cancel_endsCancelled"),
         arguments(BrokenKits.ListNotSorted.class, "required_list_returnsThePrefixSortedByKey"),

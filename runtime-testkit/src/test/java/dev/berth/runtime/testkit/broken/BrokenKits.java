@@ -223,6 +223,18 @@ public final class BrokenKits {
     }
   }
 
+  public static class CloseLeavesFollowsOpen extends RuntimeKit {
+    public CloseLeavesFollowsOpen() {
+      super(BrokenRuntimes.CloseLeavesFollowsOpen::new);
+    }
+  }
+
+  public static class MissingProgramUnnamed extends RuntimeKit {
+    public MissingProgramUnnamed() {
+      super(BrokenRuntimes.MissingProgramUnnamed::new);
+    }
+  }
+
   public static class LeavesWorkloadBehindAfterDelete extends RunnerKit {
     public LeavesWorkloadBehindAfterDelete() {
       super(BrokenRunners.LeavesWorkloadBehindAfterDelete::new);
