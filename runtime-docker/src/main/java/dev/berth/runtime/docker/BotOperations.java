@@ -36,12 +36,12 @@ final class BotOperations {
   private final Duration defaultGrace;
 
   BotOperations(DockerConnection connection, ContainerLookup lookup, BotFiles files, WorkloadCreator creator,
-      DockerSidecarManager sidecars, Duration defaultGrace) {
+      DockerSidecarManager sidecars, Duration defaultGrace, StatusMapper.LastLines lastLines) {
     this.client = connection.client();
     this.errors = connection.errors();
     this.lookup = lookup;
     this.files = files;
-    this.statuses = new StatusMapper(files);
+    this.statuses = new StatusMapper(files, lastLines);
     this.creator = creator;
     this.sidecars = sidecars;
     this.defaultGrace = defaultGrace;

@@ -144,7 +144,8 @@ final class DockerBacktestDriver implements BacktestDriver<DockerBacktestDriver.
     int code = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong().intValue();
     boolean oom = Boolean.TRUE.equals(state.getOOMKilled());
     String message = code == 0 ? "" : oom ? "killed: out of memory (exit code " + code + ")"
-        : "exited with code " + code;
+        : ExitDiagnosis.describeExit(code, ExitDiagnosis.needsLog(code)
+            ? logs.lastLines(containerId, ExitDiagnosis.LINES) : List.of(), image(after.get()));
     return new Exit(OptionalInt.of(code), started, finished, oom, message);
   }
 
@@ -228,6 +229,7 @@ final class DockerBacktestDriver implements BacktestDriver<DockerBacktestDriver.
 
   @Override
   public void close() {
+    logs.close();
     connection.close();
   }
 
@@ -253,6 +255,11 @@ final class DockerBacktestDriver implements BacktestDriver<DockerBacktestDriver.
       }
       throw connection.errors().translate(e, "inspecting a backtest container", null);
     }
+  }
+
+  private static String image(InspectContainerResponse container) {
+    return container.getConfig() == null || container.getConfig().getImage() == null ? "?"
+        : container.getConfig().getImage();
   }
 
   private static boolean isRunning(InspectContainerResponse container) {

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
 import dev.berth.runtime.Health;
 import dev.berth.runtime.RuntimeUnavailableException;
 import java.io.IOException;
@@ -42,12 +43,12 @@ final class DockerConnection implements AutoCloseable {
           .withDockerTlsVerify(endpoint.tlsVerify());
       endpoint.certPath().ifPresent(path -> config.withDockerCertPath(path.toString()));
       DefaultDockerClientConfig clientConfig = config.build();
-      ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+      DockerHttpClient http = MissingSocketGuard.wrap(new ApacheDockerHttpClient.Builder()
           .dockerHost(URI.create(endpoint.host()))
           .sslConfig(clientConfig.getSSLConfig())
           .maxConnections(256)
           .connectionTimeout(settings.connectTimeout())
-          .build();
+          .build(), endpoint.host());
       log.debug("Docker endpoint {} (from {})", endpoint.host(), endpoint.source());
       return new DockerConnection(endpoint, DockerClientImpl.getInstance(clientConfig, http), settings.scope());
     } catch (RuntimeException e) {

@@ -75,8 +75,9 @@ public final class DockerRuntime implements Runtime {
     this.addresses = new Addresses(connection);
     DockerSidecarManager sidecars = new DockerSidecarManager(connection, settings.scope(), lookup, files,
         this::address);
-    this.operations = new BotOperations(connection, lookup, files, creator, sidecars, settings.stopGrace());
     this.logs = new LogStreams(connection);
+    this.operations = new BotOperations(connection, lookup, files, creator, sidecars, settings.stopGrace(),
+        logs::lastLines);
     this.events = new DockerEventManager(connection, settings.scope());
     features.put(NetworkManager.class, new DockerNetworkManager(connection, settings.scope()));
     features.put(SidecarManager.class, sidecars);
@@ -231,10 +232,14 @@ public final class DockerRuntime implements Runtime {
     return Optional.ofNullable(features.get(type)).map(type::cast);
   }
 
-  /** Closes event subscriptions and the Docker client; containers keep running. Idempotent. */
+  /**
+   * Ends open log reads and follows, closes event subscriptions and the Docker client; containers keep
+   * running. Idempotent.
+   */
   @Override
   public void close() {
     closed.set(true);
+    logs.close();
     events.close();
     connection.close();
   }

@@ -5,16 +5,44 @@ import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** Maps Docker's container state onto {@link BotStatus}. */
+/**
+ * Maps Docker's container state onto {@link BotStatus}. An exit code that says little on its own (127: a
+ * program was not found) is explained from the container's last log lines ({@link ExitDiagnosis}); the
+ * explanation is remembered per run, so a status poll reads the log once.
+ */
 final class StatusMapper {
   private static final String NEVER = "0001-01-01T00:00:00Z";
+  private static final int REMEMBERED = 256;
+
+  /** The last lines of a container's log, oldest first; empty when they cannot be read. */
+  interface LastLines {
+    List<String> of(String containerId, int lines);
+  }
 
   private final BotFiles files;
+  private final LastLines lastLines;
+  private final Map<String, String> explained = Collections.synchronizedMap(new LinkedHashMap<>() {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > REMEMBERED;
+    }
+  });
 
   StatusMapper(BotFiles files) {
+    this(files, (containerId, lines) -> List.of());
+  }
+
+  StatusMapper(BotFiles files, LastLines lastLines) {
     this.files = files;
+    this.lastLines = lastLines;
   }
 
   BotStatus map(String botId, InspectContainerResponse container) {
@@ -62,8 +90,17 @@ final class StatusMapper {
     }
     String error = state.getError() == null || state.getError().isBlank() ? "" : ": " + state.getError();
     return builder.state(BotState.FAILED)
-        .message((oom ? "killed: out of memory (exit code " + code + ")" : "exited with code " + code) + error)
+        .message((oom ? "killed: out of memory (exit code " + code + ")" : describeExit(container, code)) + error)
         .build();
+  }
+
+  private String describeExit(InspectContainerResponse container, int code) {
+    if (!ExitDiagnosis.needsLog(code)) {
+      return ExitDiagnosis.describeExit(code, List.of(), "");
+    }
+    String image = container.getConfig().getImage() == null ? "?" : container.getConfig().getImage();
+    return explained.computeIfAbsent(container.getId() + "@" + container.getState().getFinishedAt(),
+        run -> ExitDiagnosis.describeExit(code, lastLines.of(container.getId(), ExitDiagnosis.LINES), image));
   }
 
   static Optional<Instant> instant(String text) {

@@ -5,8 +5,8 @@ import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.core.FileSystemObjectStore;
 import dev.berth.runtime.testkit.BacktestRunnerConformanceKit;
 import dev.berth.runtime.testkit.Workloads;
-import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,9 +39,11 @@ class DockerBacktestRunnerConformanceTest extends BacktestRunnerConformanceKit {
   @Override
   protected Optional<Set<String>> leftovers(String scope) {
     Set<String> ids = new HashSet<>();
-    String containers = DockerTestSupport.docker("ps", "-a", "--filter", "label=berth.scope=" + scope,
-        "--filter", "label=berth.kind=backtest", "--format", "{{.Label \"berth.id\"}}");
-    Arrays.stream(containers.split("\\s+")).filter(id -> !id.isBlank()).forEach(ids::add);
+    try (DockerConnection connection = DockerTestSupport.connection()) {
+      connection.client().listContainersCmd().withShowAll(true).withLabelFilter(Map.of(Labels.SCOPE, scope,
+          Labels.KIND, Labels.KIND_BACKTEST)).exec().forEach(container -> ids.add(container.getLabels()
+          .get(Labels.ID)));
+    }
     java.nio.file.Path dir = DockerTestSupport.workDir().resolve(scope).resolve("backtests");
     if (java.nio.file.Files.isDirectory(dir)) {
       try (var entries = java.nio.file.Files.list(dir)) {

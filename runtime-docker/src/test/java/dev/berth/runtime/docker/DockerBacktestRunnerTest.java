@@ -20,6 +20,7 @@ import dev.berth.runtime.RuntimeConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -136,30 +137,28 @@ class DockerBacktestRunnerTest {
   void keptBacktestsStayUntilDeleted() {
     BacktestResult kept = runner.run(workloads.writeResult("kept", "{}").keep(true).build());
     assertThat(kept.succeeded()).isTrue();
-    assertThat(DockerTestSupport.docker("ps", "-aq", "--filter", "label=berth.id=kept",
-        "--filter", "label=berth.scope=" + SCOPE)).isNotEmpty();
+    assertThat(DockerTestSupport.containerIds(Map.of(Labels.ID, "kept", Labels.SCOPE, SCOPE))).isNotEmpty();
     runner.close();
     runner = build(Map.of());
     assertThat(runner.status("kept").state()).as("a new runner leaves a kept backtest alone").isEqualTo(
         BacktestState.SUCCEEDED);
     runner.delete("kept");
-    assertThat(DockerTestSupport.docker("ps", "-aq", "--filter", "label=berth.id=kept",
-        "--filter", "label=berth.scope=" + SCOPE)).isEmpty();
+    assertThat(DockerTestSupport.containerIds(Map.of(Labels.ID, "kept", Labels.SCOPE, SCOPE))).isEmpty();
   }
 
   @Test
   void aNewRunnerTakesOverABacktestWhoseRunnerIsGoneAndEnforcesItsDeadline() {
     BacktestExecution orphan = runner.submit(workloads.runForever("orphan").timeout(Duration.ofSeconds(6)).build());
     await().atMost(Duration.ofSeconds(30)).until(() -> orphan.status().state() == BacktestState.RUNNING);
-    String container = DockerTestSupport.docker("ps", "-q", "--filter", "label=berth.id=orphan",
-        "--filter", "label=berth.scope=" + SCOPE);
-    assertThat(container).isNotEmpty();
+    List<String> containers = DockerTestSupport.containerIds(Map.of(Labels.ID, "orphan", Labels.SCOPE, SCOPE));
+    assertThat(containers).hasSize(1);
+    String container = containers.get(0);
     runner.close(); // the runner stops watching; its backtest keeps running, as after a crash
     assertThatThrownBy(orphan::await).hasMessageContaining("closed");
     runner = build(Map.of("backtest.sweep-interval", "200ms"));
     assertThat(runner.status("orphan").state()).as("taken over before its deadline").isEqualTo(BacktestState.RUNNING);
     await().atMost(Duration.ofSeconds(30)).until(() -> runner.status("orphan").state() == BacktestState.TIMED_OUT);
-    assertThat(DockerTestSupport.docker("ps", "-aq", "--filter", "id=" + container)).as("removed").isEmpty();
+    assertThat(DockerTestSupport.containerExists(container)).as("removed").isFalse();
     try (Stream<LogLine> lines = runner.logs("orphan", LogOptions.DEFAULT)) {
       assertThat(lines.map(LogLine::text)).containsExactly("started");
     }

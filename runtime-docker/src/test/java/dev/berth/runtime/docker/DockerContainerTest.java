@@ -143,6 +143,22 @@ class DockerContainerTest {
   }
 
   @Test
+  void aPythonBundleOnAnImageWithoutPythonSaysSoInsteadOfABareExitCode(@TempDir Path code) throws IOException {
+    Files.writeString(code.resolve("main.py"), "def main(bot_id, config):\n    print('hello')\n");
+    runtime.create(BotSpec.builder("no-python").image(DockerTestSupport.IMAGE)
+        .codeBundle(CodeBundle.directory(code)).entrypoint("main.py").language("python3").build());
+    runtime.start("no-python");
+    await().atMost(Duration.ofSeconds(30)).until(() -> runtime.status("no-python").state().isTerminal());
+    BotStatus status = runtime.status("no-python");
+    assertThat(status.state()).isEqualTo(BotState.FAILED);
+    assertThat(status.exitCode()).hasValue(127);
+    assertThat(status.message()).contains("exited with code 127", "the image " + DockerTestSupport.IMAGE
+        + " has no 'python3' on its PATH", "Use an image that has python3");
+    assertThat(runtime.list()).filteredOn(bot -> bot.id().equals("no-python")).extracting(BotStatus::message)
+        .as("list says the same").containsExactly(status.message());
+  }
+
+  @Test
   void updatesResourcesInPlaceAndRecreatesForEnvChanges() {
     runtime.create(workloads.sleepForever("upd").resources(Resources.builder().memory("32m").build()).build());
     runtime.start("upd");
@@ -198,7 +214,7 @@ class DockerContainerTest {
   void aContainerRemovedBehindTheRuntimesBackIsNotFoundAtOnce() {
     BotStatus created = runtime.create(workloads.sleepForever("gone").build());
     runtime.start("gone");
-    DockerTestSupport.docker("rm", "-f", created.runtimeId());
+    DockerTestSupport.removeContainer(created.runtimeId());
     assertThatThrownBy(() -> runtime.status("gone")).isInstanceOf(BotNotFoundException.class);
     assertThatThrownBy(() -> runtime.stop("gone")).isInstanceOf(BotNotFoundException.class);
     runtime.delete("gone");
@@ -260,8 +276,7 @@ class DockerContainerTest {
     assertThat(after.runtimeId()).isEqualTo(before.runtimeId());
     assertThat(after.state()).isEqualTo(BotState.RUNNING);
     assertThat(runtime.list()).extracting(BotStatus::id).containsExactly("keep");
-    assertThat(DockerTestSupport.docker("ps", "-aq", "--filter", "label=berth.scope=" + SCOPE).trim().lines())
-        .hasSize(1);
+    assertThat(DockerTestSupport.containerIds(java.util.Map.of(Labels.SCOPE, SCOPE))).hasSize(1);
     assertThat(inspect(after).getConfig().getEnv()).contains("MODE=paper");
     BotStatus recreated = runtime.update("keep", BotUpdate.builder().env(java.util.Map.of("MODE", "live")).build());
     assertThat(recreated.state()).isEqualTo(BotState.RUNNING);
@@ -273,7 +288,7 @@ class DockerContainerTest {
   @Test
   void aRememberedContainerIdDoesNotOutliveItsContainer() {
     BotStatus first = runtime.create(workloads.sleepForever("stale").build());
-    DockerTestSupport.docker("rm", "-f", first.runtimeId());
+    DockerTestSupport.removeContainer(first.runtimeId());
     BotStatus second = runtime.create(workloads.sleepForever("stale").build()); // not "already exists"
     try (DockerRuntime other = DockerTestSupport.runtime(SCOPE).build()) {
       other.status("stale"); // remembers the second container
@@ -281,8 +296,8 @@ class DockerContainerTest {
       BotStatus third = runtime.create(workloads.sleepForever("stale").build());
       other.delete("stale"); // its remembered container is gone: removes the new one
       assertThat(third.runtimeId()).isNotEqualTo(second.runtimeId());
-      assertThat(DockerTestSupport.docker("ps", "-aq", "--filter", "label=berth.scope=" + SCOPE,
-          "--filter", "label=berth.id=stale").trim()).isEmpty();
+      assertThat(DockerTestSupport.containerIds(java.util.Map.of(Labels.SCOPE, SCOPE, Labels.ID, "stale")))
+          .isEmpty();
     }
   }
 
@@ -307,12 +322,12 @@ class DockerContainerTest {
   @Test
   void aMissingNetworkIsNotAMissingBot() {
     String network = "berth-" + SCOPE + "-gone-net";
-    DockerTestSupport.docker("network", "create", network);
+    raw.client().createNetworkCmd().withName(network).exec();
     try {
       runtime.create(workloads.sleepForever("no-net").networkMode(dev.berth.runtime.NetworkMode.named(network))
           .build());
     } finally {
-      DockerTestSupport.docker("network", "rm", network);
+      raw.client().removeNetworkCmd(network).exec();
     }
     assertThatThrownBy(() -> runtime.start("no-net")).isInstanceOf(RuntimeOperationException.class)
         .isNotInstanceOf(BotNotFoundException.class).hasMessageContaining(network);

@@ -105,7 +105,7 @@ class DockerFeaturesTest {
         .until(() -> sidecars.inspect("with-sidecar", "probe").state() == BotState.STOPPED);
     assertThat(sidecars.list("with-sidecar")).extracting(SidecarManager.Sidecar::name).containsExactly("probe");
     runtime.delete("with-sidecar");
-    assertThat(DockerTestSupport.docker("ps", "-aq", "--filter", "label=berth.scope=" + SCOPE)).isEmpty();
+    assertThat(DockerTestSupport.containerIds(Map.of(Labels.SCOPE, SCOPE))).isEmpty();
   }
 
   @Test

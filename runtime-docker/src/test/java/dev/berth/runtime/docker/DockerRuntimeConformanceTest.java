@@ -26,13 +26,8 @@ class DockerRuntimeConformanceTest extends RuntimeConformanceKit {
 
   @Override
   protected boolean removeBehindTheRuntimesBack(String scope, String botId) {
-    String ids = DockerTestSupport.docker("ps", "-aq", "--filter", "label=berth.scope=" + scope,
-        "--filter", "label=berth.id=" + botId, "--filter", "label=berth.kind=bot");
-    for (String id : ids.split("\\s+")) {
-      if (!id.isBlank()) {
-        DockerTestSupport.docker("rm", "-f", id);
-      }
-    }
+    DockerTestSupport.containerIds(java.util.Map.of(Labels.SCOPE, scope, Labels.ID, botId, Labels.KIND,
+        Labels.KIND_BOT)).forEach(DockerTestSupport::removeContainer);
     return true;
   }
 }

@@ -2,15 +2,19 @@ package dev.berth.runtime.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Network;
 import dev.berth.runtime.Health;
 import dev.berth.runtime.RuntimeConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -25,13 +29,8 @@ final class DockerTestSupport {
 
   /** Skips the calling test when no engine answers locally; fails it on CI, where one must. */
   static void requireEngine() {
+    engineAnswers();
     Health health = engine;
-    if (health == null) {
-      try (DockerRuntime probe = DockerRuntime.builder().config(RuntimeConfig.of(Map.of("scope", "probe"))).build()) {
-        health = probe.health();
-      }
-      engine = health;
-    }
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
       assertThat(health.healthy()).as("CI=true needs a Docker engine: %s", health.message()).isTrue();
     }
@@ -62,29 +61,65 @@ final class DockerTestSupport {
     return DockerConnection.open(DockerSettings.from(RuntimeConfig.empty()), System.getenv());
   }
 
-  /** The ids of every container, network or image carrying {@code berth.scope=<scope>}; empty when clean. */
+  /**
+   * The ids of every container or network carrying {@code berth.scope=<scope>}; empty when clean, and when
+   * no engine answers (the tests that would have left something were skipped). Asks the engine through
+   * docker-java, so neither a docker CLI nor a reachable engine is needed to run the test classes.
+   */
   static String leftovers(String scope) {
-    return (docker("ps", "-aq", "--filter", "label=berth.scope=" + scope) + " "
-        + docker("network", "ls", "-q", "--filter", "label=berth.scope=" + scope)).trim();
+    if (!engineAnswers()) {
+      return "";
+    }
+    Map<String, String> label = Map.of(Labels.SCOPE, scope);
+    try (DockerConnection connection = connection()) {
+      return Stream.concat(containerIds(connection, label).stream(), connection.client().listNetworksCmd()
+          .withFilter("label", List.of(Labels.SCOPE + "=" + scope)).exec().stream().map(Network::getId))
+          .collect(Collectors.joining(" "));
+    }
   }
 
-  /** Runs the docker CLI (the test's independent view of the engine) and returns its stdout. */
-  static String docker(String... args) {
-    try {
-      java.util.List<String> command = new java.util.ArrayList<>();
-      command.add("docker");
-      command.addAll(java.util.List.of(args));
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-      return out.trim();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+  /** The ids of every container (running or not) carrying all of {@code labels}. */
+  static List<String> containerIds(Map<String, String> labels) {
+    try (DockerConnection connection = connection()) {
+      return containerIds(connection, labels);
     }
+  }
+
+  private static List<String> containerIds(DockerConnection connection, Map<String, String> labels) {
+    return connection.client().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().stream()
+        .map(Container::getId).collect(Collectors.toList());
+  }
+
+  /** Whether a container with this id exists. */
+  static boolean containerExists(String containerId) {
+    try (DockerConnection connection = connection()) {
+      return !connection.client().listContainersCmd().withShowAll(true).withIdFilter(List.of(containerId)).exec()
+          .isEmpty();
+    }
+  }
+
+  /** The container's name, e.g. {@code /berth-scope-bot}. */
+  static String containerName(String containerId) {
+    try (DockerConnection connection = connection()) {
+      return connection.client().inspectContainerCmd(containerId).exec().getName();
+    }
+  }
+
+  /** Removes a container the way {@code docker rm -f} does: behind the runtime's back. */
+  static void removeContainer(String containerId) {
+    try (DockerConnection connection = connection()) {
+      connection.client().removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+    }
+  }
+
+  private static boolean engineAnswers() {
+    Health health = engine;
+    if (health == null) {
+      try (DockerRuntime probe = DockerRuntime.builder().config(RuntimeConfig.of(Map.of("scope", "probe"))).build()) {
+        health = probe.health();
+      }
+      engine = health;
+    }
+    return health.healthy();
   }
 }

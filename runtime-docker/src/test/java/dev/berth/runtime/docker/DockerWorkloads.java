@@ -51,6 +51,17 @@ final class DockerWorkloads implements Workloads {
   }
 
   @Override
+  public BotSpec.Builder printNumberedLines(String id, int n) {
+    // echo and [ are ash builtins: one write(2) per line, about 100,000 lines a second
+    return bot(id, "i=1; while [ $i -le $1 ]; do echo $i; i=$((i+1)); done", String.valueOf(n));
+  }
+
+  @Override
+  public BotSpec.Builder runMissingProgram(String id, String program) {
+    return BotSpec.builder(id).image(image).command(program);
+  }
+
+  @Override
   public BotSpec.Builder exitWith(String id, int exitCode) {
     return bot(id, "exit $1", String.valueOf(exitCode));
   }

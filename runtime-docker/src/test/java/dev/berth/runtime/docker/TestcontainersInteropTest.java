@@ -84,7 +84,7 @@ class TestcontainersInteropTest {
       // A bot whose container name is taken by a foreign container gets a suffixed name, and touches nothing.
       BotStatus renamed = runtime.create(BotSpec.builder("foreign").image(DockerTestSupport.IMAGE).command("true")
           .build());
-      assertThat(DockerTestSupport.docker("inspect", "-f", "{{.Name}}", renamed.runtimeId()).trim())
+      assertThat(DockerTestSupport.containerName(renamed.runtimeId()))
           .isEqualTo("/berth-" + SCOPE + "-foreign-" + DockerEndpoint.sha256(SCOPE + "/foreign").substring(0, 8));
       runtime.delete("foreign");
       BotStatus own = runtime.create(BotSpec.builder("own").image(DockerTestSupport.IMAGE).command("true").build());

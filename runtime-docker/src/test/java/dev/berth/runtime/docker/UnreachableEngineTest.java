@@ -44,4 +44,17 @@ class UnreachableEngineTest {
     assertThatThrownBy(() -> Runtimes.create("docker", config)).isInstanceOf(RuntimeUnavailableException.class)
         .hasMessageContaining(MESSAGE);
   }
+
+  @Test
+  void aMissingSocketFailsBeforeTheHttpClientCouldRetryAndLogAtInfo() {
+    RuntimeConfig config = RuntimeConfig.of(Map.of("docker.host", NOWHERE));
+    try (DockerConnection connection = DockerConnection.open(DockerSettings.from(config), Map.of())) {
+      assertThatThrownBy(() -> connection.client().pingCmd().exec())
+          .hasRootCauseInstanceOf(java.nio.file.NoSuchFileException.class)
+          .hasRootCauseMessage("/nonexistent.sock: no Docker socket");
+    }
+    assertThat(MissingSocketGuard.socketPath("unix:///var/run/docker.sock")).contains(java.nio.file.Path.of(
+        "/var/run/docker.sock"));
+    assertThat(MissingSocketGuard.socketPath("tcp://127.0.0.1:2375")).isEmpty();
+  }
 }

@@ -37,6 +37,16 @@ final class LocalWorkloads implements Workloads {
   }
 
   @Override
+  public BotSpec.Builder printNumberedLines(String id, int n) {
+    return BotSpec.builder(id).command(sh("i=1; while [ \"$i\" -le \"$1\" ]; do echo \"$i\"; i=$((i+1)); done", n));
+  }
+
+  @Override
+  public BotSpec.Builder runMissingProgram(String id, String program) {
+    return BotSpec.builder(id).command(program);
+  }
+
+  @Override
   public BotSpec.Builder exitWith(String id, int exitCode) {
     return BotSpec.builder(id).command(sh("exit \"$1\"", exitCode));
   }

@@ -3,6 +3,7 @@ package dev.berth.runtime.testkit;
 import static dev.berth.runtime.testkit.RuntimeKitSession.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.runtime.BerthException;
 import dev.berth.runtime.BotFilter;
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotState;
@@ -124,6 +125,36 @@ final class CloseChecks {
         .isEqualTo(BotState.RUNNING);
     assertThat(kit.runtime().list()).extracting(BotStatus::id).as("bots after calls on a closed instance")
         .containsExactly(id);
+  }
+
+  /**
+   * "close() of the runtime ends every open follow promptly": a follow of a running bot, open on another
+   * thread, ends when its runtime is closed, and the threads that runtime started end too.
+   */
+  void closeEndsOpenFollows() {
+    String id = kit.id("close-follow");
+    kit.createAndStart(kit.workloads.printLinesThenSleep(id, 1));
+    kit.awaitLogLine(id, "line-1");
+    try (Follower warmUp = kit.follow(id, LogOptions.following())) {
+      warmUp.awaitLines("line-1 to arrive", lines -> texts(lines).contains("line-1"));
+    }
+
+    Set<Thread> baseline = Threads.snapshot();
+    Runtime runtime = kit.runtime(kit.scope);
+    try (Follower follower = Follower.start(() -> runtime.logs(id, LogOptions.following()), kit.timeouts,
+        "a follow of '" + id + "' on the runtime being closed")) {
+      follower.awaitLines("line-1 to arrive", lines -> texts(lines).contains("line-1"));
+      runtime.close();
+      assertThat(follower.endsWithin(kit.timeouts.await()))
+          .as("the follow that was open while its runtime was closed ended (got %s)", texts(follower.lines()))
+          .isTrue();
+      assertThat(follower.failure()).as("what the follow ended with (nothing, or a BerthException)")
+          .satisfiesAnyOf(failure -> assertThat(failure).isNull(),
+              failure -> assertThat(failure).isInstanceOf(BerthException.class));
+    }
+    Threads.awaitNoneBeyond(baseline, kit.timeouts, "by a runtime that was closed during a follow");
+    assertThat(kit.status(id).state()).as("state of the followed bot after its follower's runtime was closed")
+        .isEqualTo(BotState.RUNNING);
   }
 
   void closeTwiceIsANoOp() {

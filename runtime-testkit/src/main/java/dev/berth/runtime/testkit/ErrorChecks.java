@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.berth.runtime.BerthException;
 import dev.berth.runtime.BotAlreadyExistsException;
 import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.BotSpec;
@@ -112,6 +113,30 @@ final class ErrorChecks {
     assertThatThrownBy(() -> kit.status(id)).as("status after the rejected spec (nothing may be created)")
         .isInstanceOf(BotNotFoundException.class);
     assertThat(kit.runtime().list()).as("bots listed after the rejected spec").isEmpty();
+  }
+
+  /**
+  /**
+   * A bot whose program does not exist either fails at {@code start} with an exception naming the program,
+   * or reads FAILED with a message naming it: never a bare exit code, never RUNNING.
+   */
+  void aMissingProgramIsNamed() {
+    String id = kit.id("no-program");
+    String program = KitIds.id("berth-no-such-program");
+    kit.create(kit.workloads.runMissingProgram(id, program));
+    try {
+      kit.runtime().start(id);
+    } catch (BerthException e) {
+      assertThat(e).as("exception of start() for a bot whose program '%s' does not exist", program)
+          .hasMessageContaining(program);
+      assertThat(kit.status(id).state()).as("state after start() failed").isNotEqualTo(BotState.RUNNING);
+      return;
+    }
+    BotStatus status = kit.awaitStatus(id, "exit because its program '" + program + "' does not exist",
+        candidate -> !candidate.isRunning());
+    assertThat(status.state()).as("state of a bot whose program does not exist").isEqualTo(BotState.FAILED);
+    assertThat(status.message()).as("message of a bot whose program '%s' does not exist (%s)", program, status)
+        .contains(program);
   }
 
   void callsOnADeletedBotThrowBotNotFound() {

@@ -10,10 +10,12 @@ import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.LogStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.assertj.core.api.SoftAssertions;
 
 /** Log rules of DESIGN §2: streams, tail, since, follow ending and the last lines of a run. */
 final class LogChecks {
@@ -97,6 +99,51 @@ final class LogChecks {
       assertThat(texts(follower.lines())).as("every line of a run that ended, in order, none twice")
           .containsExactlyElementsOf(numbered("line", count));
     }
+  }
+
+  /**
+   * {@code followers} follows of a bot printing numbered lines as fast as it can, opened right after start
+   * or once it has run for a second (a late follower is where engines drop the tail): each gets every line
+   * exactly once, in order, and ends on its own after the bot exited.
+   */
+  void followersOfAFastWriterGetEveryLineOnce(int followers, boolean late) {
+    String id = kit.id(late ? "fast-late" : "fast-writer");
+    int count = kit.timeouts.fastWriterLines();
+    Duration limit = kit.timeouts.fastWriterRun();
+    kit.createAndStart(kit.workloads.printNumberedLines(id, count));
+    if (late) {
+      long attachAt = System.nanoTime() + kit.timeouts.lateAttach().toNanos();
+      Await.until(kit.timeouts, "the fast writer '" + id + "' to have run for " + late(),
+          () -> System.nanoTime() - attachAt >= 0);
+    }
+    List<NumberedFollower> all = new ArrayList<>();
+    try {
+      for (int i = 0; i < followers; i++) {
+        all.add(NumberedFollower.start(kit.runtime(), id, count));
+      }
+      Await.until(limit, kit.timeouts.pollInterval(), "the fast writer '" + id + "' to print " + count
+          + " lines and exit", () -> kit.status(id), status -> !status.isRunning());
+      long deadline = System.nanoTime() + limit.toNanos();
+      SoftAssertions softly = new SoftAssertions();
+      for (int i = 0; i < all.size(); i++) {
+        NumberedFollower follower = all.get(i);
+        boolean ended = follower.endsWithin(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        softly.assertThat(ended && follower.deliveredEveryLineOnce())
+            .as("follower %d of %d, attached %s: every line 1..%d exactly once, in order, then the end of the "
+                + "stream (it got %s)", i + 1, followers, late ? late() + " after start" : "right after start", count,
+                follower.report())
+            .isTrue();
+      }
+      softly.assertAll();
+      assertThat(kit.status(id).state()).as("state of the fast writer after it printed its lines and exited 0")
+          .isEqualTo(BotState.STOPPED);
+    } finally {
+      all.forEach(follower -> follower.close(kit.timeouts.await()));
+    }
+  }
+
+  private String late() {
+    return kit.timeouts.lateAttach().toMillis() + " ms";
   }
 
   void followEndsWhenTheBotStops() {

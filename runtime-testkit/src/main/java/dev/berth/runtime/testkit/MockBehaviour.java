@@ -35,7 +35,8 @@ record MockBehaviour(Kind kind, int stdoutLines, int stderrLines, OptionalInt ex
 
   /** The behaviours, named as in {@value #BEHAVIOUR}. */
   enum Kind {
-    SLEEP, PRINT_LINES, EXIT, ECHO_ENV, IGNORE_SIGTERM, EXCEED_MEMORY, WRITE_RESULT, FAIL, RUN_FOREVER;
+    SLEEP, PRINT_LINES, PRINT_NUMBERS, EXIT, ECHO_ENV, IGNORE_SIGTERM, EXCEED_MEMORY, MISSING_PROGRAM, WRITE_RESULT,
+    FAIL, RUN_FOREVER;
 
     String optionValue() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -102,8 +103,9 @@ record MockBehaviour(Kind kind, int stdoutLines, int stderrLines, OptionalInt ex
   /** The lines the workload writes as soon as it runs. */
   List<Output> output(WorkloadSpec spec) {
     List<Output> out = new ArrayList<>();
+    String prefix = kind == Kind.PRINT_NUMBERS ? "" : "line-";
     for (int i = 1; i <= stdoutLines; i++) {
-      out.add(new Output(LogStream.STDOUT, "line-" + i));
+      out.add(new Output(LogStream.STDOUT, prefix + i));
     }
     for (int i = 1; i <= stderrLines; i++) {
       out.add(new Output(LogStream.STDERR, "err-" + i));
@@ -152,6 +154,12 @@ record MockBehaviour(Kind kind, int stdoutLines, int stderrLines, OptionalInt ex
   /** Whether it allocates past any memory limit (see {@link MockWorkloads}). */
   boolean exceedsMemory() {
     return kind == Kind.EXCEED_MEMORY;
+  }
+
+  /** The program {@code start} cannot find, for the {@code missing-program} behaviour. */
+  Optional<String> missingProgram(WorkloadSpec spec) {
+    return kind == Kind.MISSING_PROGRAM && !spec.command().isEmpty() ? Optional.of(spec.command().get(0))
+        : Optional.empty();
   }
 
   boolean ignoresSigterm() {

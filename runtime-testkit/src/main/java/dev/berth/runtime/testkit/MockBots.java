@@ -13,6 +13,7 @@ import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.LogStream;
+import dev.berth.runtime.Runtime;
 import dev.berth.runtime.RuntimeOperationException;
 import dev.berth.runtime.UnsupportedFeatureException;
 import dev.berth.runtime.WorkloadKind;
@@ -85,6 +86,10 @@ final class MockBots {
   void start(String id) {
     WorkloadKind.BOT.requireValidId(id);
     locked(id, bot -> {
+      bot.behaviour().missingProgram(bot.spec()).ifPresent(program -> {
+        throw new RuntimeOperationException("Starting bot '" + id + "' failed: program '" + program
+            + "' not found on PATH. Install it, give its absolute path, or set PATH in the spec's env.");
+      });
       if (bot.state() != BotState.RUNNING) {
         run(bot);
       }

@@ -57,6 +57,7 @@ final class MockLog {
 
   /** Existing lines first (with tail), then new ones as they come. */
   private final class Cursor extends Spliterators.AbstractSpliterator<LogLine> {
+    private static final int BATCH = 1024;
     private final LogOptions options;
     private final Deque<LogLine> pending;
     private int next;
@@ -73,21 +74,31 @@ final class MockLog {
 
     @Override
     public boolean tryAdvance(Consumer<? super LogLine> action) {
-      LogLine line;
+      if (closed) {
+        return false;
+      }
+      if (pending.isEmpty() && !refill()) {
+        return false;
+      }
+      action.accept(pending.poll());
+      return true;
+    }
+
+    /** Takes the next batch of lines, waiting for one; false when the follow is over. Only the consumer calls it. */
+    private boolean refill() {
       synchronized (MockLog.this) {
         while (true) {
           if (closed) {
             return false;
           }
-          while (pending.isEmpty() && next < lines.size()) {
+          while (pending.size() < BATCH && next < lines.size()) { // a batch per lock: followers contend less
             LogLine candidate = lines.get(next++);
             if (options.accepts(candidate)) {
               pending.add(candidate);
             }
           }
           if (!pending.isEmpty()) {
-            line = pending.poll();
-            break;
+            return true;
           }
           if (removed || !live) {
             return false;
@@ -100,8 +111,6 @@ final class MockLog {
           }
         }
       }
-      action.accept(line);
-      return true;
     }
 
     void close() {

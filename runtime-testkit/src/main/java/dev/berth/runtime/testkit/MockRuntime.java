@@ -22,9 +22,11 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -126,6 +128,7 @@ public final class MockRuntime implements Runtime {
   private final MockBots bots;
   private final MockFeatures features;
   private final CallScript script;
+  private final Map<Object, Stream<LogLine>> follows = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /** A runtime of scope {@code default} on a fresh engine of its own. */
@@ -224,7 +227,17 @@ public final class MockRuntime implements Runtime {
 
   @Override
   public Stream<LogLine> logs(String botId, LogOptions options) {
-    return call(Call.LOGS, String.valueOf(botId), options, () -> bots.logs(botId, options));
+    Stream<LogLine> lines = call(Call.LOGS, String.valueOf(botId), options, () -> bots.logs(botId, options));
+    if (!options.follow()) {
+      return lines;
+    }
+    Object key = new Object();
+    Stream<LogLine> tracked = lines.onClose(() -> follows.remove(key));
+    follows.put(key, tracked);
+    if (closed) { // close() ran meanwhile and may have missed this follow
+      tracked.close();
+    }
+    return tracked;
   }
 
   @Override
@@ -259,11 +272,12 @@ public final class MockRuntime implements Runtime {
     return features.get(type);
   }
 
-  /** Ends this instance's event subscriptions; bots keep running on the engine. Idempotent. */
+  /** Ends this instance's follows and event subscriptions; bots keep running on the engine. Idempotent. */
   @Override
   public void close() {
     closed = true;
     features.close();
+    follows.values().forEach(Stream::close);
   }
 
   // ---- scripting ----

@@ -15,8 +15,10 @@ import dev.berth.runtime.BotSpec;
  * }</pre>
  *
  * <p>Behaviours ({@value #BEHAVIOUR}): {@code sleep} (the default for bots: runs until stopped),
- * {@code print-lines}, {@code exit}, {@code echo-env}, {@code ignore-sigterm}, {@code exceed-memory} (OOM-killed,
- * exit 137, when the runtime's capabilities enforce memory limits and the bot has one; else exits 0), and for
+ * {@code print-lines}, {@code print-numbers} (prints {@code 1..n} from {@value #LINES} instead of
+ * {@code line-i}), {@code exit}, {@code echo-env}, {@code ignore-sigterm}, {@code exceed-memory} (OOM-killed,
+ * exit 137, when the runtime's capabilities enforce memory limits and the bot has one; else exits 0),
+ * {@code missing-program} (its command's program does not exist: {@code start} fails naming it), and for
  * backtests
  * {@code write-result} (the default), {@code fail}, {@code run-forever}. {@value #LINES} and
  * {@value #STDERR_LINES} print {@code line-1..n} and {@code err-1..n} first with any behaviour.
@@ -57,6 +59,16 @@ public final class MockWorkloads implements Workloads {
   @Override
   public BotSpec.Builder printLinesThenExit(String id, int n, int exitCode) {
     return bot(id, "print-lines").option(LINES, Integer.toString(n)).option(EXIT_CODE, Integer.toString(exitCode));
+  }
+
+  @Override
+  public BotSpec.Builder printNumberedLines(String id, int n) {
+    return bot(id, "print-numbers").option(LINES, Integer.toString(n)).option(EXIT_CODE, "0");
+  }
+
+  @Override
+  public BotSpec.Builder runMissingProgram(String id, String program) {
+    return bot(id, "missing-program").command(program);
   }
 
   @Override

@@ -250,6 +250,12 @@ public abstract class RuntimeConformanceKit {
     }
 
     @Test
+    @DisplayName("a program that does not exist is named: start throws naming it, or the bot is FAILED naming it")
+    void required_start_ofAMissingProgram_namesTheProgram() {
+      errors().aMissingProgramIsNamed();
+    }
+
+    @Test
     @DisplayName("create with a restart policy or network mode capabilities() lacks throws UnsupportedFeatureException")
     void optional_create_withAnUnsupportedSetting_isRejected() {
       errors().createWithAnUnsupportedSettingIsRejected();
@@ -293,6 +299,30 @@ public abstract class RuntimeConformanceKit {
     @DisplayName("a follow delivers all 500 lines of a run that exits, then ends")
     void required_follow_deliversEveryLineOfAFinishedRun() {
       logs().followDeliversEveryLineOfAFinishedRun();
+    }
+
+    @Test
+    @DisplayName("a follow opened right after start gets every line of a fast writer exactly once, in order")
+    void required_follow_ofAFastWriter_attachedAtOnce_deliversEveryLineOnce() {
+      logs().followersOfAFastWriterGetEveryLineOnce(1, false);
+    }
+
+    @Test
+    @DisplayName("20 follows opened right after start each get every line of a fast writer exactly once")
+    void required_follow_ofAFastWriter_twentyAttachedAtOnce_deliverEveryLineOnce() {
+      logs().followersOfAFastWriterGetEveryLineOnce(20, false);
+    }
+
+    @Test
+    @DisplayName("a follow opened 1 s after start gets every line of a fast writer exactly once, in order")
+    void required_follow_ofAFastWriter_attachedLate_deliversEveryLineOnce() {
+      logs().followersOfAFastWriterGetEveryLineOnce(1, true);
+    }
+
+    @Test
+    @DisplayName("20 follows opened 1 s after start each get every line of a fast writer exactly once")
+    void required_follow_ofAFastWriter_twentyAttachedLate_deliverEveryLineOnce() {
+      logs().followersOfAFastWriterGetEveryLineOnce(20, true);
     }
 
     @Test
@@ -515,6 +545,12 @@ public abstract class RuntimeConformanceKit {
     @DisplayName("close releases every thread the runtime started")
     void required_close_releasesThreads() {
       close().closeReleasesThreads();
+    }
+
+    @Test
+    @DisplayName("close ends a follow that is open on another thread, and leaves no thread behind")
+    void required_close_endsOpenFollows_andLeavesNoThread() {
+      close().closeEndsOpenFollows();
     }
   }
 

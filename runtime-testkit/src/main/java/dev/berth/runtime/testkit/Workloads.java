@@ -42,6 +42,20 @@ public interface Workloads {
    */
   BotSpec.Builder printLinesThenExit(String id, int n, int exitCode);
 
+  /**
+   * Writes {@code 1}..{@code n} to stdout, one number per line and nothing else, as fast as it can (one
+   * write per line, as a shell loop does: the kit uses it to race followers against a fast writer), then
+   * exits 0.
+   */
+  BotSpec.Builder printNumberedLines(String id, int n);
+
+  /**
+   * Runs {@code program} as its command: a name the kit made up, so no such program exists where the
+   * workload runs (not on the host's PATH, not in the image). Only for bots; the backend must say which
+   * program was not found, at {@code start} or in the FAILED status.
+   */
+  BotSpec.Builder runMissingProgram(String id, String program);
+
   /** Exits at once with {@code exitCode}, writing nothing. */
   BotSpec.Builder exitWith(String id, int exitCode);
 

@@ -39,6 +39,8 @@ class BrokenImplementationsTest {
         arguments(BrokenKits.ClosedRuntimeThrowsIllegalState.class, "required_everyCallAfterClose_throwsRuntimeClosed"),
         arguments(BrokenKits.ClosedRunnerThrowsIllegalState.class, "required_everyCallAfterClose_throwsRuntimeClosed"),
         arguments(BrokenKits.ClaimsMemoryEnforcement.class, "optional_memoryLimit_isEnforced"),
+        arguments(BrokenKits.CloseLeavesFollowsOpen.class, "required_close_endsOpenFollows_andLeavesNoThread"),
+        arguments(BrokenKits.MissingProgramUnnamed.class, "required_start_ofAMissingProgram_namesTheProgram"),
         arguments(BrokenKits.LeavesWorkloadBehindAfterDelete.class, "required_delete_removesEverything"),
         arguments(BrokenKits.CancelReportedAsFailed.class, "required_cancel_endsCancelled"),
         arguments(BrokenKits.AwaitGivesUpAtOnce.class, "required_timeout_endsTimedOut"),

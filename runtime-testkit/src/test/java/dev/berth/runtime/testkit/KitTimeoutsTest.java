@@ -28,4 +28,19 @@ class KitTimeoutsTest {
         .hasMessageContaining(KitTimeouts.FACTOR_ENV);
     assertThatThrownBy(() -> KitTimeouts.withFactor(0)).hasMessageContaining("positive");
   }
+
+  @Test
+  void theFastWriterLineCountComesFromTheEnvironmentOrThePropertyAndIsChecked() {
+    assertThat(KitTimeouts.fromEnvironment(Map.of(), null).fastWriterLines())
+        .isEqualTo(KitTimeouts.DEFAULT_FAST_WRITER_LINES);
+    assertThat(KitTimeouts.fromEnvironment(Map.of(KitTimeouts.FAST_WRITER_LINES_ENV, "5000"), null, null)
+        .fastWriterLines()).isEqualTo(5000);
+    assertThat(KitTimeouts.fromEnvironment(Map.of(KitTimeouts.FAST_WRITER_LINES_ENV, "5000"), null, "70")
+        .fastWriterLines()).isEqualTo(70);
+    assertThat(KitTimeouts.withFactor(2).withFastWriterLines(10).fastWriterLines()).isEqualTo(10);
+    assertThatThrownBy(() -> KitTimeouts.fromEnvironment(Map.of(KitTimeouts.FAST_WRITER_LINES_ENV, "many"), null))
+        .hasMessageContaining(KitTimeouts.FAST_WRITER_LINES_ENV);
+    assertThatThrownBy(() -> KitTimeouts.withFactor(1).withFastWriterLines(0))
+        .hasMessageContaining(KitTimeouts.FAST_WRITER_LINES_ENV);
+  }
 }

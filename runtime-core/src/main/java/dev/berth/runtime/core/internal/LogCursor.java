@@ -29,7 +29,7 @@ public final class LogCursor {
     Instant previous = last.get(line.stream());
     if (line.timestamp().equals(previous)) {
       atLast.merge(line.stream(), 1L, Long::sum);
-    } else {
+    } else if (previous == null || line.timestamp().isAfter(previous)) { // a clock stepping back keeps the mark
       last.put(line.stream(), line.timestamp());
       atLast.put(line.stream(), 1L);
     }

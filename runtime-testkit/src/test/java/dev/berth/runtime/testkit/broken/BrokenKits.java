@@ -31,11 +31,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The kits bound to broken implementations. They live in this package, which surefire excludes, and
  * {@link SelfTestOnly} disables them wherever else they are found: they are meant to fail, and only
  * {@code BrokenImplementationsTest} runs them, through the JUnit launcher.
- * Waits of the broken kits are shortened (the mocks answer in microseconds) to keep the self-test quick; the
- * correct controls keep the normal waits, so they cannot pass by luck of timing.
+ * Waits of the broken kits are shortened, and their fast writer prints fewer lines (the mocks answer in
+ * microseconds), to keep the self-test quick; the correct controls keep the normal waits and line count, so
+ * they cannot pass by luck of timing.
  */
 public final class BrokenKits {
-  static final KitTimeouts FAST = KitTimeouts.withFactor(0.1);
+  static final KitTimeouts FAST = KitTimeouts.withFactor(0.1).withFastWriterLines(2_000);
 
   private BrokenKits() {}
 
@@ -284,6 +285,18 @@ public final class BrokenKits {
   public static class ClaimsMemoryEnforcement extends RuntimeKit {
     public ClaimsMemoryEnforcement() {
       super(BrokenRuntimes.ClaimsMemoryEnforcement::new);
+    }
+  }
+
+  public static class CloseLeavesFollowsOpen extends RuntimeKit {
+    public CloseLeavesFollowsOpen() {
+      super(BrokenRuntimes.CloseLeavesFollowsOpen::new);
+    }
+  }
+
+  public static class MissingProgramUnnamed extends RuntimeKit {
+    public MissingProgramUnnamed() {
+      super(BrokenRuntimes.MissingProgramUnnamed::new);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.berth.runtime.BotStatus;
 import dev.berth.runtime.Capabilities;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
+import dev.berth.runtime.RuntimeOperationException;
 import dev.berth.runtime.WorkloadKind;
 import dev.berth.runtime.testkit.MockRuntime;
 import java.time.Duration;
@@ -319,6 +320,37 @@ final class BrokenRuntimes {
       Capabilities real = delegate.capabilities();
       return Capabilities.builder().enforcesMemoryLimit(true).detectsOomKill(true)
           .networkModes(real.networkModes()).restartPolicies(real.restartPolicies()).build();
+    }
+  }
+
+  /** close() ends nothing a follow reads: a follow open at close goes on until the bot stops. */
+  static final class CloseLeavesFollowsOpen extends ForwardingRuntime {
+    private final MockRuntime follows;
+
+    CloseLeavesFollowsOpen(MockRuntime delegate) {
+      super(delegate);
+      this.follows = MockRuntime.builder().engine(delegate.engine()).scope(delegate.scope()).build();
+    }
+
+    @Override
+    public Stream<LogLine> logs(String botId, LogOptions options) {
+      return follows.logs(botId, options);
+    }
+  }
+
+  /** start of a program that does not exist neither fails nor says so: the bot just never runs. */
+  static final class MissingProgramUnnamed extends ForwardingRuntime {
+    MissingProgramUnnamed(MockRuntime delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public void start(String botId) {
+      try {
+        delegate.start(botId);
+      } catch (RuntimeOperationException e) {
+        // swallowed: the broken part
+      }
     }
   }
 }
