@@ -35,12 +35,11 @@ class DockerSettingsTest {
   }
 
   @Test
-  void theCommonKeysReplaceTheOldDockerOnesAndUnreadStoreKeysAreRejected() {
+  void theCommonKeysReplaceTheOldDockerOnes() {
     assertThatThrownBy(() -> DockerSettings.from(RuntimeConfig.of(Map.of("docker.stop-grace", "3s",
-        "docker.log-tail", "7", "store.endpoint", "http://minio:9000"))))
+        "docker.log-tail", "7"))))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessageContaining("'docker.stop-grace'").hasMessageContaining("'docker.log-tail'")
-        .hasMessageContaining("'store.endpoint'");
+        .hasMessageContaining("'docker.stop-grace'").hasMessageContaining("'docker.log-tail'");
     assertThat(DockerSettings.from(RuntimeConfig.empty()).stopGrace()).isEqualTo(Duration.ofSeconds(10));
   }
 
