@@ -4,6 +4,7 @@ import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.ObjectInfo;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.RuntimeOperationException;
+import dev.berth.runtime.core.internal.ObjectKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

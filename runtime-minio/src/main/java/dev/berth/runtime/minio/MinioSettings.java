@@ -2,6 +2,7 @@ package dev.berth.runtime.minio;
 
 import dev.berth.runtime.InvalidConfigException;
 import dev.berth.runtime.ObjectStore;
+import dev.berth.runtime.core.internal.ObjectKeys;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -85,7 +86,7 @@ record MinioSettings(URI endpoint, String accessKey, String secretKey, String re
 
   /** Checks a physical bucket name against S3's rules. */
   static String bucketName(String name, String key, String variable) {
-    if (!ObjectNames.isValidBucketName(name)) {
+    if (!ObjectKeys.isValidBucket(name)) {
       throw new InvalidConfigException(key, "Bucket name '" + name + "' from " + key + (variable == null ? ""
           : "/" + variable) + " is not a valid S3 bucket name; use 3-63 lower-case letters, digits, '-' and '.', "
           + "starting and ending with a letter or digit");

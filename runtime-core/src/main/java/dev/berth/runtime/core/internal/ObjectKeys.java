@@ -1,34 +1,48 @@
-package dev.berth.runtime.core;
+package dev.berth.runtime.core.internal;
 
 import dev.berth.runtime.InvalidSpecException;
-import dev.berth.runtime.core.internal.EntryNames;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** Validates bucket names and object keys so that neither can address a file outside the store. */
-final class ObjectKeys {
+/**
+ * The rules every Berth object store applies to bucket names, keys and prefixes, so that code written against
+ * one store moves to another unchanged and no key can address a file outside a file-system store: S3 bucket
+ * names; keys are {@code /}-separated relative paths of at most 1024 UTF-8 bytes without empty, {@code .},
+ * {@code ..} or reserved segments, backslashes or NUL characters.
+ */
+public final class ObjectKeys {
   /** Prefix of temporary files next to objects while they are written; never a key segment. */
-  static final String TEMP_PREFIX = ".berth-tmp-";
+  public static final String TEMP_PREFIX = ".berth-tmp-";
 
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-  private static final int MAX_KEY_LENGTH = 1024;
+  private static final Pattern IP_ADDRESS = Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
+  private static final int MAX_KEY_BYTES = 1024;
 
   private ObjectKeys() {}
 
-  static void bucket(String bucket) {
-    if (bucket == null || !BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
-      throw invalid("bucket", "'" + printable(bucket) + "' is not a valid bucket name; use 3-63 lower-case "
+  /** Whether S3 accepts the name: 3-63 lower-case letters, digits, '-' and '.', not like an IP address. */
+  public static boolean isValidBucket(String bucket) {
+    return bucket != null && BUCKET.matcher(bucket).matches() && !bucket.contains("..")
+        && !IP_ADDRESS.matcher(bucket).matches();
+  }
+
+  /** Checks a bucket name. */
+  public static void bucket(String bucket) {
+    if (!isValidBucket(bucket)) {
+      throw invalid("bucket", "'" + printable(bucket) + "' is not a valid S3 bucket name; use 3-63 lower-case "
           + "letters, digits, '-' and '.', starting and ending with a letter or digit");
     }
   }
 
-  static void key(String key) {
+  /** Checks an object key. */
+  public static void key(String key) {
     if (key == null || key.isEmpty()) {
       throw invalid("key", "is empty; give a relative path such as 'momentum/v7.zip'");
     }
     checkText("key", key);
-    if (key.length() > MAX_KEY_LENGTH) {
-      throw invalid("key", "is longer than " + MAX_KEY_LENGTH + " characters");
+    if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+      throw invalid("key", "is longer than " + MAX_KEY_BYTES + " bytes (UTF-8), the S3 limit");
     }
     for (String segment : key.split("/", -1)) {
       checkSegment(key, segment);
@@ -36,7 +50,7 @@ final class ObjectKeys {
   }
 
   /** A listing prefix: any start of a valid key (the last segment may be partial or empty). */
-  static void prefix(String prefix) {
+  public static void prefix(String prefix) {
     if (prefix == null) {
       throw invalid("prefix", "is null; use \"\" to list everything");
     }
@@ -71,11 +85,13 @@ final class ObjectKeys {
     }
   }
 
-  private static InvalidSpecException invalid(String field, String problem) {
+  /** The exception for a bad value of one of the store's arguments. */
+  public static InvalidSpecException invalid(String field, String problem) {
     return new InvalidSpecException("object store " + field, List.of(field + ": " + problem));
   }
 
-  private static String printable(String text) {
+  /** The text with control characters escaped, cut at 200 characters, fit for a message. */
+  public static String printable(String text) {
     return text == null ? "null" : EntryNames.printable(text);
   }
 }
