@@ -8,6 +8,7 @@ import dev.berth.runtime.BotStatus;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.Runtime;
+import dev.berth.runtime.testkit.KitTimeouts;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.stream.Stream;
 
 /** Small helpers the local runtime's own tests share. */
 final class LocalTestSupport {
-  static final Duration WAIT = Duration.ofSeconds(20);
+  /** Long enough for a busy two-core machine; a passing wait returns as soon as its condition holds. */
+  static final Duration WAIT = KitTimeouts.fromEnvironment().scaled(Duration.ofSeconds(60));
 
   private LocalTestSupport() {}
 
