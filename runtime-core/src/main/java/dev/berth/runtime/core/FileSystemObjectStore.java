@@ -126,6 +126,25 @@ public final class FileSystemObjectStore implements ObjectStore {
     return Files.isRegularFile(file(bucket, key));
   }
 
+  /** Size and time of the file; no content tag (the object is a local file, read in place). */
+  @Override
+  public Optional<ObjectInfo> stat(String bucket, String key) {
+    Path file = file(bucket, key);
+    try {
+      BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+      return attrs.isRegularFile()
+          ? Optional.of(new ObjectInfo(bucket, key, attrs.size(), attrs.lastModifiedTime().toInstant()))
+          : Optional.empty();
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      if (!Files.isRegularFile(file)) {
+        return Optional.empty(); // a parent is an object ("Not a directory")
+      }
+      throw failure("reading", bucket, key, e);
+    }
+  }
+
   @Override
   public List<ObjectInfo> list(String bucket, String prefix) {
     ObjectKeys.bucket(bucket);
