@@ -92,7 +92,7 @@ public final class LocalRuntime implements Runtime {
 
   private LocalRuntime(LocalSettings settings) {
     this.settings = settings;
-    this.supervisor = new BotSupervisor(settings, new Launcher(settings.objectStore()), Cgroups.detect());
+    this.supervisor = new BotSupervisor(settings, new Launcher(settings.objectStore(), settings.bundleCache()), Cgroups.detect());
     this.exec = new LocalExec(supervisor);
     this.stats = new LocalStats(supervisor);
   }

@@ -82,12 +82,18 @@ public final class BundleCache {
 
   /** The cache in {@code dir} sized by {@value #SIZE_KEY}, or empty when that is {@code 0}. */
   public static Optional<BundleCache> fromConfig(RuntimeConfig config, Path dir) {
+    long size = sizeFromConfig(config);
+    return size == 0 ? Optional.empty() : Optional.of(new BundleCache(dir, size));
+  }
+
+  /** {@value #SIZE_KEY} in bytes ({@code 0}: no cache), default {@link #DEFAULT_MAX_BYTES}. */
+  public static long sizeFromConfig(RuntimeConfig config) {
     long size = config.getSize(SIZE_KEY, DEFAULT_MAX_BYTES);
     if (size < 0) {
       throw new InvalidConfigException(SIZE_KEY, "Config key '" + SIZE_KEY + "' = '" + config.get(SIZE_KEY, "")
           + "' is negative; give a size such as 1g, or 0 to download every bundle each time");
     }
-    return size == 0 ? Optional.empty() : Optional.of(new BundleCache(dir, size));
+    return size;
   }
 
   /** The directory holding the entries. */
