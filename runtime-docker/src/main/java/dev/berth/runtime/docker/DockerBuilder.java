@@ -129,7 +129,7 @@ public final class DockerBuilder<T> {
   }
 
   static DockerRuntime runtime(Parts parts) {
-    return new DockerRuntime(parts.settings(), parts.connection(), parts.creator(), parts.images());
+    return new DockerRuntime(parts.settings(), parts.connection(), parts.creator(), parts.images(), parts.store());
   }
 
   /** What both products are made of. */

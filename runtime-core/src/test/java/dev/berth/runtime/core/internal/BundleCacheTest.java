@@ -52,9 +52,9 @@ class BundleCacheTest {
   }
 
   private String materialize(CodeMaterializer materializer, String key) throws IOException {
-    BotSpec spec = BotSpec.builder("bot-" + workspaces.incrementAndGet()).codeBundle(CodeBundle.stored(key))
-        .entrypoint("main.py").build();
-    try (Workspace workspace = materializer.materialize(spec, tmp.resolve("ws-" + workspaces.get()))) {
+    int number = workspaces.incrementAndGet();
+    BotSpec spec = BotSpec.builder("bot-" + number).codeBundle(CodeBundle.stored(key)).entrypoint("main.py").build();
+    try (Workspace workspace = materializer.materialize(spec, tmp.resolve("ws-" + number))) {
       return Files.readString(workspace.root().resolve("main.py"));
     }
   }
