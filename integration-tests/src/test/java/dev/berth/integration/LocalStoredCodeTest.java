@@ -8,13 +8,17 @@ import dev.berth.runtime.BotState;
 import dev.berth.runtime.CodeBundle;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
+import dev.berth.runtime.ObjectInfo;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.Runtime;
+import dev.berth.runtime.core.internal.BundleCache;
 import dev.berth.runtime.local.LocalRuntime;
 import dev.berth.runtime.minio.MinioObjectStore;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -91,11 +95,38 @@ class LocalStoredCodeTest {
 
     long started = System.nanoTime();
     try (InputStream in = store.get(ObjectStore.CODE_BUCKET, KEY).orElseThrow()) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
+      in.transferTo(OutputStream.nullOutputStream());
     }
     long rawGet = System.nanoTime() - started;
     System.out.printf("Stored bundle of %d MiB: create with download %d ms, create from the cache %d ms, "
         + "plain GET %d ms%n", DATA_BYTES >> 20, download / 1_000_000, hit / 1_000_000, rawGet / 1_000_000);
+  }
+
+  /** Prints what a cache hit saves: a download (GET, MD5, SHA-256, write) against a check (stat, SHA-256). */
+  @Test
+  void aCacheHitCostsAStatAndAChecksumInsteadOfADownload() throws Exception {
+    int rounds = 5;
+    long[] downloads = new long[rounds];
+    long[] hits = new long[rounds];
+    for (int round = 0; round < rounds; round++) {
+      BundleCache cache = new BundleCache(stateDir.resolve("measure-" + round), BundleCache.DEFAULT_MAX_BYTES);
+      downloads[round] = timeOpen(cache);
+      hits[round] = timeOpen(cache);
+    }
+    assertThat(server.gets("custom-bots", KEY)).as("GETs: one per fresh cache, none for the hits").isEqualTo(rounds);
+    Arrays.sort(downloads);
+    Arrays.sort(hits);
+    System.out.printf("Bundle of %d MiB through the cache, median of %d: download %d ms, hit %d ms%n",
+        DATA_BYTES >> 20, rounds, downloads[rounds / 2] / 1_000_000, hits[rounds / 2] / 1_000_000);
+  }
+
+  private long timeOpen(BundleCache cache) throws Exception {
+    long started = System.nanoTime();
+    ObjectInfo info = store.stat(ObjectStore.CODE_BUCKET, KEY).orElseThrow();
+    try (InputStream in = cache.open(store, ObjectStore.CODE_BUCKET, KEY, info).orElseThrow()) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+    return System.nanoTime() - started;
   }
 
   @Test

@@ -12,15 +12,15 @@ final class LogCapture implements AutoCloseable {
   private final Logger logger;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-  private LogCapture(Class<?> source) {
-    logger = (Logger) LoggerFactory.getLogger(source);
+  private LogCapture(String name) {
+    logger = (Logger) LoggerFactory.getLogger(name);
     appender.start();
     logger.addAppender(appender);
   }
 
-  /** Captures {@code source}'s logger from now on. */
-  static LogCapture of(Class<?> source) {
-    return new LogCapture(source);
+  /** Captures the logger {@code name} and those below it ({@code dev.berth}: all of Berth) from now on. */
+  static LogCapture of(String name) {
+    return new LogCapture(name);
   }
 
   /** The formatted messages logged at {@code level} so far. */

@@ -32,6 +32,7 @@ public final class StoreAccess implements AutoCloseable {
   private final Optional<ObjectStore> store;
   private final String owner;
   private final String whenDown;
+  private final boolean pauses;
   private final Clock clock;
   private final Duration firstPause;
   private final Duration maxPause;
@@ -42,11 +43,12 @@ public final class StoreAccess implements AutoCloseable {
   private Instant nextAttempt;
   private long outcomes;
 
-  StoreAccess(Optional<ObjectStore> store, String owner, String whenDown, Clock clock, Duration firstPause,
-      Duration maxPause) {
+  StoreAccess(Optional<ObjectStore> store, String owner, String whenDown, boolean pauses, Clock clock,
+      Duration firstPause, Duration maxPause) {
     this.store = Objects.requireNonNull(store, "store");
     this.owner = Objects.requireNonNull(owner, "owner");
     this.whenDown = Objects.requireNonNull(whenDown, "whenDown");
+    this.pauses = pauses;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.firstPause = firstPause;
     this.maxPause = maxPause;
@@ -60,15 +62,17 @@ public final class StoreAccess implements AutoCloseable {
    * @param whenNone what does not work without a store, e.g. {@code bots with CodeBundle.stored code cannot
    *     be created}
    * @param whenDown what does not work while the store is down, and what happens instead
+   * @param pauses whether {@link #available()} pauses the store after failures (writes that may be skipped),
+   *     which the warning then tells
    * @param thread the end of the check thread's name, e.g. {@code local-runtime-research}
    */
   public static StoreAccess start(Optional<ObjectStore> store, String owner, String whenNone, String whenDown,
-      String thread) {
-    StoreAccess access = new StoreAccess(store, owner, whenDown, Clock.systemUTC(),
+      boolean pauses, String thread) {
+    StoreAccess access = new StoreAccess(store, owner, whenDown, pauses, Clock.systemUTC(),
         Duration.ofSeconds(FIRST_PAUSE_SECONDS), Duration.ofSeconds(MAX_PAUSE_SECONDS));
     if (store.isEmpty()) {
-      LOG.warn("{} has no object store (store.type=none): {}. Set store.type (filesystem or minio) or give the "
-          + "builder an object store to have them.", owner, whenNone);
+      LOG.warn("{} has no object store (store.type=none): {}. Set store.type (filesystem or minio), or give the "
+          + "builder an object store, to change that.", owner, whenNone);
     } else {
       access.startProbe("berth-store-check-" + thread);
     }
@@ -81,8 +85,8 @@ public final class StoreAccess implements AutoCloseable {
    */
   public static StoreAccess forRuntime(Optional<ObjectStore> store, String type, String scope) {
     return start(store, "The " + type + " runtime of scope '" + scope + "'", "bots with CodeBundle.stored code "
-        + "cannot be created; other bots run as usual", "creating a bot with CodeBundle.stored code fails (each "
-        + "create tries the store again); other bots run as usual", type + "-runtime-" + scope);
+        + "cannot be created; other bots run as usual", "creating a bot with CodeBundle.stored code fails, and "
+        + "each such create tries the store again; other bots run as usual", false, type + "-runtime-" + scope);
   }
 
   /** The access of a backtest runner: it stores results and logs while the store answers. */
@@ -90,7 +94,7 @@ public final class StoreAccess implements AutoCloseable {
     return start(store, "The " + type + " backtest runner of scope '" + scope + "'", "results and logs of "
         + "backtests are returned in memory only, not stored, and backtests with CodeBundle.stored code cannot "
         + "run", "results and logs of backtests are returned in memory only, not stored, and backtests with "
-        + "CodeBundle.stored code fail to start", type + "-backtests-" + scope);
+        + "CodeBundle.stored code fail to start", true, type + "-backtests-" + scope);
   }
 
   /** The configured store, whether or not it answers. */
@@ -136,13 +140,13 @@ public final class StoreAccess implements AutoCloseable {
       pause = pause.multipliedBy(2);
     }
     pause = pause.compareTo(maxPause) > 0 ? maxPause : pause;
-    nextAttempt = clock.instant().plus(pause);
-    reason = why;
+    nextAttempt = pauses ? clock.instant().plus(pause) : clock.instant();
+    reason = why.endsWith(".") ? why.substring(0, why.length() - 1) : why;
     if (downSince == null) {
       downSince = clock.instant();
-      LOG.warn("{} cannot use its object store {}: {}. Meanwhile {}; the store is tried again after {} s, then "
-          + "less often (at least every {} s).", owner, store.orElseThrow(), why, whenDown, pause.toSeconds(),
-          maxPause.toSeconds());
+      LOG.warn("{} cannot use its object store {}: {}. Meanwhile {}{}.", owner, store.orElseThrow(), reason,
+          whenDown, pauses ? "; storing is tried again after " + pause.toSeconds() + " s, then less often (at "
+              + "least every " + maxPause.toSeconds() + " s)" : "");
     } else {
       LOG.debug("{}: the object store is still down: {}", owner, why);
     }

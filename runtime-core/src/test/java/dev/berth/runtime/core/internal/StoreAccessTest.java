@@ -21,7 +21,7 @@ class StoreAccessTest {
   private final MovingClock clock = new MovingClock();
 
   private StoreAccess access() {
-    return new StoreAccess(Optional.of(store), "The test runner", "results stay in memory", clock,
+    return new StoreAccess(Optional.of(store), "The test runner", "results stay in memory", true, clock,
         Duration.ofSeconds(5), Duration.ofSeconds(60));
   }
 
@@ -79,7 +79,7 @@ class StoreAccessTest {
         throw new RuntimeUnavailableException("timed out");
       }
     };
-    access[0] = new StoreAccess(Optional.of(slow), "The test runner", "", clock, Duration.ofSeconds(5),
+    access[0] = new StoreAccess(Optional.of(slow), "The test runner", "", true, clock, Duration.ofSeconds(5),
         Duration.ofSeconds(60));
 
     access[0].probe();
