@@ -43,6 +43,15 @@ public interface ObjectStore {
   /** Objects whose key starts with {@code prefix}, sorted by key. */
   List<ObjectInfo> list(String bucket, String prefix);
 
+  /**
+   * The object's size, time and content tag, or empty when it does not exist. Cheaper than a {@code get}: a
+   * caller holding a copy can tell from {@link ObjectInfo#etag()} whether it is still the stored content.
+   * The default looks the key up in {@link #list}; stores override it with one metadata request.
+   */
+  default Optional<ObjectInfo> stat(String bucket, String key) {
+    return list(bucket, key).stream().filter(info -> info.key().equals(key)).findFirst();
+  }
+
   /** Deletes the object; a no-op when it does not exist. */
   void delete(String bucket, String key);
 

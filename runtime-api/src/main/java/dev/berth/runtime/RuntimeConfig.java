@@ -23,8 +23,13 @@ import java.util.regex.Pattern;
  *   <li>{@code runtime}: the type {@link Runtimes#create(RuntimeConfig)} picks;
  *   <li>{@code stop-grace}: how long {@code stop(id)}, {@code restart}, {@code delete}, a backtest's cancel and
  *       timeout wait after SIGTERM before killing (default 10s);
- *   <li>{@code store.type} ({@code filesystem}, the default, or {@code none}) and {@code store.root}
- *       (default {@code ~/.berth/store}): the object store for stored code, backtest results and logs;
+ *   <li>{@code store.type} ({@code filesystem}, the default, {@code none}, or {@code minio}/{@code s3} with
+ *       {@code berth-runtime-minio} and its {@code store.endpoint}, {@code store.access-key},
+ *       {@code store.secret-key}, {@code store.secure}, {@code store.region}, {@code store.*-bucket} and
+ *       {@code store.create-buckets}) and {@code store.root} (default {@code ~/.berth/store}): the object store
+ *       for stored code, backtest results and logs; {@code store.bundle-cache-size} (default 1g, 0 for none):
+ *       how much downloaded code the runtime keeps; {@code store.ship-interval} (default 30s): how often a
+ *       {@code LogShipper} copies bot logs;
  *   <li>{@code backtest.log-tail-lines} (default 100), {@code backtest.result-max-size} (default 16m) and
  *       {@code backtest.sweep-interval} (default 10s): how backtests are collected and swept.
  * </ul>
@@ -52,7 +57,7 @@ public final class RuntimeConfig {
       "scope", "runtime", STOP_GRACE,
       "store.type", "store.root", "store.endpoint", "store.access-key", "store.secret-key",
       "store.secure", "store.region", "store.code-bucket", "store.results-bucket", "store.logs-bucket",
-      "store.create-buckets", "store.ship-interval",
+      "store.create-buckets", "store.ship-interval", "store.bundle-cache-size",
       "backtest.log-tail-lines", "backtest.result-max-size", "backtest.sweep-interval");
 
   /** Namespaces whose keys are all common: a key in them that is not in {@link #COMMON_KEYS} is a typo. */

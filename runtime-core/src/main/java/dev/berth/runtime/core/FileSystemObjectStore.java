@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -36,7 +37,9 @@ import java.util.UUID;
  * see the old or the new object, never a part. Keys and bucket names are validated ({@code ..}, absolute
  * paths, backslashes, NUL and empty segments are refused with {@link InvalidSpecException}). Presigned URLs
  * are {@code file:} URIs of the object's path and do not expire. One object's key cannot be a directory of
- * another's ({@code a} and {@code a/b}): a file system cannot hold both.
+ * another's ({@code a} and {@code a/b}): a file system cannot hold both. The logical buckets
+ * ({@link ObjectStore#CODE_BUCKET} etc.) may be given other directory names, as a MinIO store maps them to
+ * other buckets ({@code store.code-bucket}, {@code store.results-bucket}, {@code store.logs-bucket}).
  *
  * <pre>{@code
  * ObjectStore store = new FileSystemObjectStore(Path.of(System.getProperty("user.home"), ".berth", "store"));
@@ -46,10 +49,23 @@ public final class FileSystemObjectStore implements ObjectStore {
   private static final int PUT_ATTEMPTS = 5;
 
   private final Path root;
+  private final Map<String, String> buckets;
 
   /** A store in {@code root}, created on first write. */
   public FileSystemObjectStore(Path root) {
+    this(root, Map.of());
+  }
+
+  /**
+   * A store in {@code root} whose buckets named in {@code buckets} live in other directories, e.g.
+   * {@code Map.of(ObjectStore.RESULTS_BUCKET, "team-a-results")}; listings report the bucket asked for.
+   *
+   * @throws InvalidSpecException when a directory name is not a valid bucket name
+   */
+  public FileSystemObjectStore(Path root, Map<String, String> buckets) {
     this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
+    buckets.values().forEach(ObjectKeys::bucket);
+    this.buckets = Map.copyOf(buckets);
   }
 
   /** The directory holding one sub-directory per bucket. */
@@ -127,11 +143,30 @@ public final class FileSystemObjectStore implements ObjectStore {
     return Files.isRegularFile(file(bucket, key));
   }
 
+  /** Size and time of the file; no content tag (the object is a local file, read in place). */
+  @Override
+  public Optional<ObjectInfo> stat(String bucket, String key) {
+    Path file = file(bucket, key);
+    try {
+      BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+      return attrs.isRegularFile()
+          ? Optional.of(new ObjectInfo(bucket, key, attrs.size(), attrs.lastModifiedTime().toInstant()))
+          : Optional.empty();
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      if (!Files.isRegularFile(file)) {
+        return Optional.empty(); // a parent is an object ("Not a directory")
+      }
+      throw failure("reading", bucket, key, e);
+    }
+  }
+
   @Override
   public List<ObjectInfo> list(String bucket, String prefix) {
     ObjectKeys.bucket(bucket);
     ObjectKeys.prefix(prefix);
-    Path bucketDir = root.resolve(bucket);
+    Path bucketDir = bucketDir(bucket);
     int slash = prefix.lastIndexOf('/');
     Path start = slash < 0 ? bucketDir : bucketDir.resolve(prefix.substring(0, slash));
     if (!Files.isDirectory(start)) {
@@ -173,7 +208,7 @@ public final class FileSystemObjectStore implements ObjectStore {
         return;
       }
       Files.deleteIfExists(file);
-      pruneEmptyParents(file.getParent(), root.resolve(bucket));
+      pruneEmptyParents(file.getParent(), bucketDir(bucket));
     } catch (IOException e) {
       throw failure("deleting", bucket, key, e);
     }
@@ -213,7 +248,11 @@ public final class FileSystemObjectStore implements ObjectStore {
   private Path file(String bucket, String key) {
     ObjectKeys.bucket(bucket);
     ObjectKeys.key(key);
-    return root.resolve(bucket).resolve(key);
+    return bucketDir(bucket).resolve(key);
+  }
+
+  private Path bucketDir(String bucket) {
+    return root.resolve(buckets.getOrDefault(bucket, bucket));
   }
 
   private RuntimeOperationException conflict(String bucket, String key) {
@@ -229,6 +268,7 @@ public final class FileSystemObjectStore implements ObjectStore {
 
   @Override
   public String toString() {
-    return "FileSystemObjectStore[" + root + "]";
+    return "FileSystemObjectStore[" + root + (buckets.isEmpty() ? "" : ", buckets " + new java.util.TreeMap<>(buckets))
+        + "]";
   }
 }

@@ -3,6 +3,7 @@ package dev.berth.runtime.core;
 import dev.berth.runtime.InvalidConfigException;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.RuntimeConfig;
+import dev.berth.runtime.core.internal.ObjectKeys;
 import dev.berth.runtime.spi.ObjectStoreProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,9 +22,14 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li>{@code store.type=filesystem} (the default unless an endpoint is set, see below): a
- *       {@link FileSystemObjectStore} in {@code store.root}, default {@code ~/.berth/store}.
- *   <li>{@code store.type=none}: no store; bots still run, but logs are not shipped and stored bundles
- *       cannot be used.
+ *       {@link FileSystemObjectStore} in {@code store.root}, default {@code ~/.berth/store}, with one directory
+ *       per bucket, named by {@code store.code-bucket}, {@code store.results-bucket} and
+ *       {@code store.logs-bucket} as on S3. The keys of an S3 connection ({@code store.endpoint},
+ *       {@code store.access-key}, {@code store.secret-key}, {@code store.secure}, {@code store.region},
+ *       {@code store.create-buckets}) are rejected: they would be ignored.
+ *   <li>{@code store.type=none}: no store; bots still run, but logs are not shipped, stored bundles cannot be
+ *       used and backtest results are not stored. The other {@code store.*} keys are left unused, so the type
+ *       alone switches the store off.
  *   <li>any other type (e.g. {@code minio} or {@code s3}, {@code minio} being the default when
  *       {@code store.endpoint} or the environment variable {@code MINIO_ENDPOINT} is set, so a deployment
  *       configured for MinIO needs no Berth setting): the {@link ObjectStoreProvider} of that type found on
@@ -37,6 +43,13 @@ import java.util.TreeSet;
 public final class ObjectStores {
   /** The store directory when {@code store.root} is not set. */
   public static final Path DEFAULT_ROOT = Path.of(System.getProperty("user.home"), ".berth", "store");
+
+  /** Keys only an S3 store reads. */
+  private static final List<String> S3_KEYS = List.of("store.endpoint", "store.access-key", "store.secret-key",
+      "store.secure", "store.region", "store.create-buckets");
+  /** The key naming each logical bucket's physical bucket (or directory). */
+  private static final Map<String, String> BUCKET_KEYS = Map.of(ObjectStore.CODE_BUCKET, "store.code-bucket",
+      ObjectStore.RESULTS_BUCKET, "store.results-bucket", ObjectStore.LOGS_BUCKET, "store.logs-bucket");
 
   /** The jar that brings each well-known provider, for the error when it is missing. */
   private static final Map<String, String> PROVIDER_JARS = Map.of(
@@ -61,12 +74,43 @@ public final class ObjectStores {
     String type = config.get("store.type", endpoint ? "minio" : "filesystem").trim().toLowerCase(Locale.ROOT);
     switch (type) {
       case "filesystem":
-        return Optional.of(new FileSystemObjectStore(config.getPath("store.root").orElse(DEFAULT_ROOT)));
+        reject(config, type, S3_KEYS, "S3 connection settings", "set store.type=minio (with "
+            + "berth-runtime-minio) to connect to S3");
+        return Optional.of(new FileSystemObjectStore(config.getPath("store.root").orElse(DEFAULT_ROOT),
+            directories(config)));
       case "none":
         return Optional.empty();
       default:
+        if (PROVIDER_JARS.containsKey(type)) {
+          reject(config, type, List.of("store.root"), "the directory of a filesystem store",
+              "set store.type=filesystem to keep objects there");
+        }
         return Optional.of(provider(type).create(config));
     }
+  }
+
+  /** Keys the chosen type would ignore are an error, so a setting never silently does nothing. */
+  private static void reject(RuntimeConfig config, String type, List<String> keys, String what, String fix) {
+    List<String> present = keys.stream().filter(key -> config.get(key).isPresent()).toList();
+    if (!present.isEmpty()) {
+      throw new InvalidConfigException(present.get(0), "Config key" + (present.size() > 1 ? "s '" : " '")
+          + String.join("', '", present) + "' (" + what + ") would be ignored with store.type=" + type + ": "
+          + fix + ", or remove " + (present.size() > 1 ? "them" : "it"));
+    }
+  }
+
+  private static Map<String, String> directories(RuntimeConfig config) {
+    Map<String, String> directories = new java.util.HashMap<>();
+    BUCKET_KEYS.forEach((bucket, key) -> config.get(key).map(String::trim).ifPresent(name -> {
+      try {
+        ObjectKeys.bucket(name);
+      } catch (dev.berth.runtime.InvalidSpecException e) {
+        throw new InvalidConfigException(key, "Config key '" + key + "' = '" + name + "' is not a valid bucket "
+            + "name; use 3-63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit");
+      }
+      directories.put(bucket, name);
+    }));
+    return directories;
   }
 
   private static ObjectStoreProvider provider(String type) {

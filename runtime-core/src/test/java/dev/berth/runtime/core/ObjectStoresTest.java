@@ -33,6 +33,46 @@ class ObjectStoresTest {
   }
 
   @Test
+  void aFilesystemStoreKeepsEachBucketInTheDirectoryItsKeyNames() {
+    ObjectStore store = ObjectStores.fromConfig(RuntimeConfig.of(Map.of("store.root", tmp.toString(),
+        "store.code-bucket", "team-bots", "store.results-bucket", "team-results", "store.logs-bucket", "team-logs")))
+        .orElseThrow();
+
+    store.put(ObjectStore.CODE_BUCKET, "a.zip", new byte[] {1}, "application/zip");
+    store.put(ObjectStore.RESULTS_BUCKET, "r.json", new byte[] {2}, "application/json");
+    store.put(ObjectStore.LOGS_BUCKET, "l.log", new byte[] {3}, "text/plain");
+
+    assertThat(tmp.resolve("team-bots/a.zip")).exists();
+    assertThat(tmp.resolve("team-results/r.json")).exists();
+    assertThat(tmp.resolve("team-logs/l.log")).exists();
+    assertThat(store.list(ObjectStore.RESULTS_BUCKET, "")).singleElement().satisfies(info -> {
+      assertThat(info.bucket()).as("the bucket a listing reports").isEqualTo(ObjectStore.RESULTS_BUCKET);
+      assertThat(info.key()).isEqualTo("r.json");
+    });
+    assertThatThrownBy(() -> ObjectStores.fromConfig(RuntimeConfig.of(Map.of("store.code-bucket", "Bad_Name"))))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'store.code-bucket' = 'Bad_Name'");
+  }
+
+  @Test
+  void keysTheChosenTypeWouldIgnoreAreRejected() {
+    assertThatThrownBy(() -> ObjectStores.fromConfig(RuntimeConfig.of(Map.of("store.type", "filesystem",
+        "store.endpoint", "http://s3:9000", "store.secret-key", "x"))))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessage("Config keys 'store.endpoint', 'store.secret-key' (S3 connection settings) would be ignored with "
+            + "store.type=filesystem: set store.type=minio (with berth-runtime-minio) to connect to S3, or remove "
+            + "them")
+        .satisfies(e -> assertThat(((InvalidConfigException) e).key()).isEqualTo("store.endpoint"));
+    assertThatThrownBy(() -> ObjectStores.fromConfig(RuntimeConfig.of(Map.of("store.region", "eu-west-1"))))
+        .isInstanceOf(InvalidConfigException.class).hasMessageContaining("'store.region'");
+    assertThatThrownBy(() -> ObjectStores.fromConfig(RuntimeConfig.of(Map.of("store.type", "minio",
+        "store.root", tmp.toString())))).isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("'store.root' (the directory of a filesystem store) would be ignored with "
+            + "store.type=minio");
+    assertThat(ObjectStores.fromConfig(RuntimeConfig.of(Map.of("store.type", "none", "store.root", "/x"))))
+        .as("store.type=none switches the store off, whatever else is set").isEmpty();
+  }
+
+  @Test
   void anEndpointImpliesMinioWhichNeedsItsJar() {
     assertThatThrownBy(() -> ObjectStores.fromConfig(RuntimeConfig.of(Map.of("store.endpoint", "http://s3:9000"))))
         .isInstanceOf(InvalidConfigException.class)

@@ -1,6 +1,7 @@
 package dev.berth.runtime.docker;
 
 import dev.berth.runtime.ObjectStore;
+import dev.berth.runtime.core.internal.BundleCache;
 import dev.berth.runtime.core.internal.CodeMaterializer;
 import dev.berth.runtime.core.internal.ExtractionLimits;
 import dev.berth.runtime.core.ObjectStores;
@@ -116,7 +117,8 @@ public final class DockerBuilder<T> {
     Optional<ObjectStore> store = objectStore != null ? Optional.of(objectStore) : ObjectStores.fromConfig(merged);
     DockerConnection connection = DockerConnection.open(settings, environment);
     DockerImageManager images = new DockerImageManager(connection, settings.pullTimeout());
-    CodeMaterializer materializer = new CodeMaterializer(ExtractionLimits.DEFAULTS, store);
+    CodeMaterializer materializer = new CodeMaterializer(ExtractionLimits.DEFAULTS, store,
+        BundleCache.fromConfig(merged, settings.workDir().resolve("bundle-cache")));
     WorkloadCreator creator = new WorkloadCreator(connection, new ContainerFactory(settings), images, materializer);
     return factory.apply(new Parts(merged, settings, connection, creator, images, store));
   }
@@ -127,7 +129,7 @@ public final class DockerBuilder<T> {
   }
 
   static DockerRuntime runtime(Parts parts) {
-    return new DockerRuntime(parts.settings(), parts.connection(), parts.creator(), parts.images());
+    return new DockerRuntime(parts.settings(), parts.connection(), parts.creator(), parts.images(), parts.store());
   }
 
   /** What both products are made of. */

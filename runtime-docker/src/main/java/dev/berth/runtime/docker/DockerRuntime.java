@@ -16,6 +16,7 @@ import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.NetworkManager;
 import dev.berth.runtime.NetworkMode;
+import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.RestartPolicy;
 import dev.berth.runtime.Runtime;
 import dev.berth.runtime.RuntimeClosedException;
@@ -23,6 +24,7 @@ import dev.berth.runtime.RuntimeConfig;
 import dev.berth.runtime.SidecarManager;
 import dev.berth.runtime.StatsManager;
 import dev.berth.runtime.WorkloadKind;
+import dev.berth.runtime.core.internal.StoreAccess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -64,10 +66,11 @@ public final class DockerRuntime implements Runtime {
   private final IdLocks locks = new IdLocks();
   private final DockerEventManager events;
   private final Map<Class<? extends Feature>, Feature> features = new HashMap<>();
+  private final StoreAccess store;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   DockerRuntime(DockerSettings settings, DockerConnection connection, WorkloadCreator creator,
-      DockerImageManager images) {
+      DockerImageManager images, Optional<ObjectStore> store) {
     this.settings = settings;
     this.connection = connection;
     this.lookup = new ContainerLookup(connection, settings.scope(), Labels.KIND_BOT);
@@ -85,6 +88,7 @@ public final class DockerRuntime implements Runtime {
     features.put(ExecManager.class, new DockerExecManager(connection, lookup));
     features.put(StatsManager.class, new DockerStatsManager(connection, lookup));
     features.put(EventManager.class, events);
+    this.store = StoreAccess.forRuntime(store, DockerRuntimeProvider.TYPE, settings.scope());
     log.debug("Docker runtime for scope {} at {}", settings.scope(), connection.endpoint().host());
   }
 
@@ -241,6 +245,7 @@ public final class DockerRuntime implements Runtime {
     closed.set(true);
     logs.close();
     events.close();
+    store.close();
     connection.close();
   }
 

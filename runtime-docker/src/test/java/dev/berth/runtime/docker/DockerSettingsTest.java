@@ -35,11 +35,16 @@ class DockerSettingsTest {
   }
 
   @Test
-  void theCommonKeysReplaceTheOldDockerOnes() {
+  void theCommonKeysReplaceTheOldDockerOnesAndUnreadStoreKeysAreRejected() {
     assertThatThrownBy(() -> DockerSettings.from(RuntimeConfig.of(Map.of("docker.stop-grace", "3s",
-        "docker.log-tail", "7"))))
+        "docker.log-tail", "7", "store.endpont", "http://minio:9000"))))
         .isInstanceOf(InvalidConfigException.class)
-        .hasMessageContaining("'docker.stop-grace'").hasMessageContaining("'docker.log-tail'");
+        .hasMessageContaining("'docker.stop-grace'").hasMessageContaining("'docker.log-tail'")
+        .hasMessageContaining("'store.endpont' (did you mean 'store.endpoint'?)");
+    assertThatThrownBy(() -> DockerRuntime.fromConfig(RuntimeConfig.of(Map.of("docker.host", "tcp://127.0.0.1:1",
+        "store.type", "filesystem", "store.endpoint", "http://minio:9000"))))
+        .as("a store key the chosen store type would ignore").isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("'store.endpoint'");
     assertThat(DockerSettings.from(RuntimeConfig.empty()).stopGrace()).isEqualTo(Duration.ofSeconds(10));
   }
 

@@ -4,6 +4,7 @@ import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.RuntimeOperationException;
 import dev.berth.runtime.WorkloadSpec;
 import dev.berth.runtime.core.internal.AtomicWrite;
+import dev.berth.runtime.core.internal.BundleCache;
 import dev.berth.runtime.core.internal.CodeMaterializer;
 import dev.berth.runtime.core.internal.Entrypoints;
 import dev.berth.runtime.core.internal.ExtractionLimits;
@@ -40,7 +41,11 @@ final class Launcher {
   private final CodeMaterializer materializer;
 
   Launcher(Optional<ObjectStore> store) {
-    this.materializer = new CodeMaterializer(ExtractionLimits.DEFAULTS, store);
+    this(store, Optional.empty());
+  }
+
+  Launcher(Optional<ObjectStore> store, Optional<BundleCache> bundleCache) {
+    this.materializer = new CodeMaterializer(ExtractionLimits.DEFAULTS, store, bundleCache);
   }
 
   /** Fills the (absent or empty) workspace with the code bundle and {@code config.json}. */

@@ -46,7 +46,7 @@ final class LocalBacktestDriver implements BacktestDriver<LocalBacktest> {
 
   LocalBacktestDriver(LocalSettings settings) {
     this.settings = settings;
-    this.launcher = new Launcher(settings.objectStore());
+    this.launcher = new Launcher(settings.objectStore(), settings.bundleCache());
     this.cgroups = Cgroups.detect();
     try {
       Files.createDirectories(settings.backtestsDir());

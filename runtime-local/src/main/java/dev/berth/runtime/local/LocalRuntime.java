@@ -19,6 +19,7 @@ import dev.berth.runtime.StatsManager;
 import dev.berth.runtime.RuntimeClosedException;
 import dev.berth.runtime.RuntimeConfig;
 import dev.berth.runtime.core.ObjectStores;
+import dev.berth.runtime.core.internal.StoreAccess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,13 +89,15 @@ public final class LocalRuntime implements Runtime {
   private final BotSupervisor supervisor;
   private final LocalExec exec;
   private final LocalStats stats;
+  private final StoreAccess store;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private LocalRuntime(LocalSettings settings) {
     this.settings = settings;
-    this.supervisor = new BotSupervisor(settings, new Launcher(settings.objectStore()), Cgroups.detect());
+    this.supervisor = new BotSupervisor(settings, new Launcher(settings.objectStore(), settings.bundleCache()), Cgroups.detect());
     this.exec = new LocalExec(supervisor);
     this.stats = new LocalStats(supervisor);
+    this.store = StoreAccess.forRuntime(settings.objectStore(), LocalRuntimeProvider.TYPE, settings.scope());
   }
 
   /**
@@ -267,6 +270,7 @@ public final class LocalRuntime implements Runtime {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       supervisor.close();
+      store.close();
     }
   }
 

@@ -4,6 +4,7 @@ import dev.berth.runtime.InvalidConfigException;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.RuntimeConfig;
 import dev.berth.runtime.core.ObjectStores;
+import dev.berth.runtime.core.internal.BundleCache;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,9 +20,10 @@ import java.util.Set;
  * @param logMaxBytes size at which a workload's log file is rotated
  * @param logFiles how many rotated log files are kept besides the current one
  * @param objectStore where backtest results and logs are stored, if anywhere
+ * @param bundleCacheBytes how much downloaded code {@code <state-dir>/bundle-cache} keeps; 0 for no cache
  */
 record LocalSettings(Path stateDir, String scope, Duration stopGrace, long logMaxBytes, int logFiles,
-    Optional<ObjectStore> objectStore) {
+    Optional<ObjectStore> objectStore, long bundleCacheBytes) {
 
   static final String STATE_DIR = "local.state-dir";
   static final String LOG_MAX_BYTES = "local.log-max-bytes";
@@ -51,6 +53,12 @@ record LocalSettings(Path stateDir, String scope, Duration stopGrace, long logMa
     }
   }
 
+  /** Settings with the default bundle cache. */
+  LocalSettings(Path stateDir, String scope, Duration stopGrace, long logMaxBytes, int logFiles,
+      Optional<ObjectStore> objectStore) {
+    this(stateDir, scope, stopGrace, logMaxBytes, logFiles, objectStore, BundleCache.DEFAULT_MAX_BYTES);
+  }
+
   /** {@code ~/.berth/local}. */
   static Path defaultStateDir() {
     return Path.of(System.getProperty("user.home"), ".berth", "local");
@@ -65,7 +73,14 @@ record LocalSettings(Path stateDir, String scope, Duration stopGrace, long logMa
         config.stopGrace(),
         config.getSize(LOG_MAX_BYTES, DEFAULT_LOG_MAX_BYTES),
         config.getInt(LOG_FILES, DEFAULT_LOG_FILES),
-        ObjectStores.fromConfig(config));
+        ObjectStores.fromConfig(config),
+        BundleCache.sizeFromConfig(config));
+  }
+
+  /** The cache of stored code bundles, shared by the scopes of the state directory; empty when turned off. */
+  Optional<BundleCache> bundleCache() {
+    return bundleCacheBytes == 0 ? Optional.empty()
+        : Optional.of(new BundleCache(stateDir.resolve("bundle-cache"), bundleCacheBytes));
   }
 
   /** The directory of this scope: {@code <state-dir>/<scope>}. */

@@ -167,6 +167,15 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
         });
   }
 
+  /** Size, time and ETag from one HEAD request; empty when the object or its bucket does not exist. */
+  @Override
+  public Optional<ObjectInfo> stat(String bucket, String key) {
+    S3Call call = call("Reading metadata of", bucket, key);
+    return retrier.find(call, () -> Async.await(client.statObject(StatObjectArgs.builder().bucket(call.bucket())
+        .object(call.key()).build()))).map(stat -> new ObjectInfo(bucket, key, stat.size(),
+            stat.lastModified() == null ? Instant.EPOCH : stat.lastModified().toInstant(), etag(stat.etag())));
+  }
+
   @Override
   public boolean exists(String bucket, String key) {
     S3Call call = call("Checking", bucket, key);
@@ -187,7 +196,7 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
         Item item = result.get();
         if (!item.isDir()) {
           Instant modified = item.lastModified() == null ? Instant.EPOCH : item.lastModified().toInstant();
-          objects.add(new ObjectInfo(bucket, item.objectName(), item.size(), modified));
+          objects.add(new ObjectInfo(bucket, item.objectName(), item.size(), modified, etag(item.etag())));
         }
       }
       return objects;
@@ -273,6 +282,11 @@ public final class MinioObjectStore implements ObjectStore, AutoCloseable {
         .method(method).bucket(call.bucket()).object(call.key()).expiry((int) expiry.toSeconds(), TimeUnit.SECONDS)
         .build()));
     return URI.create(url);
+  }
+
+  /** S3 quotes ETags in headers and listings; the tag is what is inside. */
+  private static Optional<String> etag(String header) {
+    return Optional.ofNullable(header).map(tag -> tag.replace("\"", "").trim()).filter(tag -> !tag.isEmpty());
   }
 
   private static void checkExpiry(Duration expiry) {

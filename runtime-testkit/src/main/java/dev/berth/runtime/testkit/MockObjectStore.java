@@ -9,10 +9,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -34,7 +37,11 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public final class MockObjectStore implements ObjectStore {
-  private record Stored(byte[] data, String contentType, Instant lastModified) {}
+  private record Stored(byte[] data, String contentType, Instant lastModified, String etag) {
+    ObjectInfo info(String bucket, String key) {
+      return new ObjectInfo(bucket, key, data.length, lastModified, Optional.of(etag));
+    }
+  }
 
   private final Clock clock;
   private final Map<String, NavigableMap<String, Stored>> buckets = new ConcurrentHashMap<>();
@@ -70,7 +77,7 @@ public final class MockObjectStore implements ObjectStore {
           + " bytes but the stream had " + bytes.length + "; pass the right length or -1 when unknown");
     }
     objects(bucket).put(key, new Stored(bytes, Objects.requireNonNullElse(contentType, "application/octet-stream"),
-        clock.instant()));
+        clock.instant(), md5(bytes)));
   }
 
   @Override
@@ -84,8 +91,14 @@ public final class MockObjectStore implements ObjectStore {
     checkBucket(bucket);
     return objects(bucket).tailMap(prefix, true).entrySet().stream()
         .takeWhile(e -> e.getKey().startsWith(prefix))
-        .map(e -> new ObjectInfo(bucket, e.getKey(), e.getValue().data().length, e.getValue().lastModified()))
+        .map(e -> e.getValue().info(bucket, e.getKey()))
         .collect(Collectors.toList());
+  }
+
+  /** Size, time and an ETag as S3 gives for a single-request upload: the hex MD5 of the bytes. */
+  @Override
+  public Optional<ObjectInfo> stat(String bucket, String key) {
+    return stored(bucket, key).map(stored -> stored.info(bucket, key));
   }
 
   @Override
@@ -130,6 +143,14 @@ public final class MockObjectStore implements ObjectStore {
     } catch (URISyntaxException e) {
       throw new InvalidSpecException("object key", List.of("key: '" + key + "' cannot be put in a URL: "
           + e.getMessage()));
+    }
+  }
+
+  private static String md5(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new RuntimeOperationException("MD5 is missing from this Java platform", e);
     }
   }
 

@@ -89,6 +89,30 @@ final class ObjectStoreChecks {
     assertThat(store.list(BUCKET, key("zzz"))).as("list of an unmatched prefix").isEmpty();
   }
 
+  void statDescribesTheObject() {
+    String key = key("stat/bundle.zip");
+    store.put(BUCKET, key, utf8("version-1"), "application/zip");
+    Optional<ObjectInfo> first = store.stat(BUCKET, key);
+    assertThat(first).as("stat of %s", key).hasValueSatisfying(info -> {
+      assertThat(info.bucket()).as("bucket").isEqualTo(BUCKET);
+      assertThat(info.key()).as("key").isEqualTo(key);
+      assertThat(info.size()).as("size").isEqualTo(9);
+    });
+    assertThat(store.stat(BUCKET, key("stat/missing.zip"))).as("stat of an unknown key").isEmpty();
+    assertThat(store.stat(BUCKET, key("stat"))).as("stat of a prefix of other keys").isEmpty();
+    if (first.orElseThrow().etag().isEmpty()) {
+      return; // the store keeps no content tag: nothing more to compare
+    }
+    store.put(BUCKET, key, utf8("version-2"), "application/zip");
+    Optional<String> second = store.stat(BUCKET, key).flatMap(ObjectInfo::etag);
+    assertThat(second).as("the etag after the content changed").isPresent().isNotEqualTo(first.get().etag());
+    store.put(BUCKET, key("stat/copy.zip"), utf8("version-2"), "application/zip");
+    assertThat(store.stat(BUCKET, key("stat/copy.zip")).flatMap(ObjectInfo::etag))
+        .as("the etag of an object with the same bytes, written the same way").isEqualTo(second);
+    assertThat(store.list(BUCKET, key("stat/"))).extracting(ObjectInfo::etag).as("etags listed")
+        .containsExactly(second, second);
+  }
+
   void deleteIsIdempotent() {
     store.put(BUCKET, key("gone.json"), utf8("{}"), "application/json");
     store.delete(BUCKET, key("gone.json"));

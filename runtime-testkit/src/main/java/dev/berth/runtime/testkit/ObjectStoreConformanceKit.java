@@ -74,6 +74,12 @@ public abstract class ObjectStoreConformanceKit {
     }
 
     @Test
+    @DisplayName("stat gives size and content tag, empty for an unknown key; the tag follows the content")
+    void required_stat_describesTheObject() {
+      checks.statDescribesTheObject();
+    }
+
+    @Test
     @DisplayName("an empty object round-trips")
     void required_emptyObject_roundTrips() {
       checks.emptyObjectsRoundTrip();

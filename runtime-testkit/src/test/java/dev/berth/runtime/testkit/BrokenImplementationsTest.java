@@ -46,6 +46,7 @@ class BrokenImplementationsTest {
         arguments(BrokenKits.AwaitGivesUpAtOnce.class, "required_timeout_endsTimedOut"),
         arguments(BrokenKits.ListNotSorted.class, "required_list_returnsThePrefixSortedByKey"),
         arguments(BrokenKits.OverwriteNotAtomic.class, "required_overwrite_isAtomic"),
+        arguments(BrokenKits.EtagIgnoresContent.class, "required_stat_describesTheObject"),
         arguments(BrokenKits.AcceptsTraversalKeys.class, "required_invalidKeys_areRejected"));
   }
 

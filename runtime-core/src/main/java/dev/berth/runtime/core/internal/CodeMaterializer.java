@@ -36,9 +36,18 @@ public final class CodeMaterializer {
   private final ExtractionLimits limits;
   private final Optional<ObjectStore> store;
   private final ProgressListener progress;
+  private final Optional<BundleCache> cache;
 
   public CodeMaterializer(ExtractionLimits limits, Optional<ObjectStore> store) {
     this(limits, store, ProgressListener.NONE);
+  }
+
+  /**
+   * As {@link #CodeMaterializer(ExtractionLimits, Optional)}, with stored bundles that carry a content tag
+   * taken from {@code cache} (downloaded into it once per tag).
+   */
+  public CodeMaterializer(ExtractionLimits limits, Optional<ObjectStore> store, Optional<BundleCache> cache) {
+    this(limits, store, cache, ProgressListener.NONE);
   }
 
   /**
@@ -46,8 +55,15 @@ public final class CodeMaterializer {
    * {@code copy} (bytes of a directory bundle) or {@code extract} (compressed bytes of an archive read).
    */
   public CodeMaterializer(ExtractionLimits limits, Optional<ObjectStore> store, ProgressListener progress) {
+    this(limits, store, Optional.empty(), progress);
+  }
+
+  /** The full form: stored bundles through {@code cache}, progress of large bundles to {@code progress}. */
+  public CodeMaterializer(ExtractionLimits limits, Optional<ObjectStore> store, Optional<BundleCache> cache,
+      ProgressListener progress) {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.store = Objects.requireNonNull(store, "store");
+    this.cache = Objects.requireNonNull(cache, "cache");
     this.progress = Objects.requireNonNull(progress, "progress");
   }
 
@@ -119,19 +135,25 @@ public final class CodeMaterializer {
     sink.finish();
   }
 
+  /**
+   * A stored bundle: one {@code stat} tells its size and tag; with a cache and a tag the archive comes from
+   * the cache (downloaded at most once per tag), otherwise it streams from the store.
+   */
   private void extractStored(CodeBundle.Stored bundle, Path dir) throws IOException {
     String where = bundle.bucket() + "/" + bundle.key();
     ObjectStore objects = store.orElseThrow(() -> EntryNames.rejectBundle("'" + where + "' is in an object "
         + "store, but none is configured; set store.type (filesystem or minio) or use a directory or archive"));
-    Optional<InputStream> in = objects.get(bundle.bucket(), bundle.key());
+    Optional<ObjectInfo> info = objects.stat(bundle.bucket(), bundle.key());
+    Optional<InputStream> in = info.isEmpty() ? Optional.empty()
+        : cache.isPresent() && info.get().etag().isPresent()
+            ? cache.get().open(objects, bundle.bucket(), bundle.key(), info.get())
+            : objects.get(bundle.bucket(), bundle.key());
     if (in.isEmpty()) {
       throw EntryNames.rejectBundle("object '" + where + "' does not exist in the object store; upload it "
           + "first or fix the key");
     }
-    long size = progress == ProgressListener.NONE ? -1 : objects.list(bundle.bucket(), bundle.key()).stream()
-        .filter(info -> info.key().equals(bundle.key())).mapToLong(ObjectInfo::size).findFirst().orElse(-1);
     try (InputStream stream = in.get()) {
-      new SafeExtractor(limits, progress).extract(stream, bundle.format(), dir, where, size);
+      new SafeExtractor(limits, progress).extract(stream, bundle.format(), dir, where, info.get().size());
     }
   }
 

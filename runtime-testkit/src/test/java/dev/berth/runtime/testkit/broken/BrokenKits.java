@@ -330,6 +330,12 @@ public final class BrokenKits {
     }
   }
 
+  public static class EtagIgnoresContent extends StoreKit {
+    public EtagIgnoresContent() {
+      super(BrokenStores.EtagIgnoresContent::new);
+    }
+  }
+
   public static class AcceptsTraversalKeys extends StoreKit {
     public AcceptsTraversalKeys() {
       super(BrokenStores.AcceptsTraversalKeys::new);

@@ -13,6 +13,7 @@ import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.RuntimeOperationException;
 import dev.berth.runtime.StorageLayout;
+import dev.berth.runtime.core.internal.StoreAccess;
 import dev.berth.runtime.core.internal.backtest.BacktestDriver.Found;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +52,7 @@ public final class BacktestEngine<W> implements BacktestRunner {
   private final ExecutionLogs<W> logs;
   private final Object[] idLocks = new Object[64];
   private final EngineThreads threads;
+  private final StoreAccess store;
   private volatile boolean closed;
 
   /** Starts the engine: sweeps leftovers of the scope once, then every {@code sweepInterval}. */
@@ -64,6 +66,7 @@ public final class BacktestEngine<W> implements BacktestRunner {
       idLocks[i] = new Object();
     }
     this.threads = new EngineThreads(driver.type(), settings.scope());
+    this.store = StoreAccess.forBacktests(settings.store(), driver.type(), settings.scope());
     sweep();
     threads.every(settings.sweepInterval(), this::sweepGuarded);
   }
@@ -173,6 +176,7 @@ public final class BacktestEngine<W> implements BacktestRunner {
       execution.abandon();
     }
     threads.close();
+    store.close();
     spools.close();
     driver.close();
   }
@@ -189,6 +193,10 @@ public final class BacktestEngine<W> implements BacktestRunner {
 
   EngineSettings settings() {
     return settings;
+  }
+
+  StoreAccess store() {
+    return store;
   }
 
   Leases leases() {

@@ -6,6 +6,7 @@ import dev.berth.runtime.BerthException;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.StorageLayout;
+import dev.berth.runtime.core.internal.StoreAccess;
 import dev.berth.runtime.core.internal.backtest.BacktestDriver.Exit;
 import java.io.IOException;
 import java.io.InputStream;
@@ -194,11 +195,18 @@ final class Lifecycle<W> implements Runnable {
     }
   }
 
-  /** Stores result and log; returns what went wrong, or an empty text. */
+  /**
+   * Stores result and log; returns what went wrong, or an empty text. While the store is down the result
+   * stays in memory only: the runner said so once, each result says so in its message.
+   */
   private String store(Optional<String> json, LogSpool spool, BacktestResult.Builder result) {
-    Optional<ObjectStore> store = engine.settings().store();
-    if (store.isEmpty()) {
+    StoreAccess access = engine.store();
+    if (access.store().isEmpty()) {
       return "";
+    }
+    Optional<ObjectStore> store = access.available();
+    if (store.isEmpty()) {
+      return "its result and log were not stored: " + access.outage().orElse("the object store is down");
     }
     String scope = engine.settings().scope();
     String id = execution.id();
@@ -218,10 +226,14 @@ final class Lifecycle<W> implements Runnable {
         store.get().put(ObjectStore.RESULTS_BUCKET, key, new byte[0], "text/plain; charset=utf-8");
       }
       result.logsLocation(StorageLayout.location(ObjectStore.RESULTS_BUCKET, key));
+      access.succeeded();
       return "";
-    } catch (IOException | BerthException e) {
-      LOG.warn("Storing the result or log of backtest {} failed: {}", id, e.getMessage());
+    } catch (BerthException e) {
+      access.failed(e);
       return "storing its result or log failed: " + e.getMessage();
+    } catch (IOException e) {
+      LOG.warn("Reading the spooled log of backtest {} failed: {}", id, e.toString());
+      return "storing its log failed: " + e;
     }
   }
 

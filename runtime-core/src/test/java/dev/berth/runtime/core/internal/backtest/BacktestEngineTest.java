@@ -15,6 +15,7 @@ import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.StorageLayout;
 import dev.berth.runtime.core.FileSystemObjectStore;
+import dev.berth.runtime.core.internal.CountingStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,6 +151,29 @@ class BacktestEngineTest {
     assertThat(running.state()).isEqualTo(BacktestState.TIMED_OUT);
     assertThat(running.exitCode()).hasValue(143);
     assertThat(driver.stops).hasValue(1);
+  }
+
+  @Test
+  void aStoreDownAtStartLeavesResultsInMemoryWithoutWaitingOnTheStoreForEachBacktest() {
+    CountingStore store = new CountingStore();
+    store.down = true;
+    cluster.script("bt-1").result = "{\"pnl\":1}";
+    cluster.script("bt-2").result = "{\"pnl\":2}";
+    BacktestEngine<FakeDriver.Workload> engine = engine(new FakeDriver(cluster), Optional.of(store), 10);
+    await("the start-up check finds the store down").atMost(WAIT).until(() -> engine.store().outage().isPresent());
+
+    List<BacktestResult> results = List.of(engine.run(spec("bt-1")), engine.run(spec("bt-2")));
+
+    assertThat(results).allSatisfy(result -> {
+      assertThat(result.state()).isEqualTo(BacktestState.SUCCEEDED);
+      assertThat(result.resultLocation()).isEmpty();
+      assertThat(result.logsLocation()).isEmpty();
+      assertThat(result.message()).startsWith("its result and log were not stored: the object store has not "
+          + "answered since").contains("connection refused");
+    });
+    assertThat(results).extracting(result -> result.resultJson().orElseThrow())
+        .containsExactly("{\"pnl\":1}", "{\"pnl\":2}");
+    assertThat(store.puts).as("writes tried while the store is known to be down").hasValue(0);
   }
 
   @Test
