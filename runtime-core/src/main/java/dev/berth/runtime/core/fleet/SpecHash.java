@@ -28,19 +28,50 @@ import java.util.Map;
  * a new directory, archive or object key.
  */
 final class SpecHash {
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError("Every JDK has SHA-256", e);
-    }
-  });
+  /** Per thread: a digest and buffers reused for every spec, as a pass hashes thousands in a row. */
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private SpecHash() {}
 
+  private static final class Scratch {
+    final MessageDigest sha;
+    StringBuilder text = new StringBuilder(256);
+    byte[] bytes = new byte[256];
+
+    Scratch() {
+      try {
+        sha = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new AssertionError("Every JDK has SHA-256", e);
+      }
+    }
+  }
+
   static String of(BotSpec spec) {
-    byte[] digest = SHA256.get().digest(canonical(spec).getBytes(StandardCharsets.UTF_8));
+    Scratch scratch = SCRATCH.get();
+    StringBuilder text = scratch.text;
+    text.setLength(0);
+    canonical(spec, text);
+    MessageDigest sha = scratch.sha;
+    int length = text.length();
+    if (scratch.bytes.length < length) {
+      scratch.bytes = new byte[Math.max(length, 2 * scratch.bytes.length)];
+    }
+    byte[] bytes = scratch.bytes;
+    int ascii = 0;
+    while (ascii < length && text.charAt(ascii) < 0x80) {
+      bytes[ascii] = (byte) text.charAt(ascii);
+      ascii++;
+    }
+    sha.update(bytes, 0, ascii);
+    if (ascii < length) {
+      sha.update(text.substring(ascii).getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] digest = sha.digest();
+    if (text.capacity() > 64 * 1024) {
+      scratch.text = new StringBuilder(256);
+    }
     char[] hex = new char[16];
     for (int i = 0; i < 8; i++) {
       hex[2 * i] = HEX[(digest[i] >> 4) & 0xf];
@@ -49,8 +80,14 @@ final class SpecHash {
     return new String(hex);
   }
 
+  /** The canonical text itself; for tests and for reading what a hash covers. */
   static String canonical(BotSpec spec) {
     StringBuilder text = new StringBuilder(256);
+    canonical(spec, text);
+    return text.toString();
+  }
+
+  private static void canonical(BotSpec spec, StringBuilder text) {
     line(text, "id", spec.id());
     if (!spec.image().isEmpty()) {
       line(text, "image", spec.image());
@@ -96,7 +133,6 @@ final class SpecHash {
       line(text, "pull", spec.pullPolicy().name());
     }
     map(text, "option.", spec.options());
-    return text.toString();
   }
 
   private static String bundle(CodeBundle bundle) {
@@ -129,7 +165,16 @@ final class SpecHash {
   }
 
   private static void escape(StringBuilder text, String value) {
-    for (int i = 0; i < value.length(); i++) {
+    int first = 0;
+    while (first < value.length() && !special(value.charAt(first))) {
+      first++;
+    }
+    if (first == value.length()) {
+      text.append(value);
+      return;
+    }
+    text.append(value, 0, first);
+    for (int i = first; i < value.length(); i++) {
       char c = value.charAt(i);
       switch (c) {
         case '\\' -> text.append("\\\\");
@@ -139,5 +184,9 @@ final class SpecHash {
         default -> text.append(c);
       }
     }
+  }
+
+  private static boolean special(char c) {
+    return c == '\\' || c == '\n' || c == '\r' || c == '=';
   }
 }

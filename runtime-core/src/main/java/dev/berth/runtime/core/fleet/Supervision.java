@@ -105,6 +105,9 @@ final class Supervision {
 
   /** The bot runs: once it has run for the stable time, its troubles are forgotten. */
   void running(BotStatus status, Instant now) {
+    if (troubles.isEmpty()) {
+      return;
+    }
     Trouble trouble = troubles.get(status.id());
     if (trouble != null && status.startedAt().map(start -> !start.plus(stableAfter).isAfter(now)).orElse(false)) {
       troubles.remove(status.id());
@@ -113,7 +116,7 @@ final class Supervision {
 
   /** Whether the bot is crash-looping now. */
   boolean isCrashLooping(String id) {
-    Trouble trouble = troubles.get(id);
+    Trouble trouble = troubles.isEmpty() ? null : troubles.get(id);
     return trouble != null && trouble.crashLooping;
   }
 
