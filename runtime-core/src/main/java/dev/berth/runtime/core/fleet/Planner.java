@@ -38,6 +38,7 @@ final class Planner {
   private final Settings settings;
   private final Supervision supervision;
   private final Notifier notifier;
+  private final HashCache hashes = new HashCache();
 
   Planner(Settings settings, Supervision supervision, Notifier notifier) {
     this.settings = settings;
@@ -56,7 +57,7 @@ final class Planner {
     for (Desired wanted : desired.values()) {
       BotSpec spec = wanted.spec();
       String id = spec.id();
-      String hash = SpecHash.of(spec);
+      String hash = hashes.hash(spec);
       BotStatus status = observed.get(id);
       if (status == null) {
         plan(steps, tally, Action.CREATE, id, hash, wanted, now);
@@ -84,6 +85,7 @@ final class Planner {
         steps.add(new Step(Action.DELETE, id, "", null));
       }
     }
+    hashes.retainOnly(desired.keySet());
     return new Plan(steps, desired.keySet());
   }
 

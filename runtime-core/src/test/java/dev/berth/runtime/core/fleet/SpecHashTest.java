@@ -96,6 +96,19 @@ class SpecHashTest {
         .isEqualTo(Reconciler.specHash(FULL));
   }
 
+  @Test
+  void theCacheAnswersForTheSameSpecObjectAndHashesAnyOtherAgain() {
+    HashCache cache = new HashCache();
+    BotSpec changed = FULL.toBuilder().config("{\"symbol\":\"ETH\"}").build();
+
+    assertThat(cache.hash(FULL)).isEqualTo(Reconciler.specHash(FULL));
+    assertThat(cache.hash(FULL)).isEqualTo(Reconciler.specHash(FULL));
+    assertThat(cache.hash(changed)).as("another object with the same id").isEqualTo(Reconciler.specHash(changed));
+    assertThat(cache.hash(FULL.toBuilder().build())).isEqualTo(Reconciler.specHash(FULL));
+    cache.retainOnly(java.util.Set.of());
+    assertThat(cache.hash(changed)).isEqualTo(Reconciler.specHash(changed));
+  }
+
   private static String hash(UnaryOperator<BotSpec.Builder> change) {
     return Reconciler.specHash(change.apply(FULL.toBuilder()).build());
   }
