@@ -5,10 +5,10 @@ import dev.berth.runtime.BotStatus;
 import dev.berth.runtime.RestartPolicy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The restart bookkeeping of the bots in trouble: those that exited, or on which an action failed. Healthy
@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Each bot's consecutive troubles delay its next attempt: none after the first, then the initial backoff,
  * doubling up to the maximum. After {@code crashLoopAfter} troubles in a row the bot is crash-looping. The
- * count starts again once the bot has run for {@code stableAfter}, or when its spec changes.
+ * count starts again once the bot has run for {@code stableAfter}, or when its spec changes. Thread-safe: the
+ * pass thread plans, the workers record outcomes, the reconciler's thread asks when the next attempt is due.
  */
 final class Supervision {
   /** What to do with a bot that is not running. */
@@ -25,7 +26,7 @@ final class Supervision {
   /** What a look at a bot that is not running found. */
   record Verdict(Decision decision, boolean newExit, boolean crashLoopBegan, boolean crashLooping) {}
 
-  /** One bot's trouble; changed only by the thread that plans or runs the bot's step. */
+  /** One bot's trouble; guarded by the supervision's monitor. */
   private static final class Trouble {
     final String hash;
     int count;
@@ -46,7 +47,7 @@ final class Supervision {
   private final Duration maxBackoff;
   private final int crashLoopAfter;
   private final Duration stableAfter;
-  private final Map<String, Trouble> troubles = new ConcurrentHashMap<>();
+  private final Map<String, Trouble> troubles = new HashMap<>();
 
   Supervision(Duration initialBackoff, Duration maxBackoff, int crashLoopAfter, Duration stableAfter) {
     this.initialBackoff = initialBackoff;
@@ -56,7 +57,7 @@ final class Supervision {
   }
 
   /** Whether an action on the bot may run now; a record made for another spec is dropped first. */
-  boolean mayAct(String id, String hash, Instant now) {
+  synchronized boolean mayAct(String id, String hash, Instant now) {
     Trouble trouble = current(id, hash);
     return trouble == null || !now.isBefore(trouble.nextAttempt);
   }
@@ -65,7 +66,7 @@ final class Supervision {
    * Looks at a desired bot that is STOPPED or FAILED: counts a new exit, and says whether to start it now,
    * wait for its backoff, or leave it down (a failure its restart policy does not restart).
    */
-  Verdict exited(BotStatus status, RestartPolicy policy, String hash, Instant now) {
+  synchronized Verdict exited(BotStatus status, RestartPolicy policy, String hash, Instant now) {
     Trouble trouble = current(status.id(), hash);
     Instant finished = status.finishedAt().orElse(null);
     boolean newExit = trouble == null || trouble.startedSince
@@ -89,14 +90,14 @@ final class Supervision {
   }
 
   /** An action on the bot failed: one more trouble. Returns whether the bot began crash-looping with it. */
-  boolean actionFailed(String id, String hash, Instant now) {
+  synchronized boolean actionFailed(String id, String hash, Instant now) {
     Trouble trouble = troubles.computeIfAbsent(id, key -> new Trouble(hash));
     trouble.givenUp = false;
     return count(trouble, now);
   }
 
   /** The reconciler started the bot (again); a stop seen later is a new exit. */
-  void started(String id) {
+  synchronized void started(String id) {
     Trouble trouble = troubles.get(id);
     if (trouble != null) {
       trouble.startedSince = true;
@@ -104,7 +105,7 @@ final class Supervision {
   }
 
   /** The bot runs: once it has run for the stable time, its troubles are forgotten. */
-  void running(BotStatus status, Instant now) {
+  synchronized void running(BotStatus status, Instant now) {
     if (troubles.isEmpty()) {
       return;
     }
@@ -115,22 +116,22 @@ final class Supervision {
   }
 
   /** Whether the bot is crash-looping now. */
-  boolean isCrashLooping(String id) {
+  synchronized boolean isCrashLooping(String id) {
     Trouble trouble = troubles.isEmpty() ? null : troubles.get(id);
     return trouble != null && trouble.crashLooping;
   }
 
-  void forget(String id) {
+  synchronized void forget(String id) {
     troubles.remove(id);
   }
 
   /** Drops the records of bots that are no longer desired. */
-  void retainOnly(Set<String> ids) {
+  synchronized void retainOnly(Set<String> ids) {
     troubles.keySet().retainAll(ids);
   }
 
   /** The earliest attempt still to come after {@code after}, of bots that will be started again. */
-  Optional<Instant> nextAttemptAfter(Instant after) {
+  synchronized Optional<Instant> nextAttemptAfter(Instant after) {
     Instant next = null;
     for (Trouble trouble : troubles.values()) {
       Instant at = trouble.nextAttempt;
@@ -142,7 +143,7 @@ final class Supervision {
   }
 
   /** How many bots have a record: for tests and the heap budget. */
-  int size() {
+  synchronized int size() {
     return troubles.size();
   }
 
