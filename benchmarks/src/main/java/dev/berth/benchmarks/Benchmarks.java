@@ -16,14 +16,17 @@ public final class Benchmarks {
 
   public static void main(String[] args) throws Exception {
     String which = args.length == 0 ? "all" : args[0].toLowerCase(Locale.ROOT);
-    if (!List.of("all", "local", "docker").contains(which)) {
-      throw new IllegalArgumentException("Unknown benchmark '" + which + "'; use local, docker or all");
+    if (!List.of("all", "local", "docker", "fleet").contains(which)) {
+      throw new IllegalArgumentException("Unknown benchmark '" + which + "'; use local, docker, fleet or all");
     }
     if (which.equals("all") || which.equals("local")) {
       LocalLifecycleBenchmark.run();
     }
     if (which.equals("all") || which.equals("docker")) {
       DockerLifecycleBenchmark.run();
+    }
+    if (which.equals("all") || which.equals("fleet")) {
+      FleetBenchmark.run();
     }
   }
 }

@@ -216,7 +216,7 @@ public final class Quickstart {
   }
 
   /** Copies the bundled {@code Strategy.java} out of the jar into a plain directory. */
-  private static Path copyBundle(Path dir) {
+  static Path copyBundle(Path dir) {
     Map<String, String> files = new TreeMap<>(Map.of("Strategy.java", "strategy/Strategy.java"));
     try {
       Files.createDirectories(dir);

@@ -22,6 +22,12 @@ public record BotFilter(Map<String, String> labels, Set<BotState> states, Option
   /** The user label that holds a bot's fleet segment. */
   public static final String SEGMENT_LABEL = "berth.segment";
 
+  /**
+   * The user label that holds the hash of the desired spec a fleet reconciler created the bot from; a spec may
+   * set it (the reconciler does), every backend stores and reports it like any user label.
+   */
+  public static final String SPEC_HASH_LABEL = "berth.spec-hash";
+
   /** Matches every bot. */
   public static final BotFilter ALL = new BotFilter(Map.of(), Set.of(), Optional.empty());
 

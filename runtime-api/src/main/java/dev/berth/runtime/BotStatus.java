@@ -18,7 +18,7 @@ import java.util.OptionalInt;
  * @param finishedAt when the last run ended
  * @param restartCount how many times the runtime restarted it per its restart policy
  * @param message a human-readable note: why it failed, what is not enforced; empty when none
- * @param labels the bot's user labels (Berth's own labels are not included)
+ * @param labels the bot's user labels, the fleet labels among them (Berth's own labels are not included)
  */
 public record BotStatus(
     String id,

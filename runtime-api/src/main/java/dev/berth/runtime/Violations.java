@@ -160,8 +160,9 @@ final class Violations {
     env(env);
     json("config", config);
     labels("labels", labels);
-    labels.keySet().forEach(key -> check(!key.startsWith("berth.") || key.equals(BotFilter.SEGMENT_LABEL),
-        "labels", "key '" + key + "' uses the reserved prefix 'berth.'; choose another key"));
+    labels.keySet().forEach(key -> check(!key.startsWith("berth.") || key.equals(BotFilter.SEGMENT_LABEL)
+        || key.equals(BotFilter.SPEC_HASH_LABEL), "labels", "key '" + key + "' uses the reserved prefix 'berth.'; "
+        + "choose another key"));
     long distinctTargets = mounts.stream().map(Mount::target).distinct().count();
     check(distinctTargets == mounts.size(), "mounts", "two mounts share one target; give each its own");
     options.forEach((key, value) -> {

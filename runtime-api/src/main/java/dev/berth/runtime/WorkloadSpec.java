@@ -40,7 +40,10 @@ public sealed interface WorkloadSpec permits BotSpec, BacktestSpec {
   /** Config JSON text, delivered as {@value #CONFIG_FILE} and {@value #BOT_CONFIG_ENV}. */
   String config();
 
-  /** User labels; keys starting with {@code berth.} are reserved (except {@value BotFilter#SEGMENT_LABEL}). */
+  /**
+   * User labels; keys starting with {@code berth.} are reserved, except the fleet labels
+   * {@value BotFilter#SEGMENT_LABEL} and {@value BotFilter#SPEC_HASH_LABEL}.
+   */
   Map<String, String> labels();
 
   Resources resources();

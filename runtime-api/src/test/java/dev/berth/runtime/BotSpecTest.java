@@ -126,11 +126,13 @@ class BotSpecTest {
   }
 
   @Test
-  void acceptsSegmentLabelAndValidJsonConfig() {
-    BotSpec spec = valid().label(BotFilter.SEGMENT_LABEL, "s1").label("example.com/team", "quant")
+  void acceptsTheFleetLabelsAndValidJsonConfig() {
+    BotSpec spec = valid().label(BotFilter.SEGMENT_LABEL, "s1").label(BotFilter.SPEC_HASH_LABEL, "0a1b2c3d4e5f6789")
+        .label("example.com/team", "quant")
         .config("{\"symbols\":[\"BTC\",\"ETH\"],\"risk\":-1.5e-3,\"live\":false,\"x\":null,\"s\":\"\\u00e9\\n\"}")
         .build();
-    assertThat(spec.labels()).containsEntry(BotFilter.SEGMENT_LABEL, "s1");
+    assertThat(spec.labels()).containsEntry(BotFilter.SEGMENT_LABEL, "s1")
+        .containsEntry(BotFilter.SPEC_HASH_LABEL, "0a1b2c3d4e5f6789");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.berth.runtime.docker;
 
+import dev.berth.runtime.BotFilter;
 import dev.berth.runtime.WorkloadKind;
 import dev.berth.runtime.WorkloadSpec;
 import java.util.HashMap;
@@ -15,7 +16,6 @@ final class Labels {
   static final String SCOPE = "berth.scope";
   static final String ID = "berth.id";
   static final String KIND = "berth.kind";
-  static final String SPEC_HASH = "berth.spec-hash";
   /** Backtests: when the run must end, epoch seconds; lets a sweeper spot runs whose runner died. */
   static final String DEADLINE = "berth.deadline";
   /** Backtests kept for debugging ({@code BacktestSpec.keep}); the sweeper leaves them. */
@@ -30,11 +30,13 @@ final class Labels {
 
   private Labels() {}
 
-  /** Berth's labels plus the spec's user labels. */
+  /**
+   * Berth's labels plus the spec's user labels, the fleet labels among them: the spec hash label is the one a
+   * fleet reconciler gave the spec, so that it reads back what it wrote.
+   */
   static Map<String, String> forWorkload(String scope, WorkloadSpec spec) {
     Map<String, String> labels = new LinkedHashMap<>(spec.labels());
     labels.putAll(selector(scope, spec.kind().label(), spec.id()));
-    labels.put(SPEC_HASH, specHash(spec));
     return labels;
   }
 
@@ -54,24 +56,17 @@ final class Labels {
     return labels;
   }
 
-  /** The labels a caller set: Berth's own are removed, except the segment label users may set. */
+  /** The labels a caller set: Berth's own are removed, except the fleet labels users may set. */
   static Map<String, String> userLabels(Map<String, String> labels) {
     Map<String, String> user = new HashMap<>();
     if (labels != null) {
       labels.forEach((key, value) -> {
-        if (!key.startsWith("berth.") || key.equals(dev.berth.runtime.BotFilter.SEGMENT_LABEL)) {
+        if (!key.startsWith("berth.") || key.equals(BotFilter.SEGMENT_LABEL)
+            || key.equals(BotFilter.SPEC_HASH_LABEL)) {
           user.put(key, value);
         }
       });
     }
     return user;
-  }
-
-  /**
-   * A stable hash of everything in the spec: specs are records with sorted maps, so equal specs print
-   * equally. The registry password is masked in the text, so changing only it keeps the hash.
-   */
-  static String specHash(WorkloadSpec spec) {
-    return DockerEndpoint.sha256(spec.toString()).substring(0, 16);
   }
 }

@@ -8,6 +8,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
 import dev.berth.runtime.BotAlreadyExistsException;
+import dev.berth.runtime.BotFilter;
 import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotState;
@@ -74,6 +75,7 @@ class DockerContainerTest {
   @Test
   void appliesLimitsLabelsAndTheBotWorkspace() {
     BotStatus created = runtime.create(workloads.sleepForever("limits").label("team", "quant")
+        .label(BotFilter.SPEC_HASH_LABEL, "0a1b2c3d4e5f6789")
         .resources(Resources.builder().memory("64m").cpuMillis(250).pids(64).build())
         .restartPolicy(RestartPolicy.onFailure(3)).config("{\"symbol\":\"BTC\"}").build());
     InspectContainerResponse container = inspect(created);
@@ -86,14 +88,15 @@ class DockerContainerTest {
     assertThat(container.getName()).isEqualTo("/berth-" + SCOPE + "-limits");
     assertThat(container.getConfig().getLabels()).containsEntry("berth.managed", "true")
         .containsEntry("berth.scope", SCOPE).containsEntry("berth.id", "limits").containsEntry("berth.kind", "bot")
-        .containsEntry("team", "quant").containsKey("berth.spec-hash");
+        .containsEntry("team", "quant").containsEntry("berth.spec-hash", "0a1b2c3d4e5f6789");
     assertThat(container.getConfig().getEnv()).contains("BOT_ID=limits", "BOT_CONFIG={\"symbol\":\"BTC\"}");
     assertThat(container.getConfig().getWorkingDir()).isEqualTo("/bot");
     assertThat(container.getMounts()).anySatisfy(mount -> {
       assertThat(mount.getDestination().getPath()).isEqualTo("/bot");
       assertThat(mount.getRW()).isFalse();
     });
-    assertThat(created.labels()).containsEntry("team", "quant").doesNotContainKey("berth.scope");
+    assertThat(created.labels()).containsEntry("team", "quant").doesNotContainKey("berth.scope")
+        .containsEntry(BotFilter.SPEC_HASH_LABEL, "0a1b2c3d4e5f6789");
   }
 
   @Test

@@ -100,8 +100,10 @@ final class FleetChecks {
 
   void statusCarriesExactlyTheUserLabels() {
     String id = kit.id("labels");
-    kit.create(kit.workloads.sleepForever(id).label("team", "kit").label("example.com/tier", "gold"));
-    Map<String, String> expected = Map.of("team", "kit", "example.com/tier", "gold", KIT_LABEL, KIT_LABEL_VALUE);
+    kit.create(kit.workloads.sleepForever(id).label("team", "kit").label("example.com/tier", "gold")
+        .label(BotFilter.SEGMENT_LABEL, "s7").label(BotFilter.SPEC_HASH_LABEL, "0a1b2c3d4e5f6789"));
+    Map<String, String> expected = Map.of("team", "kit", "example.com/tier", "gold", KIT_LABEL, KIT_LABEL_VALUE,
+        BotFilter.SEGMENT_LABEL, "s7", BotFilter.SPEC_HASH_LABEL, "0a1b2c3d4e5f6789");
     assertThat(kit.status(id).labels()).as("labels in status() (Berth's own labels are not shown)")
         .isEqualTo(expected);
     assertThat(kit.runtime().list().get(0).labels()).as("labels in list()").isEqualTo(expected);
