@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Layout, in bucket {@code bot-logs} ({@code store.logs-bucket}): one object per shipped chunk,
- * {@code <scope>/<bot-id>/<yyyy-MM-dd>/<sequence>.log}, each line {@code <ISO instant> <STDOUT|STDERR> <text>},
- * and a small cursor {@code <scope>/<bot-id>/cursor} written after each chunk; no object is ever rewritten to
+ * {@code <scope>/<bot-id>/<yyyy-MM-dd>/<sequence>.log}, each line as every stored log has it
+ * ({@link dev.berth.runtime.StorageLayout#formatLogLine}), and a small cursor {@code <scope>/<bot-id>/cursor}
+ * (per stream, how far it was shipped) written after each chunk; no object is ever rewritten to
  * append to it. Memory is bounded: a chunk holds at most {@code memoryBudget / concurrency} bytes, then it is
  * written and a new one begins. A failing store is retried with a growing pause and caught up later; a
  * failing bot never stops the others; deleted bots are forgotten. See {@code docs/log-shipping.md}.
