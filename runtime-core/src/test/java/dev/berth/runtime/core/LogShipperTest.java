@@ -1,6 +1,7 @@
 package dev.berth.runtime.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.berth.runtime.BotState;
 import dev.berth.runtime.LogLine;
@@ -125,6 +126,24 @@ class LogShipperTest {
   private void printAt(Instant at, LogStream stream, String text) {
     fixture.clock.set(at);
     fixture.runtime.appendLog("alpha", stream, text);
+  }
+
+  @Test
+  void aBotThatStopsOrExitsIsShippedThenNotAnIntervalLater() {
+    List.of("stopped", "exited", "failed", "running").forEach(fixture::bot);
+    fixture.shipper(); // its interval is an hour: only the bots' ends can make it ship
+    List.of("stopped", "exited", "failed", "running").forEach(id -> fixture.print(id, id + "-1", id + "-2"));
+
+    fixture.runtime.stop("stopped");
+    fixture.runtime.crash("exited", 0);
+    fixture.runtime.crash("failed", 3);
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(fixture.shipped("stopped")).containsExactly("stopped-1", "stopped-2");
+      assertThat(fixture.shipped("exited")).containsExactly("exited-1", "exited-2");
+      assertThat(fixture.shipped("failed")).containsExactly("failed-1", "failed-2");
+    });
+    assertThat(fixture.shipped("running")).as("a running bot waits for the interval").isEmpty();
   }
 
   @Test
