@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs the lifecycle benchmarks. Each one measures a baseline (the raw mechanism Berth wraps) in the same
+ * Runs the lifecycle, log shipping and object store benchmarks. Each one measures a baseline (the raw mechanism Berth wraps) in the same
  * run, interleaved with Berth, and prints Berth's cost as a ratio of it; nothing is asserted.
  *
  * <pre>
@@ -16,14 +16,20 @@ public final class Benchmarks {
 
   public static void main(String[] args) throws Exception {
     String which = args.length == 0 ? "all" : args[0].toLowerCase(Locale.ROOT);
-    if (!List.of("all", "local", "docker").contains(which)) {
-      throw new IllegalArgumentException("Unknown benchmark '" + which + "'; use local, docker or all");
+    if (!List.of("all", "local", "docker", "shipper", "store").contains(which)) {
+      throw new IllegalArgumentException("Unknown benchmark '" + which + "'; use local, docker, shipper, store or all");
     }
     if (which.equals("all") || which.equals("local")) {
       LocalLifecycleBenchmark.run();
     }
     if (which.equals("all") || which.equals("docker")) {
       DockerLifecycleBenchmark.run();
+    }
+    if (which.equals("all") || which.equals("shipper")) {
+      LogShipperBenchmark.run();
+    }
+    if (which.equals("all") || which.equals("store")) {
+      ObjectStoreThroughputBenchmark.run();
     }
   }
 }
