@@ -21,8 +21,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -54,7 +52,7 @@ final class LogShipperBenchmark {
         }
       }
       MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-      long withoutShipper = usedHeap(memory);
+      long withoutShipper = LocalLifecycleBenchmark.usedHeap(memory);
       Samples shipper = new Samples("LogShipper pass", PASSES);
       Samples baseline = new Samples("logs(since) + 1 PUT per bot", PASSES);
       NaiveShipper naive = new NaiveShipper(runtime, store);
@@ -79,10 +77,10 @@ final class LogShipperBenchmark {
         bytes += report.bytes();
       }
       LogShipper.Report idle = logShipper.shipNow();
-      long withShipper = usedHeap(memory);
+      long withShipper = LocalLifecycleBenchmark.usedHeap(memory);
       logShipper.close();
       logShipper = null;
-      long withoutIt = usedHeap(memory); // the runtime and its logs stay: only the shipper is gone
+      long withoutIt = LocalLifecycleBenchmark.usedHeap(memory); // the runtime and its logs stay: only the shipper is gone
       System.out.printf(Locale.ROOT, "Log shipper: %d bots, %d new lines per bot per pass, filesystem store%n",
           BOTS, LINES_PER_PASS);
       System.out.println(baseline.percentiles(baseline));
@@ -110,16 +108,6 @@ final class LogShipperBenchmark {
         runtime.appendLog(bot(i), "order " + line + " filled at 97000." + line + " BTC-USD");
       }
     }
-  }
-
-  private static long usedHeap(MemoryMXBean memory) throws InterruptedException {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      new CountDownLatch(1).await(100, TimeUnit.MILLISECONDS);
-      used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-    }
-    return used;
   }
 
   /** The least a shipper does: each bot's lines since the newest it wrote, as one object. */
