@@ -83,7 +83,8 @@ final class LocalLifecycleBenchmark {
     }
   }
 
-  private static long usedHeap(MemoryMXBean memory) throws InterruptedException {
+  /** The least used heap seen after each of five full GCs: the heap the live objects hold. */
+  static long usedHeap(MemoryMXBean memory) throws InterruptedException {
     long used = Long.MAX_VALUE;
     for (int i = 0; i < 5; i++) {
       System.gc();

@@ -5,6 +5,7 @@ import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.Runtime;
 import dev.berth.runtime.RuntimeConfig;
 import dev.berth.runtime.RuntimeOperationException;
+import dev.berth.runtime.core.internal.shipping.ExitWatch;
 import dev.berth.runtime.core.internal.shipping.LogStore;
 import dev.berth.runtime.core.internal.shipping.Outages;
 import dev.berth.runtime.core.internal.shipping.PassTally;
@@ -29,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Copies the new log lines of every managed bot of a {@link Runtime} to an {@link ObjectStore} every
- * interval, incrementally: no line twice, none lost, also across restarts of the shipper (a new process
- * resumes from the cursors it finds in the store). Works with every backend, through the public API only.
+ * interval, and a bot's at once when it stops or exits ({@link dev.berth.runtime.EventManager}), incrementally:
+ * no line twice, none lost, also across restarts of the shipper (a new process resumes from the cursors it
+ * finds in the store). Works with every backend, through the public API only.
  *
  * <pre>{@code
  * try (LogShipper shipper = LogShipper.builder(runtime, store).config(RuntimeConfig.fromEnvironment()).build()) {
@@ -40,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Layout, in bucket {@code bot-logs} ({@code store.logs-bucket}): one object per shipped chunk,
- * {@code <scope>/<bot-id>/<yyyy-MM-dd>/<sequence>.log}, each line {@code <ISO instant> <STDOUT|STDERR> <text>},
- * and a small cursor {@code <scope>/<bot-id>/cursor} written after each chunk; no object is ever rewritten to
+ * {@code <scope>/<bot-id>/<yyyy-MM-dd>/<sequence>.log}, each line as every stored log has it
+ * ({@link dev.berth.runtime.StorageLayout#formatLogLine}), and a small cursor {@code <scope>/<bot-id>/cursor}
+ * (per stream, how far it was shipped) written after each chunk; no object is ever rewritten to
  * append to it. Memory is bounded: a chunk holds at most {@code memoryBudget / concurrency} bytes, then it is
  * written and a new one begins. A failing store is retried with a growing pause and caught up later; a
  * failing bot never stops the others; deleted bots are forgotten. See {@code docs/log-shipping.md}.
@@ -74,6 +77,7 @@ public final class LogShipper implements AutoCloseable {
   private final Outages outages;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService workers;
+  private final ExitWatch exits;
   private final ReentrantLock passLock = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -91,6 +95,7 @@ public final class LogShipper implements AutoCloseable {
     this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("berth-log-shipper-" + scope));
     long millis = interval.toMillis();
     scheduler.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+    this.exits = new ExitWatch(builder.runtime, scope, scheduler, this::shipEnded);
     LOG.info("Shipping bot logs of scope '{}' ({} runtime) to {}/{} every {} s", scope, builder.runtime.type(),
         builder.store, bucket, interval.toSeconds());
   }
@@ -153,12 +158,27 @@ public final class LogShipper implements AutoCloseable {
     }
   }
 
+  /** Ships bots that stopped or exited; in the store's backoff the next scheduled pass does. */
+  private void shipEnded(List<String> ended) {
+    try {
+      if (!closed.get() && outages.mayAttempt()) {
+        pass(() -> engine.passOf(ended));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Shipping the logs of bots of scope '{}' that ended failed; the next pass ships them", scope, e);
+    }
+  }
+
   private Report pass() {
+    return pass(engine::pass);
+  }
+
+  private Report pass(java.util.function.Supplier<PassTally> body) {
     passLock.lock();
     try {
       Instant started = clock.instant();
       long nanos = System.nanoTime();
-      PassTally tally = engine.pass();
+      PassTally tally = body.get();
       Duration took = Duration.ofNanos(System.nanoTime() - nanos);
       outages.record(tally, started);
       Report report = Report.of(started, took, tally);
@@ -178,6 +198,7 @@ public final class LogShipper implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    exits.close();
     scheduler.shutdown();
     try {
       Report last = pass();

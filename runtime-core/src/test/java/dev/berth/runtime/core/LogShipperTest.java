@@ -1,11 +1,14 @@
 package dev.berth.runtime.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.berth.runtime.BotState;
+import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogStream;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.RuntimeOperationException;
+import dev.berth.runtime.StorageLayout;
 import dev.berth.runtime.testkit.MockRuntime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -59,8 +62,9 @@ class LogShipperTest {
         .containsExactly("svc/alpha/2026-12-02/0000000000.log", "svc/alpha/cursor");
     assertThat(fixture.storedLines("alpha")).containsExactly("2026-12-02T10:15:30.123456789Z STDERR oops: a b");
     assertThat(new String(fixture.backing.getBytes(ObjectStore.LOGS_BUCKET, "svc/alpha/cursor").orElseThrow(),
-        StandardCharsets.UTF_8)).contains("timestamp=2026-12-02T10:15:30.123456789Z", "lines-at-timestamp=1",
-        "next-chunk=1");
+        StandardCharsets.UTF_8)).isEqualTo("stderr=2026-12-02T10:15:30.123456789Z 1\nnext-chunk=1\n");
+    assertThat(StorageLayout.parseLogLine(fixture.storedLines("alpha").get(0))).contains(
+        LogLine.stderr(Instant.parse("2026-12-02T10:15:30.123456789Z"), "oops: a b"));
   }
 
   @Test
@@ -97,6 +101,49 @@ class LogShipperTest {
     assertThat(fixture.shipped("alpha")).containsExactly("same-1", "same-2", "same-3", "same-4", "same-5", "same-6");
     assertThat(fixture.storedLines("alpha")).extracting(line -> line.split(" ")[0]).containsOnly(
         fixture.clock.instant().toString());
+  }
+
+  @Test
+  void aLineOfOneStreamArrivingAfterANewerLineOfTheOtherIsShippedOnceEvenByANewShipper() {
+    fixture.bot("alpha");
+    Instant start = fixture.clock.instant();
+    printAt(start, LogStream.STDERR, "err-1");
+    printAt(start.plusMillis(5), LogStream.STDOUT, "out-1");
+    LogShipper first = fixture.shipper();
+    first.shipNow();
+    first.close();
+    // stderr is stamped as it is read: its next line, stamped before out-1, reaches the log after it
+    printAt(start.plusMillis(3), LogStream.STDERR, "err-2");
+    printAt(start.plusMillis(6), LogStream.STDOUT, "out-2");
+
+    LogShipper second = fixture.shipper();
+    second.shipNow();
+    second.shipNow();
+
+    assertThat(fixture.shipped("alpha")).containsExactly("err-1", "out-1", "err-2", "out-2");
+  }
+
+  private void printAt(Instant at, LogStream stream, String text) {
+    fixture.clock.set(at);
+    fixture.runtime.appendLog("alpha", stream, text);
+  }
+
+  @Test
+  void aBotThatStopsOrExitsIsShippedThenNotAnIntervalLater() {
+    List.of("stopped", "exited", "failed", "running").forEach(fixture::bot);
+    fixture.shipper(); // its interval is an hour: only the bots' ends can make it ship
+    List.of("stopped", "exited", "failed", "running").forEach(id -> fixture.print(id, id + "-1", id + "-2"));
+
+    fixture.runtime.stop("stopped");
+    fixture.runtime.crash("exited", 0);
+    fixture.runtime.crash("failed", 3);
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(fixture.shipped("stopped")).containsExactly("stopped-1", "stopped-2");
+      assertThat(fixture.shipped("exited")).containsExactly("exited-1", "exited-2");
+      assertThat(fixture.shipped("failed")).containsExactly("failed-1", "failed-2");
+    });
+    assertThat(fixture.shipped("running")).as("a running bot waits for the interval").isEmpty();
   }
 
   @Test

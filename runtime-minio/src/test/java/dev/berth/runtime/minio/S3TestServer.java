@@ -15,15 +15,34 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 final class S3TestServer implements AutoCloseable {
   static final String ACCESS_KEY = "berth-test";
 
-  private final S3Proxy proxy;
+  private final BlobStore blobStore;
   private final String secretKey = "secret-" + UUID.randomUUID();
+  private S3Proxy proxy;
+  private int port;
 
   private S3TestServer(BlobStore blobStore) throws Exception {
-    proxy = S3Proxy.builder().blobStore(blobStore).endpoint(URI.create("http://127.0.0.1:0"))
+    this.blobStore = blobStore;
+    proxy = started(0);
+    port = proxy.getPort();
+  }
+
+  private S3Proxy started(int onPort) throws Exception {
+    S3Proxy started = S3Proxy.builder().blobStore(blobStore).endpoint(URI.create("http://127.0.0.1:" + onPort))
         .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, secretKey).build();
-    proxy.start();
+    started.start();
     Awaitility.await("S3Proxy started").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
-        .until(() -> "STARTED".equals(proxy.getState()));
+        .until(() -> "STARTED".equals(started.getState()));
+    return started;
+  }
+
+  /** Stops answering: connections to the port are refused until {@link #restart()}. */
+  void stop() throws Exception {
+    proxy.stop();
+  }
+
+  /** Answers again on the same port, with the objects it held. */
+  void restart() throws Exception {
+    proxy = started(port);
   }
 
   /** A server keeping objects in memory. */
@@ -37,7 +56,7 @@ final class S3TestServer implements AutoCloseable {
   }
 
   int port() {
-    return proxy.getPort();
+    return port;
   }
 
   String endpoint() {

@@ -75,7 +75,14 @@ final class MockFeatures {
 
   private EventManager.Subscription subscribe(BotFilter filter, java.util.function.Consumer<EventManager.BotEvent> listener) {
     engine.checkUp();
-    EventManager.Subscription subscription = engine.events().subscribe(scope, filter, listener);
+    EventManager.Subscription delivery = engine.events().subscribe(scope, filter, listener);
+    EventManager.Subscription subscription = new EventManager.Subscription() {
+      @Override
+      public void close() {
+        subscriptions.remove(this); // a closed subscription keeps nothing alive: its listener may hold a lot
+        delivery.close();
+      }
+    };
     subscriptions.add(subscription);
     return subscription;
   }

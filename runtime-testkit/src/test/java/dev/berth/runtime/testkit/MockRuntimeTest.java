@@ -296,4 +296,19 @@ class MockRuntimeTest {
     assertThat(mock.status("bot-1").state()).isEqualTo(BotState.RUNNING);
     assertThat(mock.engine().scopes()).containsExactly("default");
   }
+
+  @Test
+  void aClosedEventSubscriptionNoLongerHoldsItsListener() {
+    List<Object> seen = new ArrayList<>(); // captured, so the listener is an object of its own
+    java.util.function.Consumer<dev.berth.runtime.EventManager.BotEvent> listener = seen::add;
+    java.lang.ref.WeakReference<Object> held = new java.lang.ref.WeakReference<>(listener);
+    mock.feature(dev.berth.runtime.EventManager.class).orElseThrow()
+        .subscribe(dev.berth.runtime.BotFilter.ALL, listener).close();
+    listener = null;
+
+    Await.until(Duration.ofSeconds(30), Duration.ofMillis(20), "the listener collected", () -> {
+      System.gc();
+      return held.get() == null;
+    }, collected -> collected);
+  }
 }

@@ -2,6 +2,7 @@ package dev.berth.runtime.core.internal;
 
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
@@ -14,12 +15,70 @@ import java.util.function.Predicate;
  * stamps (each is stamped as it is read), so the cursor keeps, per stream, the last timestamp delivered
  * and how many lines with exactly that timestamp were delivered: several lines often share one.
  *
+ * <p>A follow's cursor ({@link #LogCursor()}) started wherever the follow started; a cursor {@link #fromStart}
+ * stands for a reader that wanted the whole log (the log shipper), so a stream it has delivered nothing of is
+ * missed in full. {@link #marks} and {@link #fromStart(Map)} carry a cursor across processes.
+ *
  * <p>Not thread-safe: one follow, one reader thread.
  */
 public final class LogCursor {
   private final Map<LogStream, Instant> last = new EnumMap<>(LogStream.class);
   private final Map<LogStream, Long> atLast = new EnumMap<>(LogStream.class);
+  private final boolean wholeLog;
   private Instant first;
+
+  /**
+   * Where one stream stands: the newest timestamp delivered and how many lines with exactly it were delivered.
+   *
+   * @param timestamp the newest timestamp of the stream delivered
+   * @param lines how many lines of the stream carried exactly {@code timestamp}, at least 1
+   */
+  public record Mark(Instant timestamp, long lines) {
+    /** Checks the mark. */
+    public Mark {
+      java.util.Objects.requireNonNull(timestamp, "timestamp");
+      if (lines < 1) {
+        throw new IllegalArgumentException("A mark counts at least one line at its timestamp, not " + lines);
+      }
+    }
+  }
+
+  /** A follow's cursor: nothing delivered yet, and the follow may have begun anywhere in the log. */
+  public LogCursor() {
+    this.wholeLog = false;
+  }
+
+  private LogCursor(boolean wholeLog, Map<LogStream, Mark> marks) {
+    this.wholeLog = wholeLog;
+    marks.forEach((stream, mark) -> {
+      last.put(stream, mark.timestamp());
+      atLast.put(stream, mark.lines());
+    });
+  }
+
+  /** The cursor of a reader that wants the whole log and has delivered nothing yet. */
+  public static LogCursor fromStart() {
+    return new LogCursor(true, Map.of());
+  }
+
+  /** The cursor of a reader that wants the whole log and has delivered up to {@code marks}. */
+  public static LogCursor fromStart(Map<LogStream, Mark> marks) {
+    return new LogCursor(true, marks);
+  }
+
+  /** An independent cursor at the same position; delivering to either leaves the other unchanged. */
+  public LogCursor copy() {
+    LogCursor copy = new LogCursor(wholeLog, marks());
+    copy.first = first;
+    return copy;
+  }
+
+  /** Where each stream that delivered a line stands. */
+  public Map<LogStream, Mark> marks() {
+    Map<LogStream, Mark> marks = new EnumMap<>(LogStream.class);
+    last.forEach((stream, timestamp) -> marks.put(stream, new Mark(timestamp, atLast.get(stream))));
+    return marks;
+  }
 
   /** Records a line the follow delivered. */
   public void delivered(LogLine line) {
@@ -37,12 +96,25 @@ public final class LogCursor {
 
   /** Whether the follow delivered any line. */
   public boolean deliveredAny() {
-    return first != null;
+    return !last.isEmpty();
   }
 
   /** The earliest timestamp a re-read must start at to see every missed line; empty before any line. */
   public Optional<Instant> resumeFrom() {
     return last.values().stream().min(Instant::compareTo);
+  }
+
+  /**
+   * Like {@link #resumeFrom()}, but never more than {@code lookBack} before the newest line delivered: a
+   * stream that has been silent for long does not drag every re-read back to its last line. A line of it
+   * stamped earlier than that which has not arrived yet is then not asked for.
+   */
+  public Optional<Instant> resumeFrom(Duration lookBack) {
+    Optional<Instant> newest = last.values().stream().max(Instant::compareTo);
+    return resumeFrom().map(oldest -> {
+      Instant floor = newest.orElseThrow().minus(lookBack);
+      return oldest.isBefore(floor) ? floor : oldest;
+    });
   }
 
   /**
@@ -55,7 +127,7 @@ public final class LogCursor {
     return line -> {
       Instant lastOfStream = last.get(line.stream());
       if (lastOfStream == null) {
-        return first == null || !line.timestamp().isBefore(first);
+        return wholeLog || first == null || !line.timestamp().isBefore(first);
       }
       int order = line.timestamp().compareTo(lastOfStream);
       if (order > 0) {

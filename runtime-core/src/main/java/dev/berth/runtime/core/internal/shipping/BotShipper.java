@@ -5,7 +5,9 @@ import dev.berth.runtime.LogLine;
 import dev.berth.runtime.Runtime;
 import dev.berth.runtime.core.internal.shipping.LogStore.StoreFailure;
 import java.time.LocalDate;
+import dev.berth.runtime.core.internal.LogCursor;
 import java.util.Iterator;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -40,7 +42,7 @@ final class BotShipper {
     usedStore = false;
     if (bot.cursor == null) {
       usedStore = true;
-      bot.cursor = store.readCursor(bot.id).orElse(LogCursor.START);
+      bot.cursor = store.readCursor(bot.id).orElseGet(ShippingCursor::start);
     }
     if (bot.unsavedCursor != null) {
       usedStore = true;
@@ -54,12 +56,12 @@ final class BotShipper {
     long lines = 0;
     chunk.clear();
     try (Stream<LogLine> stream = runtime.logs(bot.id, bot.cursor.logOptions())) {
-      ResumeFilter shippedBefore = new ResumeFilter(bot.cursor);
-      LogCursor position = bot.cursor;
+      Predicate<LogLine> notShipped = bot.cursor.notShipped();
+      LogCursor position = bot.cursor.position();
       Iterator<LogLine> it = stream.iterator();
       while (it.hasNext()) {
         LogLine line = it.next();
-        if (shippedBefore.alreadyShipped(line)) {
+        if (!notShipped.test(line)) {
           continue;
         }
         byte[] encoded = LogLayout.encode(line);
@@ -68,7 +70,7 @@ final class BotShipper {
           lines += flush(bot, position, tally);
         }
         chunk.add(encoded, day);
-        position = position.after(line);
+        position.delivered(line);
       }
       if (!chunk.isEmpty()) {
         lines += flush(bot, position, tally);
@@ -89,7 +91,7 @@ final class BotShipper {
     usedStore = true;
     long sequence = bot.cursor.nextChunk();
     store.writeChunk(bot.id, chunk.day(), sequence, chunk);
-    LogCursor next = end.withNextChunk(sequence + 1);
+    ShippingCursor next = bot.cursor.advancedTo(end, sequence + 1);
     try {
       store.writeCursor(bot.id, next);
     } catch (StoreFailure e) {

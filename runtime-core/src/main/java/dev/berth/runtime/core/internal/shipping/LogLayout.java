@@ -1,6 +1,7 @@
 package dev.berth.runtime.core.internal.shipping;
 
 import dev.berth.runtime.LogLine;
+import dev.berth.runtime.StorageLayout;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -14,8 +15,8 @@ import java.time.ZoneOffset;
  * </pre>
  *
  * <p>Sequences count a bot's chunks from 0, zero-padded to ten digits so that key order is shipping order;
- * the date (UTC) is that of every line in the chunk, since a chunk never spans midnight. A line is
- * {@code <ISO-8601 instant> <STDOUT|STDERR> <text>}, the form of stored backtest logs.
+ * the date (UTC) is that of every line in the chunk, since a chunk never spans midnight. A line is written as
+ * every stored log is ({@link StorageLayout#formatLogLine}).
  */
 public final class LogLayout {
   /** The name of a bot's cursor object. */
@@ -43,13 +44,8 @@ public final class LogLayout {
     return LocalDate.ofInstant(line.timestamp(), ZoneOffset.UTC);
   }
 
-  /** {@code <timestamp> <stream> <text>}, without the line break. */
-  public static String format(LogLine line) {
-    return line.timestamp() + " " + line.stream() + " " + line.text();
-  }
-
-  /** The line as stored: {@link #format} and a {@code \n}, in UTF-8. */
+  /** The line as stored: {@link StorageLayout#formatLogLine} and a {@code \n}, in UTF-8. */
   static byte[] encode(LogLine line) {
-    return (format(line) + "\n").getBytes(StandardCharsets.UTF_8);
+    return (StorageLayout.formatLogLine(line) + "\n").getBytes(StandardCharsets.UTF_8);
   }
 }

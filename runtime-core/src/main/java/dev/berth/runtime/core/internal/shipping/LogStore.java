@@ -35,13 +35,13 @@ public final class LogStore {
   }
 
   /** The bot's cursor, or empty when nothing was shipped for it yet. */
-  Optional<LogCursor> readCursor(String botId) {
+  Optional<ShippingCursor> readCursor(String botId) {
     String key = LogLayout.cursorKey(scope, botId);
     Optional<byte[]> data = call("reading", key, () -> store.getBytes(bucket, key));
-    return data.map(bytes -> LogCursor.decode(bytes, bucket + "/" + key));
+    return data.map(bytes -> ShippingCursor.decode(bytes, bucket + "/" + key));
   }
 
-  void writeCursor(String botId, LogCursor cursor) {
+  void writeCursor(String botId, ShippingCursor cursor) {
     String key = LogLayout.cursorKey(scope, botId);
     byte[] data = cursor.encode();
     call("writing", key, () -> {

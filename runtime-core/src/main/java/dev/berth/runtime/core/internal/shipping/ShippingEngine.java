@@ -82,6 +82,41 @@ public final class ShippingEngine {
     }
   }
 
+  /**
+   * Ships only {@code botIds}, one after the other (e.g. bots that just stopped); never throws for a bot's, the
+   * store's or the runtime's failure. A bot no longer there is forgotten.
+   */
+  public PassTally passOf(List<String> botIds) {
+    PassTally tally = new PassTally();
+    long callsBefore = store.calls();
+    BotShipper shipper = new BotShipper(runtime, store, chunkBytes);
+    try {
+      for (String id : botIds) {
+        if (tally.stopped()) {
+          tally.deferredOne();
+          continue;
+        }
+        BotStatus status;
+        try {
+          status = runtime.status(id);
+        } catch (BotNotFoundException e) {
+          tracked.remove(id);
+          continue;
+        } catch (RuntimeException e) {
+          tally.runtimeFailed("reading the status of bot '" + id + "' failed: " + e.getMessage());
+          continue;
+        }
+        tally.bots(tally.bots() + 1);
+        TrackedBot bot = tracked.computeIfAbsent(id, TrackedBot::new);
+        shipOne(shipper, bot, status, tally);
+        bot.quietStatus = null; // so soon after the end, its last lines may still be on their way to the log
+      }
+      return tally;
+    } finally {
+      tally.storeCalls(store.calls() - callsBefore);
+    }
+  }
+
   private void forgetDeleted(List<BotStatus> bots, PassTally tally) {
     Set<String> listed = new HashSet<>();
     bots.forEach(status -> listed.add(status.id()));

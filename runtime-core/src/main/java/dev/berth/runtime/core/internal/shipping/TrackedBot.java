@@ -11,9 +11,9 @@ import java.util.Objects;
 final class TrackedBot {
   final String id;
   /** The position stored in the store; null until it has been read. */
-  LogCursor cursor;
+  ShippingCursor cursor;
   /** A chunk was stored but the cursor after it was not: this is written before anything else. */
-  LogCursor unsavedCursor;
+  ShippingCursor unsavedCursor;
   /** The status of a bot that was not running when a complete read found nothing new. */
   String quietStatus;
   /** Whether a failure of this bot has been logged at warn since it last shipped. */
