@@ -38,7 +38,8 @@ class PublicApiTest {
         Arguments.of("runtime-testkit", dev.berth.runtime.testkit.MockRuntime.class),
         Arguments.of("runtime-minio", dev.berth.runtime.minio.MinioObjectStore.class),
         Arguments.of("runtime-local", dev.berth.runtime.local.LocalRuntime.class),
-        Arguments.of("runtime-docker", dev.berth.runtime.docker.DockerRuntime.class));
+        Arguments.of("runtime-docker", dev.berth.runtime.docker.DockerRuntime.class),
+        Arguments.of("runtime-micrometer", dev.berth.runtime.micrometer.BerthMetrics.class));
   }
 
   @ParameterizedTest(name = "{0}")
