@@ -15,16 +15,23 @@ public final class Benchmarks {
   private Benchmarks() {}
 
   public static void main(String[] args) throws Exception {
+    // The table is the output: the library's per-bot INFO lines would bury it.
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     String which = args.length == 0 ? "all" : args[0].toLowerCase(Locale.ROOT);
-    if (!List.of("all", "local", "docker", "fleet", "shipper", "store").contains(which)) {
-      throw new IllegalArgumentException("Unknown benchmark '" + which + "'; use local, docker, fleet, shipper, store "
-          + "or all");
+    if (!List.of("all", "local", "docker", "docker-list", "fleet", "shipper", "store").contains(which)) {
+      throw new IllegalArgumentException("Unknown benchmark '" + which + "'; use local, docker, docker-list, fleet, "
+          + "shipper, store or all");
     }
     if (which.equals("all") || which.equals("local")) {
       LocalLifecycleBenchmark.run();
     }
     if (which.equals("all") || which.equals("docker")) {
       DockerLifecycleBenchmark.run();
+    }
+    if (which.equals("all") || which.equals("docker") || which.equals("docker-list")) {
+      DockerListBenchmark.run();
     }
     if (which.equals("all") || which.equals("fleet")) {
       FleetBenchmark.run();

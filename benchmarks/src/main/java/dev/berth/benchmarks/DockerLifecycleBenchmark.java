@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * SIGTERM and runs under an init process in all three.
  */
 final class DockerLifecycleBenchmark {
-  private static final int CYCLES = 50;
-  private static final int WARM_UP = 5;
+  private static final int CYCLES = Integer.getInteger("berth.bench.docker.cycles", 20);
+  private static final int WARM_UP = 3;
   private static final String IMAGE = System.getenv().getOrDefault("BERTH_TEST_IMAGE", "local/busybox:1");
   private static final String SCRIPT = "trap 'exit 0' TERM; while true; do sleep 1000 & wait $!; done";
   private static final String DOCKER_CLI = Files.isExecutable(Path.of("/usr/bin/docker")) ? "/usr/bin/docker" : "docker";
@@ -60,9 +60,10 @@ final class DockerLifecycleBenchmark {
       Directories.deleteRecursively(workDir);
     }
     System.out.println("Docker: create + start + stop + delete of one container (" + IMAGE + ")");
-    System.out.println(raw.report(raw));
-    System.out.println(berth.report(raw));
-    System.out.println(cli.report(raw));
+    System.out.println(Samples.HEADER);
+    System.out.println(raw.row(raw));
+    System.out.println(berth.row(raw));
+    System.out.println(cli.row(raw));
   }
 
   private static void rawCycle(DockerClient client, String name) {

@@ -59,8 +59,9 @@ final class LocalLifecycleBenchmark {
       }
     }
     System.out.println("Local: start + stop of one sleep process (" + CYCLES + " cycles, interleaved)");
-    System.out.println(raw.report(raw));
-    System.out.println(berth.report(raw));
+    System.out.println(Samples.HEADER);
+    System.out.println(raw.row(raw));
+    System.out.println(berth.row(raw));
   }
 
   private static void heapPerBot(Path stateDir) throws InterruptedException {
@@ -75,8 +76,22 @@ final class LocalLifecycleBenchmark {
       long t1 = System.nanoTime();
       long running = runtime.list().stream().filter(s -> s.state() == BotState.RUNNING).count();
       long after = usedHeap(memory);
-      System.out.printf(Locale.ROOT, "Local: %d idle bots (%d running) started in %.1f s; heap %.1f KiB per bot%n",
-          IDLE_BOTS, running, (t1 - t0) / 1e9, (after - before) / 1024.0 / IDLE_BOTS);
+      Samples listed = new Samples("berth list() of " + IDLE_BOTS + " running bots", 10);
+      for (int i = -2; i < 10; i++) {
+        long l0 = System.nanoTime();
+        runtime.list();
+        if (i >= 0) {
+          listed.add(System.nanoTime() - l0);
+        }
+      }
+      long t2 = System.nanoTime();
+      for (int i = 0; i < IDLE_BOTS; i++) {
+        runtime.stop("idle-" + i, Duration.ofSeconds(10));
+      }
+      long t3 = System.nanoTime();
+      System.out.printf(Locale.ROOT, "Local: %d idle bots (%d running): started in %.1f s, list() median %.1f ms, "
+          + "stopped in %.1f s; heap %.1f KiB per bot%n", IDLE_BOTS, running, (t1 - t0) / 1e9,
+          listed.medianMillis(), (t3 - t2) / 1e9, (after - before) / 1024.0 / IDLE_BOTS);
       for (int i = 0; i < IDLE_BOTS; i++) {
         runtime.delete("idle-" + i);
       }

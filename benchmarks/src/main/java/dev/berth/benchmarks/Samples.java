@@ -3,8 +3,11 @@ package dev.berth.benchmarks;
 import java.util.Arrays;
 import java.util.Locale;
 
-/** Per-cycle timings of one contender, printed against a baseline. */
+/** Per-cycle timings of one contender, printed as a table row against a baseline. */
 final class Samples {
+  static final String HEADER = String.format(Locale.ROOT, "  %-44s %10s %10s %14s %7s %6s",
+      "path", "median", "p95", "base median", "ratio", "runs");
+
   private final String name;
   private final long[] nanos;
   private int count;
@@ -23,15 +26,27 @@ final class Samples {
   }
 
   double medianMillis() {
+    return percentileMillis(50);
+  }
+
+  double percentileMillis(int percent) {
+    if (count == 0) {
+      return Double.NaN;
+    }
     long[] sorted = Arrays.copyOf(nanos, count);
     Arrays.sort(sorted);
-    return count == 0 ? Double.NaN : sorted[count / 2] / 1e6;
+    int index = (int) Math.ceil(percent / 100.0 * count) - 1;
+    return sorted[Math.max(0, Math.min(count - 1, index))] / 1e6;
+  }
+
+  /** One row: median, p95, the baseline's median and the ratio of medians. */
+  String row(Samples baseline) {
+    return String.format(Locale.ROOT, "  %-44s %7.2f ms %7.2f ms %11.2f ms %6.2fx %6d", name, medianMillis(),
+        percentileMillis(95), baseline.medianMillis(), medianMillis() / baseline.medianMillis(), count);
   }
 
   double p95Millis() {
-    long[] sorted = Arrays.copyOf(nanos, count);
-    Arrays.sort(sorted);
-    return count == 0 ? Double.NaN : sorted[Math.min(count - 1, (int) Math.ceil(count * 0.95) - 1)] / 1e6;
+    return percentileMillis(95);
   }
 
   /** One line: median, p95 and the ratio of medians to the baseline. */

@@ -37,6 +37,8 @@ final class Launcher {
   /** Variables copied from the JVM's environment when set. */
   static final List<String> BASE_ENVIRONMENT = List.of("PATH", "HOME", "LANG", "TZ");
   private static final File DEV_NULL = new File("/dev/null");
+  /** How long {@link #awaitWorkload} polls at a fine grain before it backs off. */
+  private static final long AWAIT_FINE_NANOS = 200_000_000;
 
   private final CodeMaterializer materializer;
 
@@ -187,15 +189,18 @@ final class Launcher {
     Path children = Path.of("/proc", Long.toString(process.pid()), "task", Long.toString(process.pid()),
         "children");
     boolean procChildren = Files.exists(children);
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-    long pause = 200_000;
+    long begin = System.nanoTime();
+    long deadline = begin + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    long pause = 100_000;
     while (process.isAlive() && System.nanoTime() < deadline) {
       Optional<Long> child = procChildren ? firstPid(children) : process.children().findFirst().map(ProcessHandle::pid);
       if (child.flatMap(Launcher::commandLine).filter(line -> !line.startsWith(wrapperCommandLine)).isPresent()) {
         return;
       }
       java.util.concurrent.locks.LockSupport.parkNanos(pause);
-      pause = Math.min(pause * 2, 20_000_000);
+      // The exec usually lands within a few ms: a pause that doubled past it would make every start wait up
+      // to twice as long as the exec took. Polling is two small /proc reads, so poll often at first.
+      pause = Math.min(pause * 2, System.nanoTime() - begin < AWAIT_FINE_NANOS ? 1_000_000 : 20_000_000);
     }
   }
 
