@@ -33,7 +33,8 @@ class LocalScheduleTest {
 
       List<ScheduledRun> succeeded = runs.stream().filter(run -> run.outcome() == ScheduledRun.Outcome.SUCCEEDED)
           .toList();
-      assertThat(succeeded).extracting(ScheduledRun::runId).doesNotHaveDuplicates().allMatch(id -> id.startsWith("tick-"));
+      assertThat(succeeded).extracting(ScheduledRun::runId).doesNotHaveDuplicates()
+          .allMatch(id -> id.startsWith("tick-"));
       assertThat(succeeded).allSatisfy(run -> assertThat(run.result()).hasValueSatisfying(result ->
           assertThat(result.resultJson()).contains("{\"ok\":true}")));
       assertThat(runner.status(succeeded.get(0).runId()).state()).as("each run is the runner's own backtest")
