@@ -158,6 +158,19 @@ class SafeExtractorTest {
   }
 
   @Test
+  void aLinkReplacedByALaterEntryOfTheSameNameIsExtractedAsThatEntry() throws IOException {
+    byte[] tar = new TestArchives.Tar().file("g", "keep").symlink("f", "g").file("f", "new").bytes();
+    Path target = tmp.resolve("ws");
+
+    new SafeExtractor(ExtractionLimits.DEFAULTS).extract(new ByteArrayInputStream(tar), ArchiveFormat.TAR_GZ,
+        target);
+
+    assertThat(Files.isSymbolicLink(target.resolve("f"))).isFalse();
+    assertThat(target.resolve("f")).hasContent("new");
+    assertThat(target.resolve("g")).hasContent("keep");
+  }
+
+  @Test
   void extractsFromAFileAndReportsProgress() throws IOException {
     Path archive = tmp.resolve("bot.tar.gz");
     Files.write(archive, new TestArchives.Tar().file("data.bin", random(3 << 20)).file("main.py", "x").bytes());
