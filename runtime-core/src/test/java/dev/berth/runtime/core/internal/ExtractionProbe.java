@@ -7,6 +7,7 @@ import dev.berth.runtime.CodeBundle;
 import dev.berth.runtime.CodeBundle.ArchiveFormat;
 import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.WorkloadSpec;
+import dev.berth.runtime.testkit.KitTimeouts;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,9 +32,16 @@ import java.util.stream.Stream;
  */
 final class ExtractionProbe {
   static final ExtractionLimits LIMITS = ExtractionLimits.DEFAULTS;
-  /** Per attempt; generous, because CI shares two cores with other builds. Typical inputs take milliseconds. */
-  static final Duration MAX_TIME = Duration.ofSeconds(20);
-  /** Bytes allocated per attempt: far below what buffering a decompressed bomb or a whole workspace would take. */
+  /**
+   * Per attempt. Typical inputs take milliseconds, the slowest crafted one (100,000 tiny tar entries) half a second
+   * on two loaded cores; writing and deleting 10,000 files before a rejection took 7 to 40 s there.
+   * {@code BERTH_TCK_TIMEOUT_FACTOR} stretches it.
+   */
+  static final Duration MAX_TIME = KitTimeouts.fromEnvironment().scaled(Duration.ofSeconds(5));
+  /**
+   * Bytes allocated per attempt (a proxy for memory: what is retained is less): far below what buffering a
+   * decompressed bomb or a whole workspace would take. The crafted corpus stays under 5 MiB.
+   */
   static final long MAX_ALLOCATED_BYTES = 256L << 20;
 
   private static final com.sun.management.ThreadMXBean THREADS =
