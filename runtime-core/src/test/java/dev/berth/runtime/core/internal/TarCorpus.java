@@ -106,9 +106,9 @@ final class TarCorpus {
   }
 
   private static void bombs(Map<String, byte[]> inputs) {
-    inputs.put("bomb-ratio.tar.gz", gz(tar().entry("zeros", '0', "", new byte[20 << 20], 0644)));
+    inputs.put("bomb-ratio.tar.gz", gz(tar().entry("zeros", '0', "", new byte[6 << 20], 0644)));
     TestArchives.Tar spread = tar();
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < 8; i++) {
       spread.entry("z" + i, '0', "", new byte[1000 << 10], 0644);
     }
     inputs.put("bomb-ratio-spread.tar.gz", gz(spread));
@@ -123,13 +123,13 @@ final class TarCorpus {
       outer.entry("middle" + i + ".tar.gz", '0', "", middleBytes, 0644);
     }
     inputs.put("bomb-nested.tar.gz", gz(outer));
-    inputs.put("bomb-skipped-directory-data.tar.gz", gz(tar().entry("dir/", '5', "", new byte[20 << 20], 0755)));
+    inputs.put("bomb-skipped-directory-data.tar.gz", gz(tar().entry("dir/", '5', "", new byte[6 << 20], 0755)));
     TestArchives.Tar flood = tar();
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < 12; i++) {
       flood.entry("pax", 'g', "", new byte[512 << 10], 0644);
     }
     inputs.put("bomb-pax-flood.tar.gz", gz(flood));
-    inputs.put("bomb-gzip-of-gzip.tar.gz", TestArchives.gzip(gz(tar().entry("zeros", '0', "", new byte[8 << 20],
+    inputs.put("bomb-gzip-of-gzip.tar.gz", TestArchives.gzip(gz(tar().entry("zeros", '0', "", new byte[6 << 20],
         0644))));
   }
 

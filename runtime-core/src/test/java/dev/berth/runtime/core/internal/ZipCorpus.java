@@ -78,9 +78,9 @@ final class ZipCorpus {
   }
 
   private static void bombs(Map<String, byte[]> inputs) {
-    inputs.put("bomb-ratio.zip", new RawZip().deflated("zeros", new byte[20 << 20]).bytes());
+    inputs.put("bomb-ratio.zip", new RawZip().deflated("zeros", new byte[6 << 20]).bytes());
     RawZip many = new RawZip();
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < 8; i++) {
       many.deflated("z" + i, new byte[1000 << 10]);
     }
     inputs.put("bomb-ratio-spread.zip", many.bytes());
