@@ -141,14 +141,20 @@ final class TestArchives {
 
     /** The raw tar, with the two zero end blocks. */
     byte[] rawTar() {
-      ByteArrayOutputStream copy = new ByteArrayOutputStream();
-      copy.writeBytes(tar.toByteArray());
-      copy.writeBytes(new byte[1024]);
-      return copy.toByteArray();
+      byte[] entries = tar.toByteArray();
+      return java.util.Arrays.copyOf(entries, entries.length + 1024);
     }
 
+    /** The tar.gz, compressed straight from the entries (a tar of 100,000 headers is 50 MB before). */
     byte[] bytes() {
-      return gzip(rawTar());
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+        tar.writeTo(gz);
+        gz.write(new byte[1024]);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return out.toByteArray();
     }
   }
 
