@@ -48,7 +48,8 @@ final class BotSupervisor implements AutoCloseable {
     this.cgroups = cgroups;
     this.events = new LocalEvents(settings.scope());
     try {
-      Files.createDirectories(settings.botsDir());
+      PrivateDirectories.create(settings.botsDir());
+      PrivateDirectories.restrict(settings.scopeDir());
     } catch (IOException e) {
       throw new RuntimeOperationException("Cannot create the local runtime's state directory "
           + settings.botsDir() + ": " + e.getMessage() + ". Set local.state-dir to a writable directory.", e);

@@ -56,13 +56,19 @@ final class Launcher {
       LOG.debug("Workload {} names image '{}'; the local runtime runs host processes and ignores it",
           spec.id(), spec.image());
     }
+    try {
+      PrivateDirectories.create(dir.workspace());
+    } catch (IOException e) {
+      throw new RuntimeOperationException("Creating the workspace " + dir.workspace() + " of '" + spec.id()
+          + "' failed: " + e.getMessage() + ". Check that the local runtime's state directory is writable.", e);
+    }
     materializer.materialize(spec, dir.workspace());
   }
 
   /** Rewrites {@code config.json} after an update. */
   void writeConfig(WorkloadSpec spec, WorkloadDir dir) {
     try {
-      Files.createDirectories(dir.workspace());
+      PrivateDirectories.create(dir.workspace());
       AtomicWrite.writeString(dir.workspace().resolve(WorkloadSpec.CONFIG_FILE), spec.config());
     } catch (IOException e) {
       throw new RuntimeOperationException("Writing config.json of '" + spec.id() + "' into " + dir.workspace()

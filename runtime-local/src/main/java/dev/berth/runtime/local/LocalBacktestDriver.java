@@ -49,7 +49,8 @@ final class LocalBacktestDriver implements BacktestDriver<LocalBacktest> {
     this.launcher = new Launcher(settings.objectStore(), settings.bundleCache());
     this.cgroups = Cgroups.detect();
     try {
-      Files.createDirectories(settings.backtestsDir());
+      PrivateDirectories.create(settings.backtestsDir());
+      PrivateDirectories.restrict(settings.scopeDir());
     } catch (IOException e) {
       throw new RuntimeOperationException("Cannot create the local backtest directory " + settings.backtestsDir()
           + ": " + e.getMessage() + ". Set local.state-dir to a writable directory.", e);

@@ -52,7 +52,7 @@ final class WorkloadLock {
     Entry entry = use(dir);
     entry.lock.lock();
     try {
-      java.nio.file.Files.createDirectories(dir);
+      PrivateDirectories.create(dir);
     } catch (IOException e) {
       entry.lock.unlock();
       release(dir);

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -93,7 +95,7 @@ public final class CodeMaterializer {
         fill(spec.codeBundle().get(), dir);
       }
       checkEntrypoint(spec, dir);
-      Files.writeString(dir.resolve(WorkloadSpec.CONFIG_FILE), spec.config(), StandardCharsets.UTF_8);
+      writeConfig(spec, dir);
       log.debug("Materialised the code of {} into {}", spec.id(), dir);
       return Workspace.of(dir);
     } catch (InvalidSpecException e) {
@@ -173,6 +175,18 @@ public final class CodeMaterializer {
           + "the code bundle (found " + (found.isEmpty() ? "no files" : String.join(", ", found))
           + "); fix the entrypoint or the bundle"));
     }
+  }
+
+  /** Writes the config file, replacing (never following) a file or link of that name from the bundle. */
+  private static void writeConfig(WorkloadSpec spec, Path dir) throws IOException {
+    Path config = dir.resolve(WorkloadSpec.CONFIG_FILE);
+    if (Files.isDirectory(config, LinkOption.NOFOLLOW_LINKS)) {
+      throw EntryNames.reject(WorkloadSpec.CONFIG_FILE, "is a directory, but Berth writes the bot's config to "
+          + "that file; rename the directory");
+    }
+    Files.deleteIfExists(config);
+    Files.write(config, spec.config().getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
   }
 
   private static RuntimeOperationException failure(WorkloadSpec spec, Path dir, Exception e) {

@@ -37,6 +37,13 @@ public final class EntryNames {
         segments.add(segment);
       }
     }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        throw reject(name, "contains the control character " + String.format("U+%04X", (int) c) + ", which could "
+            + "forge lines in logs and listings");
+      }
+    }
     return segments;
   }
 

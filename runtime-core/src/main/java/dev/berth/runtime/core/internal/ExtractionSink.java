@@ -148,6 +148,9 @@ final class ExtractionSink {
   void finish() throws IOException {
     for (String name : symlinks) {
       List<String> segments = EntryNames.segments(name);
+      if (!Files.isSymbolicLink(path(segments))) {
+        continue; // a later entry of the same name replaced the link
+      }
       if (!resolvesInside(segments)) {
         throw EntryNames.reject(name, "is a symbolic link that resolves outside the workspace through other links "
             + "(or loops)");

@@ -4,6 +4,7 @@ import dev.berth.runtime.CodeBundle;
 import dev.berth.runtime.InvalidSpecException;
 import dev.berth.runtime.ProgressListener;
 import dev.berth.runtime.RuntimeOperationException;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -20,8 +21,10 @@ import java.util.zip.ZipInputStream;
  * and bundles beyond the {@link ExtractionLimits}. Nothing is ever written through a symbolic link. On any
  * failure the target directory is removed completely.
  *
- * <p>Zip files are read entry by entry from their local headers; symbolic links stored in a zip are
- * extracted as small regular files (the zip stream carries no file types). Tar hard links become copies.
+ * <p>Entries are counted before anything is written ({@link ArchiveCensus}): a zip by its central directory,
+ * whose count its local headers may then not exceed; a tar.gz by reading it once. Zip files are then read entry by
+ * entry from their local headers; symbolic links stored in a zip are extracted as small regular files (the zip
+ * stream carries no file types). Tar hard links become copies.
  *
  * <p>Stateless and thread-safe.
  *
@@ -30,9 +33,6 @@ import java.util.zip.ZipInputStream;
  * }</pre>
  */
 public final class SafeExtractor {
-  /** Room for tar headers beyond the file bytes (pax and long-name records). */
-  private static final long TAR_METADATA_ALLOWANCE = 16L << 20;
-
   private final ExtractionLimits limits;
   private final ProgressListener progress;
 
@@ -55,52 +55,74 @@ public final class SafeExtractor {
    */
   public void extract(Path archive, CodeBundle.ArchiveFormat format, Path target) {
     long size;
-    InputStream in;
     try {
       size = Files.size(archive);
-      in = Files.newInputStream(archive);
     } catch (IOException e) {
       throw new RuntimeOperationException("Reading code bundle " + archive + " failed (" + e
           + "); check that the file exists and is readable", e);
     }
-    try (InputStream stream = in) {
-      extract(stream, format, target, archive.getFileName().toString(), size);
-    } catch (IOException e) {
-      throw new RuntimeOperationException("Closing " + archive + " failed (" + e + ")", e);
-    }
+    extractFile(archive, format, target, archive.getFileName().toString(), size, progress);
   }
 
   /**
-   * Extracts an archive from a stream (not closed here).
+   * Extracts an archive from a stream (not closed here). The stream is first copied to a temporary file (removed
+   * afterwards), because the entries are counted before anything is written and a zip lists them at its end.
    *
    * @param target a directory that does not exist yet or is empty; created if needed
    * @throws InvalidSpecException naming the entry and rule when the archive is unsafe, corrupt or too big
-   * @throws RuntimeOperationException when writing the target fails
+   * @throws RuntimeOperationException when reading the stream or writing the target fails
    */
   public void extract(InputStream in, CodeBundle.ArchiveFormat format, Path target) {
     extract(in, format, target, "archive", -1);
   }
 
-  /** As {@link #extract(InputStream, CodeBundle.ArchiveFormat, Path)}, naming the source in messages and progress. */
+  /**
+   * As {@link #extract(InputStream, CodeBundle.ArchiveFormat, Path)}, naming the source in messages; progress
+   * counts the bytes read from the stream.
+   */
   void extract(InputStream in, CodeBundle.ArchiveFormat format, Path target, String subject, long size) {
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(format, "format");
-    Path dir = prepareTarget(target);
-    CountingInputStream raw = new CountingInputStream(in);
+    checkTarget(target.toAbsolutePath().normalize());
+    CountingInputStream counted = new CountingInputStream(in);
     ProgressTracker tracker = new ProgressTracker(progress, "extract", subject, size, "Extracting")
-        .measuring(raw::count);
-    ExtractionSink sink = new ExtractionSink(dir, limits, raw::count, tracker);
+        .measuring(counted::count);
+    Path spool = BundleSpool.copy(counted, subject, ArchiveCensus.maxArchiveBytes(limits), tracker);
     try {
-      if (format == CodeBundle.ArchiveFormat.ZIP) {
-        extractZip(raw, sink);
-      } else {
-        extractTar(raw, sink);
+      extractFile(spool, format, target, subject, size, ProgressListener.NONE);
+      tracker.done();
+    } finally {
+      BundleSpool.delete(spool);
+    }
+  }
+
+  private void extractFile(Path archive, CodeBundle.ArchiveFormat format, Path target, String subject, long size,
+      ProgressListener listener) {
+    Objects.requireNonNull(format, "format");
+    Path dir = target.toAbsolutePath().normalize();
+    checkTarget(dir);
+    try {
+      long listed = format == CodeBundle.ArchiveFormat.ZIP ? ArchiveCensus.zipEntries(archive, limits) : -1;
+      if (format == CodeBundle.ArchiveFormat.TAR_GZ) {
+        ArchiveCensus.countTarEntries(archive, limits);
       }
-      if (sink.entries() == 0) {
-        throw EntryNames.rejectBundle("the " + describe(format) + " archive has no entries; "
-            + "check that it is a " + describe(format) + " file with the bot's code in it");
+      Files.createDirectories(dir);
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(archive), 64 * 1024)) {
+        CountingInputStream raw = new CountingInputStream(in);
+        ProgressTracker tracker = new ProgressTracker(listener, "extract", subject, size, "Extracting")
+            .measuring(raw::count);
+        ExtractionSink sink = new ExtractionSink(dir, limits, raw::count, tracker);
+        if (format == CodeBundle.ArchiveFormat.ZIP) {
+          extractZip(raw, sink, listed);
+        } else {
+          extractTar(raw, sink);
+        }
+        if (sink.entries() == 0) {
+          throw EntryNames.rejectBundle("the " + describe(format) + " archive has no entries; "
+              + "check that it is a " + describe(format) + " file with the bot's code in it");
+        }
+        sink.finish();
       }
-      sink.finish();
     } catch (InvalidSpecException e) {
       Directories.deleteRecursively(dir);
       throw e;
@@ -125,12 +147,18 @@ public final class SafeExtractor {
     }
   }
 
-  private static void extractZip(CountingInputStream raw, ExtractionSink sink) throws IOException {
+  /** Reads the zip's local headers in order; {@code listed} is the central directory's count. */
+  private static void extractZip(CountingInputStream raw, ExtractionSink sink, long listed) throws IOException {
     ZipInputStream zip = new ZipInputStream(raw);
+    long seen = 0;
     while (true) {
       ZipEntry entry = nextZipEntry(zip);
       if (entry == null) {
         return;
+      }
+      if (++seen > listed) {
+        throw EntryNames.reject(entry.getName(), "is one more entry than the " + listed + " the zip's central "
+            + "directory lists (a forged or corrupt archive)");
       }
       if (entry.isDirectory()) {
         sink.directory(entry.getName());
@@ -164,9 +192,8 @@ public final class SafeExtractor {
     DecompressionGuard guard;
     try {
       // Headers and skipped data count too: cap the whole tar, with room for headers beyond the file bytes.
-      long cap = limits.maxTotalBytes() + 2048L * limits.maxEntries() + TAR_METADATA_ALLOWANCE;
-      guard = new DecompressionGuard(new GZIPInputStream(raw, 64 * 1024), raw::count, cap,
-          limits.maxCompressionRatio());
+      guard = new DecompressionGuard(new GZIPInputStream(raw, 64 * 1024), raw::count,
+          ArchiveCensus.maxArchiveBytes(limits), limits.maxCompressionRatio());
     } catch (IOException e) {
       throw new ExtractionSink.ArchiveReadException(e);
     }
@@ -211,17 +238,15 @@ public final class SafeExtractor {
     }
   }
 
-  private static Path prepareTarget(Path target) {
-    Path dir = target.toAbsolutePath().normalize();
+  /** Refuses a target that holds anything, before the archive is even read. */
+  private static void checkTarget(Path dir) {
     try {
       if (!Directories.isAbsentOrEmpty(dir)) {
         throw new RuntimeOperationException("Cannot extract a code bundle into " + dir + ": it exists and is "
             + "not an empty directory; give a new directory");
       }
-      Files.createDirectories(dir);
-      return dir;
     } catch (IOException e) {
-      throw new RuntimeOperationException("Creating " + dir + " failed (" + e + "); check permissions", e);
+      throw new RuntimeOperationException("Reading " + dir + " failed (" + e + "); check permissions", e);
     }
   }
 

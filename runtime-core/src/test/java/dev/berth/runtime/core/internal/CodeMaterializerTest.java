@@ -153,6 +153,31 @@ class CodeMaterializerTest {
   }
 
   @Test
+  void theConfigReplacesABundlesConfigLinkInsteadOfWritingThroughIt() throws IOException {
+    Path archive = tmp.resolve("bot.tar.gz");
+    Files.write(archive, new TestArchives.Tar().file("main.py", "print('mine')").symlink("config.json", "main.py")
+        .bytes());
+
+    try (Workspace workspace = materializer.materialize(bot(CodeBundle.archive(archive)).config("{\"a\":1}").build(),
+        tmp.resolve("ws"))) {
+      assertThat(workspace.root().resolve("main.py")).hasContent("print('mine')");
+      assertThat(Files.isSymbolicLink(workspace.root().resolve("config.json"))).isFalse();
+      assertThat(workspace.root().resolve("config.json")).hasContent("{\"a\":1}");
+    }
+  }
+
+  @Test
+  void aDirectoryNamedLikeTheConfigFileIsABundleError() throws IOException {
+    Path archive = tmp.resolve("bot.zip");
+    Files.write(archive, new TestArchives.Zip().file("main.py", "x").file("config.json/settings", "{}").bytes());
+
+    assertThatThrownBy(() -> materializer.materialize(bot(CodeBundle.archive(archive)).build(), tmp.resolve("ws")))
+        .isInstanceOf(InvalidSpecException.class)
+        .hasMessageContaining("entry 'config.json' is a directory, but Berth writes the bot's config to that file");
+    assertThat(tmp.resolve("ws")).doesNotExist();
+  }
+
+  @Test
   void limitsApplyToDirectoryBundlesToo() throws IOException {
     Path source = sourceDir();
     CodeMaterializer strict = new CodeMaterializer(new ExtractionLimits(1 << 20, 3, 100), Optional.empty());

@@ -98,7 +98,11 @@ class SafeExtractorTest {
         Arguments.of("file over directory", ArchiveFormat.TAR_GZ, new TestArchives.Tar().dir("a").file("a", "x")
             .bytes(), "entry 'a' is a file where the archive already has a directory"),
         Arguments.of("control characters", ArchiveFormat.ZIP, new TestArchives.Zip().file("../a\nb", "x").bytes(),
-            "entry '../a\\u000ab' leaves"));
+            "entry '../a\\u000ab' leaves"),
+        Arguments.of("newline in a name", ArchiveFormat.ZIP, new TestArchives.Zip().file("a\nb.txt", "x").bytes(),
+            "entry 'a\\u000ab.txt' contains the control character U+000A"),
+        Arguments.of("terminal escape in a name", ArchiveFormat.TAR_GZ, new TestArchives.Tar()
+            .file("\u001b[2J", "x").bytes(), "contains the control character U+001B"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -155,6 +159,19 @@ class SafeExtractorTest {
     assertThat(target.resolve("copy.txt")).hasContent("data");
     assertThat(target.resolve(longName)).hasContent("long");
     assertThat(target.resolve("pax/name.txt")).hasContent("pax");
+  }
+
+  @Test
+  void aLinkReplacedByALaterEntryOfTheSameNameIsExtractedAsThatEntry() throws IOException {
+    byte[] tar = new TestArchives.Tar().file("g", "keep").symlink("f", "g").file("f", "new").bytes();
+    Path target = tmp.resolve("ws");
+
+    new SafeExtractor(ExtractionLimits.DEFAULTS).extract(new ByteArrayInputStream(tar), ArchiveFormat.TAR_GZ,
+        target);
+
+    assertThat(Files.isSymbolicLink(target.resolve("f"))).isFalse();
+    assertThat(target.resolve("f")).hasContent("new");
+    assertThat(target.resolve("g")).hasContent("keep");
   }
 
   @Test
