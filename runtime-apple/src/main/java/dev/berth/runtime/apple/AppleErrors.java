@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
 final class AppleErrors {
   /** ArgumentParser's exit status for a usage error (EX_USAGE). */
   static final int USAGE = 64;
-  private static final Pattern CODED = Pattern.compile("Error: ([A-Za-z]+): \"(.*)\"(?: \\(cause: .*\\))?",
-      Pattern.DOTALL);
+  /** One coded error; an aggregate prints more, one per line, after the first. */
+  private static final Pattern CODED = Pattern.compile(
+      "Error: ([A-Za-z]+): \"(.*?)\"(?: \\(cause: .*?\\))?(?=\n[A-Za-z]+: \"|\\s*$)", Pattern.DOTALL);
 
   /**
    * The error the CLI printed.
@@ -40,21 +41,12 @@ final class AppleErrors {
     String stderr = result.stderr().strip();
     int at = stderr.indexOf("Error: ");
     String error = at < 0 ? stderr : stderr.substring(at);
-    Matcher m = CODED.matcher(firstError(error));
-    if (m.matches()) {
+    Matcher m = CODED.matcher(error);
+    if (m.lookingAt()) {
       return new Parsed(m.group(1), m.group(2));
     }
     String message = error.startsWith("Error: ") ? error.substring(7) : error;
     return new Parsed("", message.isEmpty() ? result.stdout().strip() : message);
-  }
-
-  /** The first error of an aggregate (one per line), keeping the service hint that follows an XPC error. */
-  private static String firstError(String error) {
-    if (error.contains("XPC connection error")) {
-      return error;
-    }
-    int newline = error.indexOf("\nError: ");
-    return newline < 0 ? error : error.substring(0, newline);
   }
 
   static boolean isNotFound(Cli.Result result) {

@@ -17,7 +17,8 @@ final class SystemStatus {
     try {
       Cli.Result result = cli.run(List.of("system", "status"));
       if (result.ok()) {
-        String version = version(result.stdout()).map(v -> "container " + v).orElse("container");
+        String version = version(result.stdout()).map(v -> v.startsWith("container") ? v : "container " + v)
+            .orElse("container");
         return new Health(true, version, "Apple container service at " + cli.executable());
       }
       String said = (result.stdout() + "\n" + result.stderr()).strip().replace('\n', ' ');

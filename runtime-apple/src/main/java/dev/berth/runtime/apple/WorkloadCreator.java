@@ -16,6 +16,9 @@ import dev.berth.runtime.core.internal.Entrypoints;
 import dev.berth.runtime.core.internal.InterpreterResolver;
 import dev.berth.runtime.core.internal.LaunchPlan;
 import dev.berth.runtime.core.internal.Workspace;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,14 +68,6 @@ final class WorkloadCreator {
       if (mount.source().contains(":") || mount.target().contains(":")) {
         problems.add("mounts: '" + mount.source() + "' -> '" + mount.target() + "' contains ':', which the "
             + "container CLI's --volume syntax cannot carry");
-      }
-    }
-    if (spec instanceof BotSpec) {
-      for (PortMapping port : ((BotSpec) spec).ports()) {
-        if (port.hostPort() == 0) {
-          problems.add("ports: container port " + port.containerPort() + " has no host port; the container CLI "
-              + "publishes fixed host ports only, so give one");
-        }
       }
     }
     if (!problems.isEmpty()) {
@@ -136,7 +131,7 @@ final class WorkloadCreator {
       CreateArgs args = new CreateArgs(name, spec.image(), Names.labels(scope, spec, extraLabels),
           Optional.ofNullable(envFile), inlineEnv, workdir, workspace.root(), writable,
           dir.resolve(WorkloadFiles.STATE), spec.mounts(), spec.resources(), spec.networkMode(),
-          spec instanceof BotSpec ? ((BotSpec) spec).ports() : List.of(), options, plan.command());
+          spec instanceof BotSpec ? hostPorts(((BotSpec) spec).ports()) : List.of(), options, plan.command());
       Cli.Result result = cli.run(args.argv(), pullTimeout);
       if (!result.ok()) {
         throw failure(spec, result);
@@ -149,6 +144,35 @@ final class WorkloadCreator {
       if (envFile != null) {
         files.deleteQuietly(envFile); // the CLI read it at create; secrets need not stay on disk
       }
+    }
+  }
+
+  /**
+   * The ports with a host port for each: the CLI publishes fixed host ports only, so where the spec lets the
+   * runtime choose (host port 0) a port free on this Mac now is chosen.
+   */
+  static List<PortMapping> hostPorts(List<PortMapping> ports) {
+    List<PortMapping> chosen = new ArrayList<>(ports.size());
+    for (PortMapping port : ports) {
+      chosen.add(port.hostPort() != 0 ? port
+          : new PortMapping(port.containerPort(), freePort(port.protocol()), port.protocol()));
+    }
+    return chosen;
+  }
+
+  private static int freePort(PortMapping.Protocol protocol) {
+    try {
+      if (protocol == PortMapping.Protocol.UDP) {
+        try (DatagramSocket socket = new DatagramSocket(0)) {
+          return socket.getLocalPort();
+        }
+      }
+      try (ServerSocket socket = new ServerSocket(0)) {
+        return socket.getLocalPort();
+      }
+    } catch (IOException e) {
+      throw new RuntimeOperationException("No free " + protocol.label() + " port on this Mac to publish on: "
+          + e.getMessage(), e);
     }
   }
 
