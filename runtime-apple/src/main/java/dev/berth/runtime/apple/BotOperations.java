@@ -41,7 +41,7 @@ final class BotOperations {
 
   BotStatus create(BotSpec spec) {
     creator.validate(spec);
-    if (containers.findByLabel(spec.id()).isPresent()) { // not the remembered name: it may be gone meanwhile
+    if (containers.find(spec.id()).isPresent()) { // a remembered name is checked with the CLI, else by label
       throw new BotAlreadyExistsException(spec.id(), containers.scope());
     }
     String name = Names.canonical(containers.scope(), WorkloadKind.BOT, spec.id());
@@ -96,18 +96,22 @@ final class BotOperations {
     }
   }
 
-  /** Removes every container of the bot (stopping a running one with the default grace) and its files. */
+  /**
+   * Removes the bot's container (stopping a running one with the default grace) and its files. A second
+   * container of the id exists only while an update replaces one, under the same lock.
+   */
   void delete(String id) {
-    for (ContainerInfo container : containers.of(id)) {
-      remove(id, container);
-    }
+    containers.find(id).ifPresent(container -> remove(id, container));
     files.delete(id);
   }
 
   private void remove(String id, ContainerInfo container) {
     String name = container.name();
+    if (container.active()) { // the CLI refuses to delete a running one: stop it gracefully first
+      containers.stop(name, defaultGrace);
+    }
     Cli.Result result = containers.delete(name, false);
-    if (AppleErrors.isInvalidState(result)) { // running: stop it gracefully first
+    if (AppleErrors.isInvalidState(result)) { // it was started meanwhile
       containers.stop(name, defaultGrace);
       result = containers.delete(name, true);
     }
