@@ -25,12 +25,22 @@ import dev.berth.runtime.core.internal.backtest.EngineSettings;
 public final class AppleBacktestRunner {
   private AppleBacktestRunner() {}
 
-  /** A builder; unset settings come from the config, then the defaults. */
+  /**
+   * A builder; unset settings come from the config, then the defaults.
+   *
+   * @return a new builder
+   */
   public static AppleBuilder<BacktestRunner> builder() {
     return new AppleBuilder<>(AppleBacktestRunner::create);
   }
 
-  /** A runner configured by {@code apple.*}, {@code scope}, {@code stop-grace}, {@code backtest.*} and {@code store.*}. */
+  /**
+   * A runner configured by {@code apple.*}, {@code scope}, {@code stop-grace}, {@code backtest.*} and
+   * {@code store.*}; the same as {@code builder().config(config).build()}.
+   *
+   * @param config the settings
+   * @return the runner
+   */
   public static BacktestRunner fromConfig(RuntimeConfig config) {
     return builder().config(config).build();
   }

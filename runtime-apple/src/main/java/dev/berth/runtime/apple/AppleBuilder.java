@@ -37,18 +37,33 @@ public final class AppleBuilder<T> {
     this.factory = factory;
   }
 
-  /** Base settings ({@code scope}, {@code store.*}, {@code apple.*}); the other setters override them. */
+  /**
+   * Base settings ({@code scope}, {@code store.*}, {@code apple.*}); the other setters override them.
+   *
+   * @param config the settings
+   * @return this builder
+   */
   public AppleBuilder<T> config(RuntimeConfig config) {
     this.config = Objects.requireNonNull(config, "config");
     return this;
   }
 
-  /** The {@code container} CLI to run (config key {@code apple.path}). */
+  /**
+   * The {@code container} CLI to run (config key {@code apple.path}).
+   *
+   * @param executable its path
+   * @return this builder
+   */
   public AppleBuilder<T> executable(Path executable) {
     return set(AppleSettings.EXECUTABLE, executable.toString());
   }
 
-  /** The scope label separating this service's containers from others' on the same Mac. */
+  /**
+   * The scope label separating this service's containers from others' on the same Mac.
+   *
+   * @param scope a DNS label such as {@code research}
+   * @return this builder
+   */
   public AppleBuilder<T> scope(String scope) {
     return set("scope", scope);
   }
@@ -57,13 +72,20 @@ public final class AppleBuilder<T> {
    * Where stored code bundles come from and where backtest results and logs go. Without it the store is
    * built from the config's {@code store.*} keys (a file-system store in {@code ~/.berth/store} by default,
    * none with {@code store.type=none}).
+   *
+   * @param objectStore the store
+   * @return this builder
    */
   public AppleBuilder<T> objectStore(ObjectStore objectStore) {
     this.objectStore = Objects.requireNonNull(objectStore, "objectStore");
     return this;
   }
 
-  /** No object store ({@code store.type=none}): stored bundles cannot be used, results are not stored. */
+  /**
+   * No object store ({@code store.type=none}): stored bundles cannot be used, results are not stored.
+   *
+   * @return this builder
+   */
   public AppleBuilder<T> noObjectStore() {
     this.objectStore = null;
     return set("store.type", "none");
@@ -72,22 +94,40 @@ public final class AppleBuilder<T> {
   /**
    * Directory for workspaces and state ({@code apple.work-dir}, default {@code ~/.berth/apple}); it is
    * bind-mounted into the VMs, so it must be on this Mac and its path free of {@code :} and {@code ,}.
+   *
+   * @param workDir the directory
+   * @return this builder
    */
   public AppleBuilder<T> workDir(Path workDir) {
     return set(AppleSettings.WORK_DIR, workDir.toString());
   }
 
-  /** Grace between SIGTERM and SIGKILL of {@code stop(id)}, {@code restart} and {@code delete} (default 10s). */
+  /**
+   * Grace between SIGTERM and SIGKILL of {@code stop(id)}, {@code restart} and {@code delete} (default 10s).
+   *
+   * @param grace the grace
+   * @return this builder
+   */
   public AppleBuilder<T> stopGrace(Duration grace) {
     return set(RuntimeConfig.STOP_GRACE, grace.toString());
   }
 
-  /** How long one CLI call may take ({@code apple.command-timeout}, default 60s). */
+  /**
+   * How long one CLI call may take ({@code apple.command-timeout}, default 60s).
+   *
+   * @param timeout the limit
+   * @return this builder
+   */
   public AppleBuilder<T> commandTimeout(Duration timeout) {
     return set(AppleSettings.COMMAND_TIMEOUT, timeout.toString());
   }
 
-  /** How long an image pull, or a create that pulls, may take ({@code apple.pull-timeout}, default 10m). */
+  /**
+   * How long an image pull, or a create that pulls, may take ({@code apple.pull-timeout}, default 10m).
+   *
+   * @param timeout the limit
+   * @return this builder
+   */
   public AppleBuilder<T> pullTimeout(Duration timeout) {
     return set(AppleSettings.PULL_TIMEOUT, timeout.toString());
   }
@@ -95,6 +135,7 @@ public final class AppleBuilder<T> {
   /**
    * Creates the runtime or runner. Does not run the CLI; {@code health()} does.
    *
+   * @return the runtime or runner
    * @throws dev.berth.runtime.InvalidConfigException for an unknown or malformed setting
    */
   public T build() {

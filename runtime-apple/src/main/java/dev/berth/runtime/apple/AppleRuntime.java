@@ -79,7 +79,11 @@ public final class AppleRuntime implements Runtime {
     this.exec = new AppleExecManager(containers, this::requireOpen);
   }
 
-  /** A builder; unset settings come from the config, then the defaults. */
+  /**
+   * A builder; unset settings come from the config, then the defaults.
+   *
+   * @return a new builder
+   */
   public static AppleBuilder<AppleRuntime> builder() {
     return new AppleBuilder<>(AppleRuntime::new);
   }
@@ -88,6 +92,8 @@ public final class AppleRuntime implements Runtime {
    * A runtime configured by {@code apple.*} and the common keys ({@code scope}, {@code stop-grace},
    * {@code store.*}); the same as {@code builder().config(config).build()}.
    *
+   * @param config the settings
+   * @return the runtime
    * @throws dev.berth.runtime.InvalidConfigException for an unknown or malformed key
    */
   public static AppleRuntime fromConfig(RuntimeConfig config) {
