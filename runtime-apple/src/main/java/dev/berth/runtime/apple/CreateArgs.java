@@ -48,7 +48,7 @@ record CreateArgs(String name, String image, Map<String, String> labels, Optiona
     command = List.copyOf(command);
   }
 
-  /** {@code create --name ... IMAGE -c <wrapper> berth-wrapper /run/berth <command...>}. */
+  /** {@code create --name ... IMAGE -c <wrapper> berth-wrapper /berth <command...>}. */
   List<String> argv() {
     List<String> args = new ArrayList<>();
     args.add("create");

@@ -27,8 +27,11 @@ import java.util.List;
  * text is a constant; user data only arrives as positional parameters, never interpolated.
  */
 final class Wrapper {
-  /** Where the state directory is mounted in every container. */
-  static final String STATE_DIR = "/run/berth";
+  /**
+   * Where the state directory is mounted in every container: a directory of its own at the root, which no
+   * tmpfs an image or the VM's init mounts (such as on {@code /run}) can hide.
+   */
+  static final String STATE_DIR = "/berth";
   /** The shell every Berth container starts with. */
   static final String SHELL = "/bin/sh";
   /** The wrapper's {@code $0}, as {@code ps} in the container shows it. */
@@ -71,7 +74,7 @@ final class Wrapper {
 
   private Wrapper() {}
 
-  /** The arguments after the image: {@code -c <script> berth-wrapper /run/berth <workload argv...>}. */
+  /** The arguments after the image: {@code -c <script> berth-wrapper /berth <workload argv...>}. */
   static List<String> arguments(List<String> workload) {
     List<String> args = new ArrayList<>(workload.size() + 4);
     args.add("-c");

@@ -105,12 +105,12 @@ class AppleRuntimeTest {
         + "\"--env-file\", \"" + container.resolve("env") + "\", "
         + "\"--workdir\", \"/bot\", "
         + "\"--volume\", \"" + container.resolve("workspace") + ":/bot:ro\", "
-        + "\"--volume\", \"" + container.resolve("state") + ":/run/berth\", "
+        + "\"--volume\", \"" + container.resolve("state") + ":/berth\", "
         + "\"--entrypoint\", \"/bin/sh\", \"docker.io/library/busybox:1\", \"-c\", ";
     String call = callsStartingWith("create").get(0).replaceAll("\"--label\", \"berth\\.[^\"]*\", ", "")
         .replace("\"--env-file\"", "\"--label\", \"berth-spec-hash-placeholder\", \"--env-file\"");
     assertThat(call).startsWith(expected);
-    assertThat(call).endsWith("\"berth-wrapper\", \"/run/berth\", \"sh\", \"-c\", \"echo hi\"]");
+    assertThat(call).endsWith("\"berth-wrapper\", \"/berth\", \"sh\", \"-c\", \"echo hi\"]");
     assertThat(callsStartingWith("create").get(0)).contains("\"--label\", \"berth.managed=true\"",
         "\"--label\", \"berth.scope=unit\"", "\"--label\", \"berth.id=golden\"", "\"--label\", \"berth.kind=bot\"",
         "\"--label\", \"berth.spec-hash=");
@@ -136,7 +136,7 @@ class AppleRuntimeTest {
     Files.writeString(state.resolve("exit"), "127");
     Files.createDirectories(fake.stateFile().resolveSibling("logs"));
     Files.writeString(fake.stateFile().resolveSibling("logs").resolve(name),
-        "1767261600 1E1 /run/berth: line 0: exec: berth-missing: not found\n");
+        "1767261600 1E1 /berth: line 0: exec: berth-missing: not found\n");
     assertThat(runtime.status("rec").message()).contains("exited with code 127").contains("berth-missing");
     Files.delete(state.resolve("exit"));
     Files.createSymbolicLink(state.resolve("exit"), dir.resolve("elsewhere"));
@@ -261,9 +261,23 @@ class AppleRuntimeTest {
   }
 
   @Test
+  void aPortWithoutAHostPortIsPublishedOnOneFreeNow() {
+    start(Map.of("mode", "memory"));
+    runtime.create(bot("web").port(dev.berth.runtime.PortMapping.tcp(8080))
+        .port(dev.berth.runtime.PortMapping.tcp(9090, 19090)).build());
+    String call = callsStartingWith("create").get(0);
+    assertThat(call).containsPattern("\"--publish\", \"[1-9][0-9]*:8080/tcp\"")
+        .contains("\"--publish\", \"19090:9090/tcp\"").doesNotContain("\"0:8080");
+  }
+
+  @Test
   void toStringSaysTypeScopeAndEndpoint() {
     start(Map.of("mode", "memory"));
     assertThat(runtime).hasToString("AppleRuntime[type=apple, scope=unit, endpoint=" + fake.executable() + "]");
     assertThat(runtime.hostAddress()).isEqualTo("192.168.64.1");
+    try (dev.berth.runtime.BacktestRunner runner = AppleBacktestRunner.builder().executable(fake.executable())
+        .scope("unit").workDir(dir.resolve("work")).noObjectStore().build()) {
+      assertThat(runner).hasToString("BacktestRunner[type=apple, scope=unit, endpoint=" + fake.executable() + "]");
+    }
   }
 }

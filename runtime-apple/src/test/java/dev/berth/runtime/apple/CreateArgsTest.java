@@ -20,7 +20,7 @@ class CreateArgsTest {
 
   private static List<String> wrapped(String image, String... command) {
     List<String> tail = new ArrayList<>(List.of("--entrypoint", "/bin/sh", image, "-c", Wrapper.SCRIPT,
-        "berth-wrapper", "/run/berth"));
+        "berth-wrapper", "/berth"));
     tail.addAll(List.of(command));
     return tail;
   }
@@ -36,7 +36,7 @@ class CreateArgsTest {
         "--env-file", "/tmp/env",
         "--workdir", "/bot",
         "--volume", WS + ":/bot:ro",
-        "--volume", STATE + ":/run/berth"));
+        "--volume", STATE + ":/berth"));
     expected.addAll(wrapped("docker.io/library/busybox:1.36", "sh", "-c", "echo hi"));
     assertThat(args.argv()).containsExactlyElementsOf(expected);
   }
@@ -56,7 +56,7 @@ class CreateArgsTest {
         "--env", "BOT_CONFIG={\n  \"a\": 1\n}", "--env", "NOTE=line\r\nbreak",
         "--workdir", "/bot",
         "--volume", WS + ":/bot:ro",
-        "--volume", STATE + ":/run/berth",
+        "--volume", STATE + ":/berth",
         "--volume", "/Users/q/data:/data:ro",
         "--volume", "/Users/q/out:/out",
         "--cpus", "2",
@@ -84,7 +84,7 @@ class CreateArgsTest {
         "--env-file", "/tmp/env",
         "--workdir", "/backtest",
         "--volume", WS + ":/backtest",
-        "--volume", STATE + ":/run/berth",
+        "--volume", STATE + ":/berth",
         "--cpus", "1",
         "--memory", "1024M"));
     expected.addAll(wrapped("local/busybox:1", "sh", "run.sh"));
