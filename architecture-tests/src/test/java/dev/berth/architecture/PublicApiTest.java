@@ -39,7 +39,8 @@ class PublicApiTest {
         Arguments.of("runtime-minio", dev.berth.runtime.minio.MinioObjectStore.class),
         Arguments.of("runtime-local", dev.berth.runtime.local.LocalRuntime.class),
         Arguments.of("runtime-docker", dev.berth.runtime.docker.DockerRuntime.class),
-        Arguments.of("runtime-micrometer", dev.berth.runtime.micrometer.BerthMetrics.class));
+        Arguments.of("runtime-micrometer", dev.berth.runtime.micrometer.BerthMetrics.class),
+        Arguments.of("runtime-apple", dev.berth.runtime.apple.AppleRuntime.class));
   }
 
   @ParameterizedTest(name = "{0}")
