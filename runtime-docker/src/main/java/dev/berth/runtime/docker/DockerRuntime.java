@@ -26,7 +26,6 @@ import dev.berth.runtime.StatsManager;
 import dev.berth.runtime.WorkloadKind;
 import dev.berth.runtime.core.internal.StoreAccess;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -34,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +61,6 @@ public final class DockerRuntime implements Runtime {
   private final DockerSettings settings;
   private final ContainerLookup lookup;
   private final BotOperations operations;
-  private final ListedInspections listed = new ListedInspections();
   private final LogStreams logs;
   private final Addresses addresses;
   private final IdLocks locks = new IdLocks();
@@ -197,13 +194,10 @@ public final class DockerRuntime implements Runtime {
     Map<String, String> labels = new HashMap<>(filter.labels());
     filter.segment().ifPresent(segment -> labels.put(BotFilter.SEGMENT_LABEL, segment));
     List<BotStatus> statuses = new ArrayList<>();
-    List<Container> containers = lookup.all(labels);
-    Instant listedAt = Instant.now();
-    for (Container container : containers) {
+    for (Container container : lookup.all(labels)) {
       String botId = container.getLabels().get(Labels.ID);
       try {
-        InspectContainerResponse inspected = listed.of(container, listedAt,
-            containerId -> connection.client().inspectContainerCmd(containerId).exec());
+        InspectContainerResponse inspected = connection.client().inspectContainerCmd(container.getId()).exec();
         BotStatus status = operations.map(botId, inspected);
         if (filter.matches(status)) {
           statuses.add(status);
@@ -213,9 +207,6 @@ public final class DockerRuntime implements Runtime {
           throw connection.errors().translate(e, "listing bots", null);
         }
       }
-    }
-    if (filter.labels().isEmpty() && filter.segment().isEmpty()) {
-      listed.retainOnly(containers.stream().map(Container::getId).collect(Collectors.toSet()));
     }
     statuses.sort(java.util.Comparator.comparing(BotStatus::id));
     return statuses;
