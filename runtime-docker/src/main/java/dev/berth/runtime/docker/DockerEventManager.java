@@ -40,12 +40,14 @@ final class DockerEventManager implements EventManager {
     Map<String, String> labels = new java.util.HashMap<>(filter.labels());
     filter.segment().ifPresent(segment -> labels.put(BotFilter.SEGMENT_LABEL, segment));
     labels.putAll(Labels.scopeSelector(scope, Labels.KIND_BOT));
-    DockerSubscription subscription = new DockerSubscription(listener);
-    // Without "since", Docker streams only what happens from now on.
-    client.eventsCmd().withEventTypeFilter("container").withLabelFilter(labels).exec(subscription);
+    // The engine answers the request before it registers the listener, so an event right after the answer can
+    // be lost; asking for the last second again replays it, and what happened before this call is dropped.
+    Instant from = Instant.now();
+    DockerSubscription subscription = new DockerSubscription(listener, from);
+    client.eventsCmd().withEventTypeFilter("container").withLabelFilter(labels)
+        .withSince(Long.toString(from.getEpochSecond() - 1)).exec(subscription);
     open.add(subscription);
     try {
-      // The engine answers once it listens: events after subscribe() returns are not missed.
       if (!subscription.awaitStarted(10, TimeUnit.SECONDS)) {
         log.warn("The Docker event stream did not open within 10 s; early events may be missed");
       }
@@ -112,11 +114,13 @@ final class DockerEventManager implements EventManager {
   /** Receives events on docker-java's thread and hands them to the listener's own thread. */
   private final class DockerSubscription extends QuietCallback<Event> implements Subscription {
     private final Consumer<BotEvent> listener;
+    private final Instant from;
     private final ExecutorService delivery;
     private final Set<String> killed = ConcurrentHashMap.newKeySet();
 
-    DockerSubscription(Consumer<BotEvent> listener) {
+    DockerSubscription(Consumer<BotEvent> listener, Instant from) {
       this.listener = listener;
+      this.from = from;
       String name = "berth-docker-events-" + SUBSCRIPTIONS.incrementAndGet();
       this.delivery = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, name);
@@ -127,7 +131,7 @@ final class DockerEventManager implements EventManager {
 
     @Override
     public void onNext(Event event) {
-      map(event, killed).ifPresent(botEvent -> {
+      map(event, killed).filter(botEvent -> !botEvent.timestamp().isBefore(from)).ifPresent(botEvent -> {
         try {
           delivery.execute(() -> deliver(botEvent));
         } catch (java.util.concurrent.RejectedExecutionException e) {
