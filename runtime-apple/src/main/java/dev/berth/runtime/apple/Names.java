@@ -25,7 +25,6 @@ final class Names {
   static final String SCOPE = "berth.scope";
   static final String ID = "berth.id";
   static final String KIND = "berth.kind";
-  static final String SPEC_HASH = "berth.spec-hash";
 
   /** Apple's rule for container ids: {@code ^[a-zA-Z0-9][a-zA-Z0-9_.-]+$}, at most 63 characters. */
   static final int MAX_NAME = 63;
@@ -37,7 +36,6 @@ final class Names {
     Map<String, String> labels = new LinkedHashMap<>(spec.labels());
     labels.putAll(extra);
     labels.putAll(selector(scope, spec.kind(), spec.id()));
-    labels.put(SPEC_HASH, sha256(spec.toString()).substring(0, 16));
     return labels;
   }
 
@@ -57,11 +55,12 @@ final class Names {
     return labels;
   }
 
-  /** The labels a caller set: Berth's own are removed, except the segment label users may set. */
+  /** The labels a caller set: Berth's own are removed, except the fleet labels (segment, spec hash). */
   static Map<String, String> userLabels(Map<String, String> labels) {
     Map<String, String> user = new HashMap<>();
     labels.forEach((key, value) -> {
-      if (!key.startsWith("berth.") || key.equals(BotFilter.SEGMENT_LABEL)) {
+      if (!key.startsWith("berth.") || key.equals(BotFilter.SEGMENT_LABEL)
+          || key.equals(BotFilter.SPEC_HASH_LABEL)) {
         user.put(key, value);
       }
     });
