@@ -14,8 +14,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +38,8 @@ class LogFollowTest {
     volatile long run = 1;
     volatile OptionalLong out = OptionalLong.empty();
     volatile OptionalLong err = OptionalLong.empty();
+    /** Runs before each complete read, e.g. to write a line late. */
+    volatile Runnable beforeRead = () -> { };
 
     ScriptedLog() {
       super(null, null, "bot", "berth-x-bot", java.util.Optional.empty());
@@ -52,6 +57,7 @@ class LogFollowTest {
 
     @Override
     List<LogTags.Tagged> readAll() {
+      beforeRead.run();
       synchronized (log) {
         return LogTags.parseAll(String.join("\n", log), fallback());
       }
@@ -106,21 +112,14 @@ class LogFollowTest {
   private static List<String> take(LogFollow follow, int n) {
     List<String> texts = new ArrayList<>();
     AtomicBoolean timedOut = new AtomicBoolean();
-    Thread guard = new Thread(() -> {
-      try {
-        Thread.sleep(20_000);
-        timedOut.set(true);
-        follow.close();
-      } catch (InterruptedException e) {
-        // done in time
-      }
-    });
-    guard.setDaemon(true);
-    guard.start();
+    CompletableFuture<Void> guard = CompletableFuture.runAsync(() -> {
+      timedOut.set(true);
+      follow.close();
+    }, CompletableFuture.delayedExecutor(20, TimeUnit.SECONDS));
     while (texts.size() < n && follow.hasNext()) {
       texts.add(follow.next().text());
     }
-    guard.interrupt();
+    guard.cancel(false);
     assertThat(timedOut).as("took longer than 20 s").isFalse();
     return texts;
   }
@@ -146,16 +145,14 @@ class LogFollowTest {
     log.exited = true;
     log.out = OptionalLong.of(3);
     log.err = OptionalLong.of(0);
-    follow.finish();
-    Thread writer = new Thread(() -> {
-      try {
-        Thread.sleep(300); // the last line reaches the log a moment after the exit was recorded
-      } catch (InterruptedException e) {
-        return;
+    // the last line reaches the log after the exit was recorded: only the second complete read sees it
+    AtomicInteger reads = new AtomicInteger();
+    log.beforeRead = () -> {
+      if (reads.incrementAndGet() == 2) {
+        log.log.add(tag(3, "O", "three"));
       }
-      log.log.add(tag(3, "O", "three"));
-    });
-    writer.start();
+    };
+    follow.finish();
     List<String> rest = new ArrayList<>();
     follow.forEachRemaining(line -> rest.add(line.text()));
     assertThat(rest).containsExactly("two", "three");
