@@ -10,7 +10,7 @@ import java.util.stream.Stream;
  * try (BacktestRunner runner = Runtimes.backtests("local", RuntimeConfig.empty())) {
  *   BacktestResult result = runner.run(BacktestSpec.builder("bt-1")
  *       .command("sh", "-c", "echo '{\"pnl\": 12.5}' > result.json").build());
- *   System.out.println(result.state() + " " + result.resultJson().orElse("-"));
+ *   log.info("{} {}", result.state(), result.resultJson().orElse("-"));
  * }
  * }</pre>
  *

@@ -41,7 +41,7 @@ final class AtomicFiles {
     AtomicWrite.writeString(target, text.toString());
   }
 
-  /** Escapes as {@link Properties#store} does, and control characters as {@code \\uXXXX}. */
+  /** Escapes as {@link Properties#store} does, and control characters as {@code \\u} and four hex digits. */
   static void escape(String text, boolean key, StringBuilder out) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

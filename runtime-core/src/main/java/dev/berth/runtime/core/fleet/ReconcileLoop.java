@@ -3,6 +3,7 @@ package dev.berth.runtime.core.fleet;
 import dev.berth.runtime.BotFilter;
 import dev.berth.runtime.EventManager;
 import dev.berth.runtime.core.fleet.ReconcileReport.Trigger;
+import dev.berth.runtime.core.internal.LoopThreads;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -142,17 +143,7 @@ final class ReconcileLoop {
     } finally {
       lock.unlock();
     }
-    if (thread.isAlive() && Thread.currentThread() != thread) {
-      try {
-        thread.join(JOIN.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      if (thread.isAlive()) {
-        LOG.warn("The reconcile thread {} did not end within {} s; a runtime call seems stuck", thread.getName(),
-            JOIN.toSeconds());
-      }
-    }
+    LoopThreads.awaitEnd(thread, JOIN, LOG, "a runtime call seems stuck");
   }
 
   private void loop() {

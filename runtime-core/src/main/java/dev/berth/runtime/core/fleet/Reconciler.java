@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *     .build()
  *     .start()) {
  *   ReconcileReport report = reconciler.reconcileNow();    // or let it run on its own
- *   System.out.println(report.summary());
+ *   log.info("{}", report.summary());
  * }                                                          // close() stops it; the bots keep running
  * }</pre>
  *

@@ -1,5 +1,6 @@
 package dev.berth.runtime.core.schedule;
 
+import dev.berth.runtime.core.internal.LoopThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,17 +67,7 @@ final class SchedulerLoop {
     } finally {
       lock.unlock();
     }
-    if (thread.isAlive() && Thread.currentThread() != thread) {
-      try {
-        thread.join(JOIN.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      if (thread.isAlive()) {
-        LOG.warn("The scheduler thread {} did not end within {} s; a submission seems stuck", thread.getName(),
-            JOIN.toSeconds());
-      }
-    }
+    LoopThreads.awaitEnd(thread, JOIN, LOG, "a submission seems stuck");
   }
 
   private void loop() {
