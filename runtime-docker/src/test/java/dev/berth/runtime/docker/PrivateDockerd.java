@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A dockerd of the test's own, so a test may stop and start an engine while other tests use the shared
  * one: a unix socket, data root, exec root (with its own managed containerd), pid file and cgroup parent
- * under one temp directory, no bridge and no iptables rules (the shared engine's networking is untouched;
- * workloads run with network mode none). The test image is copied in from the shared engine (save/load,
+ * under one temp directory, a bridge interface of its own and no iptables rules, so the shared engine's
+ * networking is untouched. ({@code --bridge=none} is not an option: dockerd then deletes the host's
+ * {@code docker0}, which the shared engine's containers need.) The test image is copied in from the shared engine (save/load,
  * never a pull). {@link #close} removes every container, stops the daemon (SIGKILL and its containerd
  * and shims too if it does not stop), unmounts what it left and deletes the directory, also when the test
  * failed; a JVM shutdown hook does the same if the test JVM ends first.
@@ -35,16 +36,18 @@ final class PrivateDockerd implements AutoCloseable {
   private static final Duration STOP = Duration.ofSeconds(30);
 
   private final Path dir;
+  private final String bridge;
   private final List<String> command;
   private final Thread hook;
   private Process process;
 
   private PrivateDockerd(Path dir, String dockerd) {
     this.dir = dir;
+    this.bridge = "berth" + Integer.toHexString(Math.abs(dir.getFileName().hashCode()) & 0xffffff);
     String cgroupParent = "/" + dir.getFileName();
     this.command = List.of(dockerd, "--host", host(dir), "--data-root", dir.resolve("data").toString(),
         "--exec-root", dir.resolve("x").toString(), "--pidfile", dir.resolve("dockerd.pid").toString(),
-        "--config-file", dir.resolve("daemon.json").toString(), "--bridge=none", "--iptables=false",
+        "--config-file", dir.resolve("daemon.json").toString(), "--bridge", bridge, "--iptables=false",
         "--ip-masq=false", "--ip-forward=false", "--cgroup-parent", cgroupParent, "--log-level", "warn");
     this.hook = new Thread(this::cleanUp, "berth-test-private-dockerd-cleanup");
   }
@@ -55,9 +58,9 @@ final class PrivateDockerd implements AutoCloseable {
    */
   static PrivateDockerd start() {
     DockerTestSupport.requireEngine();
-    Optional<Path> dockerd = Stream.of("/usr/sbin/dockerd", "/usr/bin/dockerd", "/usr/local/bin/dockerd")
-        .map(Path::of).filter(Files::isExecutable).findFirst();
+    Optional<Path> dockerd = executable("dockerd");
     String missing = dockerd.isEmpty() ? "no dockerd binary in /usr/sbin, /usr/bin or /usr/local/bin"
+        : executable("ip").isEmpty() ? "no ip command (iproute2) to give the private dockerd a bridge"
         : !isRoot() ? "a private dockerd needs root and this JVM is not root" : null;
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
       assertThat(missing).as("CI=true needs a private dockerd: %s", missing).isNull();
@@ -73,6 +76,7 @@ final class PrivateDockerd implements AutoCloseable {
     PrivateDockerd engine = new PrivateDockerd(dir, dockerd.get().toString());
     java.lang.Runtime.getRuntime().addShutdownHook(engine.hook);
     try {
+      engine.addBridge();
       engine.startAgain();
       engine.loadTestImage();
       return engine;
@@ -180,6 +184,38 @@ final class PrivateDockerd implements AutoCloseable {
     unmountUnder();
     deleteRecursively(dir);
     removeCgroups();
+    run("ip", "link", "delete", bridge);
+  }
+
+  /** A bridge in a subnet Docker's default pools do not use, so no route clashes with the shared engine's. */
+  private void addBridge() {
+    String address = "10.213." + (Math.abs(bridge.hashCode()) % 250 + 1) + ".1/24";
+    for (List<String> argv : List.of(List.of("ip", "link", "add", bridge, "type", "bridge"),
+        List.of("ip", "addr", "add", address, "dev", bridge), List.of("ip", "link", "set", bridge, "up"))) {
+      assertThat(run(argv.toArray(String[]::new))).as("%s", argv).isZero();
+    }
+  }
+
+  private static int run(String... argv) {
+    try {
+      Process process = new ProcessBuilder(argv).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return -1;
+      }
+      return process.exitValue();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static Optional<Path> executable(String name) {
+    return Stream.of("/usr/sbin/", "/usr/bin/", "/sbin/", "/bin/", "/usr/local/bin/").map(d -> Path.of(d + name))
+        .filter(Files::isExecutable).findFirst();
   }
 
   private void unmountUnder() {
@@ -195,15 +231,7 @@ final class PrivateDockerd implements AutoCloseable {
       return;
     }
     mounts.sort(Comparator.comparing(String::length).reversed());
-    for (String mount : mounts) {
-      try {
-        new ProcessBuilder("umount", "-l", mount).redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
-      } catch (IOException e) {
-        System.err.println("umount " + mount + " failed: " + e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    mounts.forEach(mount -> run("umount", "-l", mount));
   }
 
   private void removeCgroups() {
