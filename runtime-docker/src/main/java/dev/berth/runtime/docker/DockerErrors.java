@@ -50,7 +50,7 @@ final class DockerErrors {
     if (isConnectionFailure(e)) {
       return unreachable(e);
     }
-    if (e instanceof NotFoundException && id != null) {
+    if (isGone(e) && id != null) {
       String message = (kind == WorkloadKind.BOT ? "Bot '" : "Backtest '") + id + "' disappeared while " + what
           + " (its container was removed outside Berth). " + (kind == WorkloadKind.BOT ? "Create" : "Submit")
           + " it again.";
@@ -69,6 +69,14 @@ final class DockerErrors {
 
   static boolean isNotFound(RuntimeException e) {
     return e instanceof NotFoundException;
+  }
+
+  /**
+   * True when the container is gone or on its way out: Docker answers 409 "can not get logs from container
+   * which is dead or marked for removal" to a log read of a container being removed.
+   */
+  static boolean isGone(RuntimeException e) {
+    return isNotFound(e) || (isConflict(e) && message(e).contains("dead or marked for removal"));
   }
 
   static boolean isConflict(RuntimeException e) {

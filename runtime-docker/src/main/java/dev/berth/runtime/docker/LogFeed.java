@@ -93,7 +93,7 @@ final class LogFeed extends QuietCallback<Frame> {
         ended = true;
         finish();
         error().filter(e -> !shutdown && !(quietWhenGone && e instanceof RuntimeException
-            && DockerErrors.isNotFound((RuntimeException) e))).ifPresent(e -> {
+            && DockerErrors.isGone((RuntimeException) e))).ifPresent(e -> {
               throw errors.translate(e instanceof RuntimeException ? (RuntimeException) e
                   : new RuntimeOperationException(String.valueOf(e.getMessage()), e), "reading the logs of '"
                   + botId + "'", botId);
