@@ -4,15 +4,20 @@ import dev.berth.runtime.RuntimeOperationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Copies a streamed bundle (e.g. from an object store) to a temporary file readable only by this user, so it
  * can be counted before extraction like a local archive. The copy stops at a byte cap: a hostile stream cannot
- * fill the temporary directory.
+ * fill the temporary directory. The file's name carries the JVM's pid: a JVM killed while it spooled leaves its
+ * file behind, and the next spool in any JVM removes the files of pids that no longer run.
  */
 final class BundleSpool {
+  private static final String PREFIX = "berth-bundle-";
+  private static final String SUFFIX = ".part";
+
   private BundleSpool() {}
 
   /**
@@ -24,7 +29,8 @@ final class BundleSpool {
   static Path copy(InputStream in, String subject, long maxBytes, ProgressTracker progress) {
     Path spool;
     try {
-      spool = Files.createTempFile("berth-bundle-", ".part");
+      spool = Files.createTempFile(PREFIX + ProcessHandle.current().pid() + "-", SUFFIX);
+      removeLeftoversOfDeadJvms(spool.getParent());
     } catch (IOException e) {
       throw new RuntimeOperationException("Creating a temporary file for code bundle '" + subject + "' failed ("
           + e + "); check java.io.tmpdir (" + System.getProperty("java.io.tmpdir") + "), its space and permissions",
@@ -50,6 +56,29 @@ final class BundleSpool {
     } catch (RuntimeException e) {
       delete(spool);
       throw e;
+    }
+  }
+
+  /** Deletes the spool files of JVMs that died while spooling; a file that cannot be deleted is left alone. */
+  static void removeLeftoversOfDeadJvms(Path dir) {
+    try (DirectoryStream<Path> spools = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
+      for (Path spool : spools) {
+        String name = spool.getFileName().toString();
+        int end = name.indexOf('-', PREFIX.length());
+        if (end < 0) {
+          continue;
+        }
+        try {
+          long pid = Long.parseLong(name.substring(PREFIX.length(), end));
+          if (ProcessHandle.of(pid).isEmpty()) {
+            Files.deleteIfExists(spool);
+          }
+        } catch (NumberFormatException | IOException e) {
+          // not one of ours, or another user's: leave it
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // the temporary directory cannot be listed: nothing to sweep
     }
   }
 
