@@ -23,6 +23,10 @@ final class BotFiles {
 
   private final Path kindDir;
 
+  private static final String STAGING = ".new-";
+  private static final java.util.regex.Pattern STAGING_NAME = java.util.regex.Pattern.compile(
+      "\\.new-.+-([0-9]{1,18})-[0-9]+");
+
   BotFiles(Path scopeDir, String kind) {
     this.kindDir = scopeDir.resolve(kind + "s").toAbsolutePath().normalize();
   }
@@ -44,14 +48,36 @@ final class BotFiles {
     write(dir.resolve(SPEC), BotSpecCodec.toText(spec));
   }
 
-  /** A fresh directory to prepare a workload's files in before {@link #install} moves them into place. */
+  /**
+   * A fresh directory to prepare a workload's files in before {@link #install} moves them into place. Its name
+   * carries this JVM's pid, so the staging directories of a JVM killed during a create or update are removed
+   * by the next one made here.
+   */
   Path staging(String id) {
     try {
       Files.createDirectories(kindDir);
-      return Files.createTempDirectory(kindDir, ".new-" + id + "-");
+      removeStagingOfDeadJvms();
+      return Files.createTempDirectory(kindDir, STAGING + id + "-" + ProcessHandle.current().pid() + "-");
     } catch (IOException e) {
       throw new RuntimeOperationException("Cannot create a directory for '" + id + "' in " + kindDir + ": "
           + e.getMessage() + ". Check that docker.work-dir is writable.", e);
+    }
+  }
+
+  private void removeStagingOfDeadJvms() {
+    try (java.util.stream.Stream<Path> entries = Files.list(kindDir)) {
+      entries.filter(path -> {
+        java.util.regex.Matcher name = STAGING_NAME.matcher(path.getFileName().toString());
+        return name.matches() && ProcessHandle.of(Long.parseLong(name.group(1))).isEmpty();
+      }).forEach(path -> {
+        try {
+          dev.berth.runtime.core.internal.Workspace.of(path).close();
+        } catch (RuntimeException e) {
+          // another JVM removes it, or the next staging does
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      // nothing to sweep now; the next staging tries again
     }
   }
 

@@ -198,6 +198,10 @@ final class BotOperations {
     BotStatus before = status(id);
     boolean wasRunning = before.state() == BotState.RUNNING;
     String old = before.runtimeId();
+    for (String leftover : lookup.temporaries(id)) { // a replacement whose recreate died half-way
+      removeForced(id, leftover);
+      log.info("Removed container {}, left by an interrupted update of bot {}", shortId(leftover), id);
+    }
     WorkloadCreator.Prepared prepared = creator.prepare(next, files, WORKDIR, false, Map.of(),
         creator.temporaryName(next));
     try {

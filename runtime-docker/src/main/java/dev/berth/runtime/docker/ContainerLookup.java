@@ -52,12 +52,26 @@ final class ContainerLookup {
 
   /** The container of {@code id}, always asking Docker. */
   Optional<String> findByLabel(String id) {
-    List<Container> found = list(Labels.selector(scope, kind, id));
-    // Two containers for one id exist only for a moment during a recreate: the newest is the bot.
-    Optional<String> containerId = found.stream().max(Comparator.comparing(Container::getCreated))
-        .map(Container::getId);
+    Optional<String> containerId = current(list(Labels.selector(scope, kind, id))).map(Container::getId);
     containerId.ifPresentOrElse(c -> known.put(id, c), () -> known.remove(id));
     return containerId;
+  }
+
+  /**
+   * The container that is the workload among those carrying its id. Two exist during a recreate, and stay if
+   * the JVM recreating died before it removed the old one: until the replacement is renamed the old container
+   * is the workload, so a container with a temporary name counts only when it is the only one.
+   */
+  static Optional<Container> current(List<Container> containers) {
+    Comparator<Container> preference = Comparator.<Container, Boolean>comparing(WorkloadCreator::isTemporary)
+        .reversed().thenComparing(Container::getCreated);
+    return containers.stream().max(preference);
+  }
+
+  /** The containers with a temporary name that carry {@code id}: replacements a dead recreate left. */
+  List<String> temporaries(String id) {
+    return list(Labels.selector(scope, kind, id)).stream().filter(WorkloadCreator::isTemporary)
+        .map(Container::getId).toList();
   }
 
   /**

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -194,7 +195,10 @@ public final class DockerRuntime implements Runtime {
     Map<String, String> labels = new HashMap<>(filter.labels());
     filter.segment().ifPresent(segment -> labels.put(BotFilter.SEGMENT_LABEL, segment));
     List<BotStatus> statuses = new ArrayList<>();
-    for (Container container : lookup.all(labels)) {
+    Map<String, List<Container>> byId = lookup.all(labels).stream()
+        .collect(Collectors.groupingBy(c -> c.getLabels().get(Labels.ID), HashMap::new, Collectors.toList()));
+    for (List<Container> candidates : byId.values()) {
+      Container container = ContainerLookup.current(candidates).orElseThrow();
       String botId = container.getLabels().get(Labels.ID);
       try {
         InspectContainerResponse inspected = connection.client().inspectContainerCmd(container.getId()).exec();

@@ -2,6 +2,7 @@ package dev.berth.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.Container;
 import dev.berth.runtime.BacktestAlreadyExistsException;
 import dev.berth.runtime.BotAlreadyExistsException;
 import dev.berth.runtime.BotSpec;
@@ -17,8 +18,10 @@ import dev.berth.runtime.core.internal.InterpreterResolver;
 import dev.berth.runtime.core.internal.LaunchPlan;
 import dev.berth.runtime.core.internal.Workspace;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class WorkloadCreator {
   private static final Logger log = LoggerFactory.getLogger(WorkloadCreator.class);
+  private static final String TEMPORARY = "-next-";
+  private static final Pattern TEMPORARY_NAME = Pattern.compile(".*" + TEMPORARY + "[0-9a-f]{8}");
 
   private final DockerClient client;
   private final DockerErrors errors;
@@ -108,7 +113,17 @@ final class WorkloadCreator {
 
   /** A name for a container that replaces the workload's current one until {@link #rename} runs. */
   String temporaryName(WorkloadSpec spec) {
-    return factory.name(spec) + "-next-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    return factory.name(spec) + TEMPORARY + java.util.UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /**
+   * Whether the container still has a temporary name: the replacement of a recreate that has not removed the
+   * old container yet, or of one whose JVM died before it did. Until it is renamed, the old container is the
+   * workload.
+   */
+  static boolean isTemporary(Container container) {
+    String[] names = container.getNames();
+    return names != null && Arrays.stream(names).anyMatch(name -> TEMPORARY_NAME.matcher(name).matches());
   }
 
   /** Gives a replacement container the workload's documented name; lookups go by label, so a failure only logs. */
