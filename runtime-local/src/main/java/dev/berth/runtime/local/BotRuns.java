@@ -248,12 +248,34 @@ final class BotRuns {
       try {
         LogPump.Drained step = bot.pump.drainStep(flush);
         left = step.left() && step.lines() > 0;
+        logCopied(bot);
       } catch (IOException | RuntimeException e) {
-        LOG.warn("Copying the output of {} into its log failed: {}", bot.id(), e.toString());
+        logNotCopied(bot, e);
         left = false;
       } finally {
         held.close();
       }
     }
+  }
+
+  /** Clears a log problem {@link #logNotCopied} reported, once copying works again. */
+  static void logCopied(TrackedBot bot) {
+    if (bot.logProblem != null) {
+      bot.logProblem = null;
+      LOG.info("Copying the output of bot {} into its log works again", bot.id());
+    }
+  }
+
+  /**
+   * Records why the bot's output cannot be copied into its log (a full disk, typically): its status says so
+   * until a copy works again, and it is logged once per episode, not at every retry.
+   */
+  static void logNotCopied(TrackedBot bot, Exception e) {
+    String problem = "its output is not being copied into its log in " + bot.dir.logsDir() + " (" + e
+        + "); it stays in " + bot.dir.runDir() + " until there is room again";
+    if (bot.logProblem == null) {
+      LOG.warn("Bot {}: {}", bot.id(), problem);
+    }
+    bot.logProblem = problem;
   }
 }

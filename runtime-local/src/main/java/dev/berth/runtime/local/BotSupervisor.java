@@ -244,7 +244,16 @@ final class BotSupervisor implements AutoCloseable {
       }
     }
     bot.observe(record);
-    return record.status();
+    return withLogProblem(bot, record.status());
+  }
+
+  private static BotStatus withLogProblem(TrackedBot bot, BotStatus status) {
+    String problem = bot.logProblem;
+    if (problem == null) {
+      return status;
+    }
+    return status.toBuilder().message(status.message().isEmpty() ? problem : status.message() + "; " + problem)
+        .build();
   }
 
   List<BotStatus> list(BotFilter filter) {

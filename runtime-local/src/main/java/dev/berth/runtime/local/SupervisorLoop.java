@@ -96,12 +96,14 @@ final class SupervisorLoop implements AutoCloseable {
         WorkloadLock.tryLock(bot.dir.logsDir()).ifPresent(held -> {
           try (held) {
             bot.pump.drainStep(false); // what a step leaves, the next tick copies
+            BotRuns.logCopied(bot);
           } catch (java.io.IOException e) {
-            LOG.warn("Copying the output of {} into its log failed: {}", bot.id(), e.toString());
+            BotRuns.logNotCopied(bot, e);
           }
         });
         bot.logInterval = BotSupervisor.TICK_MILLIS;
       } else {
+        BotRuns.logCopied(bot); // a reader copied the rest: nothing is held back any more
         bot.logInterval = Math.min(MAX_LOG_INTERVAL_MILLIS, bot.logInterval * 2);
       }
       bot.nextLogCheck = now + bot.logInterval;

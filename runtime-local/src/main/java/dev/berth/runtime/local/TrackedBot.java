@@ -19,6 +19,8 @@ final class TrackedBot {
   volatile ProcessRef running;
   /** When a policy restart is due, per the last record seen. */
   volatile Instant restartAt;
+  /** Why the bot's output is not being copied into its log (e.g. its disk is full); null while it is. */
+  volatile String logProblem;
   /** An exit was seen but not yet recorded (the bot's lock was busy). */
   volatile boolean exitPending;
   // Touched by the supervisor loop thread only.
