@@ -12,7 +12,13 @@ import dev.berth.runtime.BotFilter;
 import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
+import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotUpdate;
+import dev.berth.runtime.CodeBundle;
+import dev.berth.runtime.LogLine;
+import dev.berth.runtime.LogOptions;
+import dev.berth.runtime.ObjectStore;
+import dev.berth.runtime.core.FileSystemObjectStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The owner JVM dies by SIGKILL in the middle of a Docker call ({@link MidCallDockerOwner}). A new runtime of
- * the same scope then finds one consistent bot: one container answers for it in status and list, the
+ * the same scope then finds a consistent state: a create killed while its bundle downloads left no container
+ * (and its staging directory is swept), a start killed anywhere left one bot whose state is the engine's; after
+ * an update killed half-way there is one bot: one container answers for it in status and list, the
  * replacement an interrupted update had created is not mistaken for the bot, the next update leaves exactly
  * one container, and no staging directory of the dead JVM stays behind; an orphaned backtest is taken over.
  */
@@ -82,6 +90,46 @@ class DockerOwnerKilledMidCallTest {
   }
 
   @Test
+  void aCreateKilledWhileItsBundleDownloadsLeavesNoContainerAndNoHalfWorkspace() throws Exception {
+    Path storeDir = outputDir.resolve("store");
+    new FileSystemObjectStore(storeDir).put(ObjectStore.CODE_BUCKET, "bundle.zip", bundle(), "application/zip");
+    launch("create", "MID-CREATE", storeDir.toString());
+    kill();
+    try (DockerRuntime runtime = DockerTestSupport.runtime(scope).objectStore(new FileSystemObjectStore(storeDir))
+        .build()) {
+      assertThatThrownBy(() -> runtime.status("bot")).isInstanceOf(BotNotFoundException.class);
+      assertThat(runtime.list(BotFilter.ALL)).isEmpty();
+      assertThat(DockerTestSupport.containerIds(Map.of(Labels.SCOPE, scope))).isEmpty();
+      runtime.create(BotSpec.builder("bot").image(DockerTestSupport.IMAGE).codeBundle(CodeBundle.stored("bundle.zip"))
+          .command("sh", "run.sh").build());
+      assertThat(stagingDirs()).as("the killed create's staging directory is swept").isEmpty();
+      runtime.start("bot");
+      await().atMost(Duration.ofSeconds(30)).until(() -> runtime.logs("bot", LogOptions.DEFAULT).map(LogLine::text)
+          .toList().contains("whole"));
+    }
+  }
+
+  @Test
+  void aStartKilledAnywhereLeavesOneBotWhoseStatusAgreesWithTheEngine() throws Exception {
+    String container = launch("start", "STARTING").substring("STARTING ".length());
+    kill();
+    try (DockerRuntime runtime = DockerTestSupport.runtime(scope).stopGrace(Duration.ofSeconds(1)).build()) {
+      assertThat(runtime.status("bot").runtimeId()).isEqualTo(container);
+      try (DockerConnection connection = DockerTestSupport.connection()) {
+        // a start request the dead JVM sent may still be under way in the engine: poll until both have settled
+        await("status agrees with the engine").atMost(Duration.ofSeconds(10)).until(() -> {
+          boolean running = Boolean.TRUE.equals(connection.client().inspectContainerCmd(container).exec().getState()
+              .getRunning());
+          return runtime.status("bot").state() == (running ? BotState.RUNNING : BotState.CREATED);
+        });
+      }
+      runtime.start("bot");
+      assertThat(runtime.status("bot").state()).isEqualTo(BotState.RUNNING);
+      assertThat(runtime.list(BotFilter.ALL)).extracting(BotStatus::runtimeId).containsExactly(container);
+    }
+  }
+
+  @Test
   void aBacktestWhoseRunnerWasKilledIsTakenOverAndFinished() throws Exception {
     launch("backtest", "RUNNING");
     kill();
@@ -96,11 +144,13 @@ class DockerOwnerKilledMidCallTest {
     }
   }
 
-  private String launch(String action, String marker) throws IOException {
+  private String launch(String action, String marker, String... more) throws IOException {
     Path output = outputDir.resolve("owner.out");
     Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
-    owner = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
-        MidCallDockerOwner.class.getName(), scope, action).redirectOutput(output.toFile())
+    List<String> argv = new java.util.ArrayList<>(List.of(javaBin.toString(), "-cp",
+        System.getProperty("java.class.path"), MidCallDockerOwner.class.getName(), scope, action));
+    argv.addAll(List.of(more));
+    owner = new ProcessBuilder(argv).redirectOutput(output.toFile())
         .redirectError(outputDir.resolve("owner.err").toFile()).start();
     return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
         .until(() -> Files.readAllLines(output, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith(marker))
@@ -129,6 +179,20 @@ class DockerOwnerKilledMidCallTest {
         events.close();
       }
     }
+  }
+
+  /** A zip with run.sh and enough padding that half of it is a partial download. */
+  private static byte[] bundle() throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+      zip.putNextEntry(new java.util.zip.ZipEntry("run.sh"));
+      zip.write("echo whole; while :; do sleep 1; done\n".getBytes(StandardCharsets.UTF_8));
+      zip.putNextEntry(new java.util.zip.ZipEntry("data.bin"));
+      byte[] padding = new byte[256 * 1024];
+      new java.util.Random(1).nextBytes(padding);
+      zip.write(padding);
+    }
+    return bytes.toByteArray();
   }
 
   private List<Path> stagingDirs() throws IOException {
