@@ -20,12 +20,16 @@ public final class Benchmarks {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
     String which = args.length == 0 ? "all" : args[0].toLowerCase(Locale.ROOT);
-    if (!List.of("all", "micro", "local", "docker", "docker-list", "fleet", "shipper", "store").contains(which)) {
-      throw new IllegalArgumentException("Unknown benchmark '" + which + "'; use micro, local, docker, docker-list, "
-          + "fleet, shipper, store or all");
+    if (!List.of("all", "micro", "cold", "local", "docker", "docker-list", "fleet", "shipper", "store")
+        .contains(which)) {
+      throw new IllegalArgumentException("Unknown benchmark '" + which + "'; use micro, cold, local, docker, "
+          + "docker-list, fleet, shipper, store or all");
     }
     if (which.equals("all") || which.equals("micro")) {
       MicroBenchmarks.run();
+    }
+    if (which.equals("all") || which.equals("cold")) {
+      ColdStartBenchmark.run();
     }
     if (which.equals("all") || which.equals("local")) {
       LocalLifecycleBenchmark.run();
