@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs the lifecycle, log shipping and object store benchmarks. Each one measures a baseline (the raw mechanism Berth wraps) in the same
+ * Runs the JMH micro-benchmarks and the lifecycle, log shipping and object store benchmarks. Each one measures a baseline (the raw mechanism Berth wraps) in the same
  * run, interleaved with Berth, and prints Berth's cost as a ratio of it; nothing is asserted.
  *
  * <pre>
@@ -20,9 +20,16 @@ public final class Benchmarks {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
     String which = args.length == 0 ? "all" : args[0].toLowerCase(Locale.ROOT);
-    if (!List.of("all", "local", "docker", "docker-list", "fleet", "shipper", "store").contains(which)) {
-      throw new IllegalArgumentException("Unknown benchmark '" + which + "'; use local, docker, docker-list, fleet, "
-          + "shipper, store or all");
+    if (!List.of("all", "micro", "cold", "local", "docker", "docker-list", "docker-logs", "fleet", "shipper",
+        "store").contains(which)) {
+      throw new IllegalArgumentException("Unknown benchmark '" + which + "'; use micro, cold, local, docker, "
+          + "docker-list, docker-logs, fleet, shipper, store or all");
+    }
+    if (which.equals("all") || which.equals("micro")) {
+      MicroBenchmarks.run();
+    }
+    if (which.equals("all") || which.equals("cold")) {
+      ColdStartBenchmark.run();
     }
     if (which.equals("all") || which.equals("local")) {
       LocalLifecycleBenchmark.run();
@@ -32,6 +39,9 @@ public final class Benchmarks {
     }
     if (which.equals("all") || which.equals("docker") || which.equals("docker-list")) {
       DockerListBenchmark.run();
+    }
+    if (which.equals("all") || which.equals("docker") || which.equals("docker-logs")) {
+      DockerLogBenchmark.run();
     }
     if (which.equals("all") || which.equals("fleet")) {
       FleetBenchmark.run();

@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
 final class DockerEventManager implements EventManager {
   private static final Logger log = LoggerFactory.getLogger(DockerEventManager.class);
   private static final AtomicInteger SUBSCRIPTIONS = new AtomicInteger();
+  /** Actions delivered only once a list shows them (see {@code awaitSettled}). */
+  private static final Set<String> SETTLING = Set.of("die", "stop");
 
   private final DockerClient client;
   private final String scope;
@@ -132,12 +134,31 @@ final class DockerEventManager implements EventManager {
     @Override
     public void onNext(Event event) {
       map(event, killed).filter(botEvent -> !botEvent.timestamp().isBefore(from)).ifPresent(botEvent -> {
+        boolean settle = SETTLING.contains(event.getAction());
+        String container = event.getActor() == null ? null : event.getActor().getId();
         try {
-          delivery.execute(() -> deliver(botEvent));
+          delivery.execute(() -> {
+            if (settle && container != null) {
+              awaitSettled(container);
+            }
+            deliver(botEvent);
+          });
         } catch (java.util.concurrent.RejectedExecutionException e) {
           // closed meanwhile
         }
       });
+    }
+
+    /**
+     * The engine sends "die" before it has finished handling the exit and written it to the snapshot that
+     * list reads, while an inspect waits until it has: after this, a listener that lists on the event sees it.
+     */
+    private void awaitSettled(String container) {
+      try {
+        client.inspectContainerCmd(container).exec();
+      } catch (RuntimeException e) {
+        log.debug("Inspecting container {} before delivering its exit failed: {}", container, e.toString());
+      }
     }
 
     private void deliver(BotEvent event) {

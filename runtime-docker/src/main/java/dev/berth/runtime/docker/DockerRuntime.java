@@ -1,6 +1,5 @@
 package dev.berth.runtime.docker;
 
-import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
 import dev.berth.runtime.BotFilter;
 import dev.berth.runtime.BotSpec;
@@ -26,7 +25,6 @@ import dev.berth.runtime.StatsManager;
 import dev.berth.runtime.WorkloadKind;
 import dev.berth.runtime.core.internal.StoreAccess;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -62,6 +60,7 @@ public final class DockerRuntime implements Runtime {
   private final DockerSettings settings;
   private final ContainerLookup lookup;
   private final BotOperations operations;
+  private final BotLister lister;
   private final LogStreams logs;
   private final Addresses addresses;
   private final IdLocks locks = new IdLocks();
@@ -82,6 +81,7 @@ public final class DockerRuntime implements Runtime {
     this.logs = new LogStreams(connection);
     this.operations = new BotOperations(connection, lookup, files, creator, sidecars, settings.stopGrace(),
         logs::lastLines);
+    this.lister = new BotLister(connection, operations, settings.scope());
     this.events = new DockerEventManager(connection, settings.scope());
     features.put(NetworkManager.class, new DockerNetworkManager(connection, settings.scope()));
     features.put(SidecarManager.class, sidecars);
@@ -194,26 +194,15 @@ public final class DockerRuntime implements Runtime {
     requireOpen();
     Map<String, String> labels = new HashMap<>(filter.labels());
     filter.segment().ifPresent(segment -> labels.put(BotFilter.SEGMENT_LABEL, segment));
-    List<BotStatus> statuses = new ArrayList<>();
-    Map<String, List<Container>> byId = lookup.all(labels).stream()
-        .collect(Collectors.groupingBy(c -> c.getLabels().get(Labels.ID), HashMap::new, Collectors.toList()));
-    for (List<Container> candidates : byId.values()) {
-      Container container = ContainerLookup.current(candidates).orElseThrow();
-      String botId = container.getLabels().get(Labels.ID);
-      try {
-        InspectContainerResponse inspected = connection.client().inspectContainerCmd(container.getId()).exec();
-        BotStatus status = operations.map(botId, inspected);
-        if (filter.matches(status)) {
-          statuses.add(status);
-        }
-      } catch (RuntimeException e) {
-        if (!DockerErrors.isNotFound(e)) { // deleted between list and inspect: not listed
-          throw connection.errors().translate(e, "listing bots", null);
-        }
-      }
-    }
-    statuses.sort(java.util.Comparator.comparing(BotStatus::id));
-    return statuses;
+    List<Container> current = lookup.all(labels).stream()
+        .collect(Collectors.groupingBy(c -> c.getLabels().get(Labels.ID), HashMap::new, Collectors.toList()))
+        .values().stream().map(candidates -> ContainerLookup.current(candidates).orElseThrow()).toList();
+    return lister.statuses(current, filter);
+  }
+
+  /** For tests: reuse the inspections of containers listed as at least {@code settled} old (default 2 min). */
+  void reuseListedInspectionsAfter(Duration settled) {
+    lister.reuseAfter(settled);
   }
 
   /** Whether the engine answers now; never throws. A closed runtime is unhealthy. */
@@ -248,6 +237,7 @@ public final class DockerRuntime implements Runtime {
   public void close() {
     closed.set(true);
     logs.close();
+    lister.close();
     events.close();
     store.close();
     connection.close();

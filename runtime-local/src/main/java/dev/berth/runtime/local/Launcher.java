@@ -37,8 +37,6 @@ final class Launcher {
   /** Variables copied from the JVM's environment when set. */
   static final List<String> BASE_ENVIRONMENT = List.of("PATH", "HOME", "LANG", "TZ");
   private static final File DEV_NULL = new File("/dev/null");
-  /** How long {@link #awaitWorkload} polls at a fine grain before it backs off. */
-  private static final long AWAIT_FINE_NANOS = 200_000_000;
 
   private final CodeMaterializer materializer;
 
@@ -113,7 +111,9 @@ final class Launcher {
 
   /**
    * Starts one run: a fresh run directory, the wrapper, stdout/stderr appended to {@code run/stdout} and
-   * {@code run/stderr}, stdin from {@code /dev/null}. No pipe connects the process to the JVM.
+   * {@code run/stderr}, stdin from {@code /dev/null}. No pipe connects the process to the JVM. Returns once the
+   * wrapper runs, without waiting for it to exec the workload: a stop waits for that instead
+   * ({@link ProcessControl#signalTree}), so starting many bots costs one spawn each.
    */
   Process start(WorkloadSpec spec, WorkloadDir dir, Optional<Path> cgroup, Started started) {
     LaunchPlan plan = plan(spec, dir);
@@ -142,7 +142,6 @@ final class Launcher {
         ProcessControl.awaitExit(ref, Optional.of(process), java.time.Duration.ofSeconds(10));
         throw e;
       }
-      awaitWorkload(process);
       LOG.debug("Started {} {} as pid {}: {}", spec.kind(), spec.id(), process.pid(), command);
       return process;
     } catch (IOException e) {
@@ -181,56 +180,6 @@ final class Launcher {
     throw new RuntimeOperationException("Starting " + spec.kind() + " '" + spec.id() + "' failed: program '"
         + program + "' not found on PATH=" + searched + ". Install it, give its absolute path, or set PATH in "
         + "the spec's env.");
-  }
-
-  /**
-   * Waits (briefly) until the wrapper's child has exec'd the workload. Until then a SIGTERM to the process
-   * group would reach only shells carrying the wrapper's no-op trap, which would swallow it, and the workload
-   * would start unaware of the stop. A forked child is not enough: until its exec it is a copy of the wrapper
-   * shell (same trap, same command line), so this waits until the child no longer runs the wrapper script.
-   * Once {@code start} returns, every stop reaches the workload.
-   */
-  private static void awaitWorkload(Process process) {
-    String wrapperCommandLine = Wrapper.shellCommandLinePrefix();
-    Path children = Path.of("/proc", Long.toString(process.pid()), "task", Long.toString(process.pid()),
-        "children");
-    boolean procChildren = Files.exists(children);
-    long begin = System.nanoTime();
-    long deadline = begin + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-    long pause = 100_000;
-    while (process.isAlive() && System.nanoTime() < deadline) {
-      Optional<Long> child = procChildren ? firstPid(children) : process.children().findFirst().map(ProcessHandle::pid);
-      if (child.flatMap(Launcher::commandLine).filter(line -> !line.startsWith(wrapperCommandLine)).isPresent()) {
-        return;
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(pause);
-      // The exec usually lands within a few ms: a pause that doubled past it would make every start wait up
-      // to twice as long as the exec took. Polling is two small /proc reads, so poll often at first.
-      pause = Math.min(pause * 2, System.nanoTime() - begin < AWAIT_FINE_NANOS ? 1_000_000 : 20_000_000);
-    }
-  }
-
-  private static Optional<Long> firstPid(Path childrenFile) {
-    try {
-      String pids = Files.readString(childrenFile).strip();
-      return pids.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(pids.split(" ")[0]));
-    } catch (IOException | NumberFormatException e) {
-      return Optional.empty(); // exited meanwhile
-    }
-  }
-
-  /** The process's command line, arguments separated by NUL as in /proc, else as the JDK reports it. */
-  private static Optional<String> commandLine(long pid) {
-    Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
-    if (Files.exists(Path.of("/proc/self/cmdline"))) {
-      try {
-        return Optional.of(new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        return Optional.empty(); // exited meanwhile
-      }
-    }
-    return ProcessHandle.of(pid).flatMap(handle -> handle.info().arguments().map(arguments ->
-        handle.info().command().orElse("") + "\0" + String.join("\0", arguments)));
   }
 
   /** The last non-empty line the workload wrote to stderr in its last run, for failure messages. */

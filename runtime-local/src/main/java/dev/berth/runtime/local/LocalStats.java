@@ -32,8 +32,10 @@ final class LocalStats implements StatsManager {
     Instant now = Instant.now();
     OptionalLong limit = supervisor.cgroups.enforcesMemory() && record.spec.resources().memoryBytes() > 0
         ? OptionalLong.of(record.spec.resources().memoryBytes()) : OptionalLong.empty();
-    Optional<ProcessHandle> root = record.state == BotState.RUNNING
-        ? record.process(bot.dir).flatMap(ProcessControl::find) : Optional.empty();
+    Optional<ProcessControl.ProcessRef> ref = record.state == BotState.RUNNING ? record.process(bot.dir)
+        : Optional.empty();
+    ref.ifPresent(ProcessControl::awaitWorkload); // a run just started measures its workload, not the wrapper alone
+    Optional<ProcessHandle> root = ref.flatMap(ProcessControl::find);
     if (root.isEmpty()) {
       return new BotStats(botId, now, Duration.ZERO, OptionalLong.empty(), limit, OptionalLong.empty(),
           OptionalLong.empty(), OptionalLong.of(0));

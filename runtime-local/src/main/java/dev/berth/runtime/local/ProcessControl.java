@@ -1,6 +1,7 @@
 package dev.berth.runtime.local;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -31,6 +32,9 @@ import java.util.stream.Stream;
  */
 final class ProcessControl {
   private static final long START_TOLERANCE_MILLIS = 1000;
+  private static final long EXEC_WAIT_SECONDS = 5;
+  /** How long {@link #awaitWorkload} polls at a fine grain before it backs off. */
+  private static final long AWAIT_FINE_NANOS = 200_000_000;
   private static final Path PROC = Path.of("/proc");
   private static final boolean PROC_CHILDREN = Files.exists(PROC.resolve("self/task")) && Files.exists(
       PROC.resolve("self/task").resolve(Long.toString(ProcessHandle.current().pid())).resolve("children"));
@@ -95,6 +99,9 @@ final class ProcessControl {
     if (!isAlive(ref)) {
       return;
     }
+    if (!force && ref.runDir() != null) {
+      awaitWorkload(ref);
+    }
     for (long pid : descendants(ref.pid())) {
       ProcessHandle.of(pid).ifPresent(process -> {
         if (force) {
@@ -104,6 +111,46 @@ final class ProcessControl {
         }
       });
     }
+  }
+
+  /**
+   * Waits (at most {@value #EXEC_WAIT_SECONDS} s) until the wrapper's child has exec'd the workload. Until then
+   * a SIGTERM would reach only shells carrying the wrapper's no-op trap, which would swallow it, and the
+   * workload would start unaware of the stop. A forked child is not enough: until its exec it is a copy of the
+   * wrapper shell (same trap, same command line), so this waits until the child no longer runs the wrapper
+   * script. {@code start} does not wait for this (a fleet of starts would pay for every exec in turn); a stop
+   * right after a start does, from any JVM, since it reads only {@code /proc}.
+   */
+  static void awaitWorkload(ProcessRef ref) {
+    String wrapperCommandLine = Wrapper.shellCommandLinePrefix();
+    long begin = System.nanoTime();
+    long deadline = begin + TimeUnit.SECONDS.toNanos(EXEC_WAIT_SECONDS);
+    long pause = 100_000;
+    while (isAlive(ref) && System.nanoTime() < deadline) {
+      Optional<Long> child = descendants(ref.pid()).stream().findFirst();
+      if (child.flatMap(ProcessControl::commandLine).filter(line -> !line.startsWith(wrapperCommandLine))
+          .isPresent()) {
+        return;
+      }
+      LockSupport.parkNanos(pause);
+      // The exec usually lands within a few ms: a pause that doubled past it would make the stop wait up to
+      // twice as long as the exec took. A poll is two small /proc reads, so poll often at first.
+      pause = Math.min(pause * 2, System.nanoTime() - begin < AWAIT_FINE_NANOS ? 1_000_000 : 20_000_000);
+    }
+  }
+
+  /** The process's command line, arguments separated by NUL as in /proc, else as the JDK reports it. */
+  private static Optional<String> commandLine(long pid) {
+    if (PROC_CHILDREN) {
+      try {
+        return Optional.of(new String(Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("cmdline")),
+            StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        return Optional.empty(); // exited meanwhile
+      }
+    }
+    return ProcessHandle.of(pid).flatMap(handle -> handle.info().arguments().map(arguments ->
+        handle.info().command().orElse("") + "\0" + String.join("\0", arguments)));
   }
 
   /** SIGKILL to the wrapper and its whole tree: for a wrapper that must not outlive a stop (rare). */
