@@ -107,6 +107,28 @@ final class ContainerLookup {
     return list(labels);
   }
 
+  /**
+   * One container per bot: an update that recreates a bot creates the replacement (named {@code …-next-…})
+   * before it removes the old container, so for a moment both carry the bot's labels. Until the old one is
+   * gone it is the bot; after that the replacement is.
+   */
+  static List<Container> onePerBot(List<Container> containers) {
+    Map<String, Container> chosen = new java.util.LinkedHashMap<>();
+    for (Container container : containers) {
+      String botId = container.getLabels() == null ? null : container.getLabels().get(Labels.ID);
+      Container other = chosen.get(botId);
+      if (other == null || (isReplacement(other) && !isReplacement(container))) {
+        chosen.put(botId, container);
+      }
+    }
+    return new java.util.ArrayList<>(chosen.values());
+  }
+
+  private static boolean isReplacement(Container container) {
+    return container.getNames() != null && java.util.Arrays.stream(container.getNames())
+        .anyMatch(name -> name.contains("-next-"));
+  }
+
   private List<Container> list(Map<String, String> labels) {
     try {
       return client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec();

@@ -194,7 +194,7 @@ public final class DockerRuntime implements Runtime {
     Map<String, String> labels = new HashMap<>(filter.labels());
     filter.segment().ifPresent(segment -> labels.put(BotFilter.SEGMENT_LABEL, segment));
     List<BotStatus> statuses = new ArrayList<>();
-    for (Container container : lookup.all(labels)) {
+    for (Container container : ContainerLookup.onePerBot(lookup.all(labels))) {
       String botId = container.getLabels().get(Labels.ID);
       try {
         InspectContainerResponse inspected = connection.client().inspectContainerCmd(container.getId()).exec();
