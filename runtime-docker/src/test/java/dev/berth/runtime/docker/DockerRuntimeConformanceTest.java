@@ -24,6 +24,24 @@ class DockerRuntimeConformanceTest extends RuntimeConformanceKit {
     return new DockerWorkloads(DockerTestSupport.IMAGE);
   }
 
+  /** The race's calls each cost the engine a round trip or a container change: 8 x 50 keeps it near 30 s. */
+  @Override
+  protected int concurrentThreads() {
+    return 8;
+  }
+
+  /** Each cycle builds a client and makes two engine calls; 200 of them catch a per-instance leak. */
+  @Override
+  protected int createCloseCycles() {
+    return 200;
+  }
+
+  /** Each accepted spec is a container created, started, read and removed (about 0.5 s): 40 of them. */
+  @Override
+  protected int generatedSpecs() {
+    return 40;
+  }
+
   @Override
   protected boolean removeBehindTheRuntimesBack(String scope, String botId) {
     DockerTestSupport.containerIds(java.util.Map.of(Labels.SCOPE, scope, Labels.ID, botId, Labels.KIND,
