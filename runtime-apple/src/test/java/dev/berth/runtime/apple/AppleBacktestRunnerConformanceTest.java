@@ -47,6 +47,12 @@ class AppleBacktestRunnerConformanceTest extends BacktestRunnerConformanceKit {
     return AppleTestSupport.workDir("backtest-kit-work");
   }
 
+  /** Every runner checks the fake CLI on start; 50 cycles catch a per-instance leak. */
+  @Override
+  protected int createCloseCycles() {
+    return 50;
+  }
+
   @Override
   protected BacktestRunner newRunner(String scope) {
     return AppleBacktestRunner.builder().executable(fake.executable()).scope(scope).workDir(work())

@@ -42,6 +42,33 @@ class AppleRuntimeConformanceTest extends RuntimeConformanceKit {
     return new AppleWorkloads(AppleTestSupport.IMAGE);
   }
 
+  // Every call runs the fake CLI, a process that drives the Docker engine: the heavy kit tests run smaller.
+
+  @Override
+  protected int concurrentThreads() {
+    return 4;
+  }
+
+  @Override
+  protected int operationsPerThread() {
+    return 15;
+  }
+
+  @Override
+  protected int createCloseCycles() {
+    return 50;
+  }
+
+  @Override
+  protected int simultaneousFollowers() {
+    return 20;
+  }
+
+  @Override
+  protected int generatedSpecs() {
+    return 20;
+  }
+
   @Override
   protected boolean removeBehindTheRuntimesBack(String scope, String botId) {
     for (String id : fake.dockerContainers(Map.of(Names.SCOPE, scope, Names.ID, botId))) {

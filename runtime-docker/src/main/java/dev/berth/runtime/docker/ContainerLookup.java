@@ -121,6 +121,20 @@ final class ContainerLookup {
     return list(labels);
   }
 
+  /**
+   * One container per bot: an update that recreates a bot creates the replacement (named {@code …-next-…})
+   * before it removes the old container, so for a moment both carry the bot's labels. Until the old one is
+   * gone it is the bot; after that the replacement is.
+   */
+  static List<Container> onePerBot(List<Container> containers) {
+    Map<String, List<Container>> byBot = new java.util.LinkedHashMap<>();
+    for (Container container : containers) {
+      String botId = container.getLabels() == null ? null : container.getLabels().get(Labels.ID);
+      byBot.computeIfAbsent(botId, id -> new java.util.ArrayList<>()).add(container);
+    }
+    return byBot.values().stream().map(candidates -> current(candidates).orElseThrow()).toList();
+  }
+
   private List<Container> list(Map<String, String> labels) {
     try {
       return client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec();

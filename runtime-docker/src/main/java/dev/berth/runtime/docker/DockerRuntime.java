@@ -1,6 +1,5 @@
 package dev.berth.runtime.docker;
 
-import com.github.dockerjava.api.model.Container;
 import dev.berth.runtime.BotFilter;
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotStatus;
@@ -31,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -194,10 +192,7 @@ public final class DockerRuntime implements Runtime {
     requireOpen();
     Map<String, String> labels = new HashMap<>(filter.labels());
     filter.segment().ifPresent(segment -> labels.put(BotFilter.SEGMENT_LABEL, segment));
-    List<Container> current = lookup.all(labels).stream()
-        .collect(Collectors.groupingBy(c -> c.getLabels().get(Labels.ID), HashMap::new, Collectors.toList()))
-        .values().stream().map(candidates -> ContainerLookup.current(candidates).orElseThrow()).toList();
-    return lister.statuses(current, filter);
+    return lister.statuses(ContainerLookup.onePerBot(lookup.all(labels)), filter);
   }
 
   /** For tests: reuse the inspections of containers listed as at least {@code settled} old (default 2 min). */

@@ -24,6 +24,32 @@ class DockerRuntimeConformanceTest extends RuntimeConformanceKit {
     return new DockerWorkloads(DockerTestSupport.IMAGE);
   }
 
+  /**
+   * The race's calls each cost the engine a round trip or a container change (a recreating update about
+   * 1.5 s): 8 x 50 took 75-105 s on a loaded 2-core machine, 8 x 30 stays near a minute.
+   */
+  @Override
+  protected int concurrentThreads() {
+    return 8;
+  }
+
+  @Override
+  protected int operationsPerThread() {
+    return 30;
+  }
+
+  /** Each cycle builds a client and makes two engine calls; 200 of them catch a per-instance leak. */
+  @Override
+  protected int createCloseCycles() {
+    return 200;
+  }
+
+  /** Each spec that runs is a container created, started, read and removed (1-4 s on a loaded machine). */
+  @Override
+  protected int generatedSpecs() {
+    return 20;
+  }
+
   @Override
   protected boolean removeBehindTheRuntimesBack(String scope, String botId) {
     DockerTestSupport.containerIds(java.util.Map.of(Labels.SCOPE, scope, Labels.ID, botId, Labels.KIND,

@@ -79,6 +79,17 @@ final class DockerWorkloads implements Workloads {
     return bot(id, "trap '' TERM; echo ready; while true; do sleep 1; done");
   }
 
+  /** Prints the argv and environment its process got, hex-encoded, then waits for SIGTERM. */
+  static final String REPORT_ARGV_AND_ENVIRONMENT = "trap 'exit 0' TERM; "
+      + "od -An -v -tx1 /proc/$$/cmdline | while read -r l; do echo \"argv $l\"; done; "
+      + "od -An -v -tx1 /proc/$$/environ | while read -r l; do echo \"environ $l\"; done; echo end; "
+      + "while :; do sleep 1000 & wait $!; done";
+
+  @Override
+  public java.util.Optional<BotSpec.Builder> reportArgvAndEnvironment(String id) {
+    return java.util.Optional.of(bot(id, REPORT_ARGV_AND_ENVIRONMENT));
+  }
+
   @Override
   public BotSpec.Builder sleepForever(String id) {
     return bot(id, UNTIL_TERM + WAIT);

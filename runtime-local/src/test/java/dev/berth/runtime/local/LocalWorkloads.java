@@ -62,6 +62,17 @@ final class LocalWorkloads implements Workloads {
     return BotSpec.builder(id).command(sh("trap '' TERM; echo ready; " + WAIT_FOREVER));
   }
 
+  /** Prints the argv and environment its process got, hex-encoded, then waits for SIGTERM. */
+  static final String REPORT_ARGV_AND_ENVIRONMENT = "trap 'exit 0' TERM; "
+      + "od -An -v -tx1 /proc/$$/cmdline | while read -r l; do echo \"argv $l\"; done; "
+      + "od -An -v -tx1 /proc/$$/environ | while read -r l; do echo \"environ $l\"; done; echo end; "
+      + "while :; do sleep 1000 & wait $!; done";
+
+  @Override
+  public java.util.Optional<BotSpec.Builder> reportArgvAndEnvironment(String id) {
+    return java.util.Optional.of(BotSpec.builder(id).command(sh(REPORT_ARGV_AND_ENVIRONMENT)));
+  }
+
   @Override
   public BotSpec.Builder sleepForever(String id) {
     return BotSpec.builder(id).command(sh("trap 'exit 0' TERM; " + WAIT_FOREVER));

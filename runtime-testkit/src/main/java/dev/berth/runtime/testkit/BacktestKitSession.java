@@ -62,6 +62,15 @@ final class BacktestKitSession {
     return created;
   }
 
+  /** A new runner for {@code scope} that the caller closes; not remembered for clean-up. */
+  BacktestRunner unrecordedRunner(String scope) {
+    BacktestRunner created = factory.apply(scope);
+    if (created == null) {
+      throw new AssertionError("newRunner(\"" + scope + "\") returned null; return a runner for that scope");
+    }
+    return created;
+  }
+
   String id(String hint) {
     return KitIds.id(hint);
   }

@@ -2,6 +2,7 @@ package dev.berth.runtime.testkit;
 
 import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.ObjectStore;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
@@ -73,6 +74,23 @@ public abstract class BacktestRunnerConformanceKit {
     return Optional.empty();
   }
 
+  /**
+   * How many runners the leak test creates, uses and closes in a row (default 1,000). A backend whose
+   * construction is slow may lower it; fewer cycles catch slower leaks later.
+   */
+  protected int createCloseCycles() {
+    return 1_000;
+  }
+
+  /**
+   * The temporary files the runner has on disk now; the leak tests check none made while a runner was in use
+   * outlives its {@code close()}. The default lists the entries of {@code java.io.tmpdir} named like Berth's
+   * own temporaries ({@code berth-bundle-*}, {@code berth-apple-*}).
+   */
+  protected Set<Path> temporaryFiles() {
+    return LeakChecks.berthTemporaries();
+  }
+
   @BeforeEach
   final void openKitSession() {
     kit = new BacktestKitSession(this::newRunner, workloads(), timeouts(), clock(), this::leftovers,
@@ -88,6 +106,10 @@ public abstract class BacktestRunnerConformanceKit {
 
   private BacktestOutcomeChecks outcomes() {
     return new BacktestOutcomeChecks(kit);
+  }
+
+  private LeakChecks leaks() {
+    return new LeakChecks(kit.timeouts, this::temporaryFiles);
   }
 
   private BacktestLifecycleChecks lifecycle() {
@@ -288,13 +310,38 @@ public abstract class BacktestRunnerConformanceKit {
   }
 
   @Nested
-  @DisplayName("Threads: a closed runner leaks no thread")
+  @DisplayName("Specs: extreme timeouts")
+  class Specs {
+    @Test
+    @DisplayName("zero and negative timeouts are refused naming timeout; centuries and FOREVER run and can be "
+        + "cancelled")
+    void required_extremeTimeouts_areRefusedOrRun() {
+      SpecFuzzChecks.extremeBacktestTimeoutsAreRefusedOrRun(kit);
+    }
+  }
+
+  @Nested
+  @DisplayName("Leaks: a closed runner leaves no thread, file descriptor, socket or temp file")
   @Isolated
   class ThreadLeaks {
     @Test
     @DisplayName("close releases every thread the runner started")
     void required_close_releasesThreads() {
       lifecycle().closeReleasesThreads();
+    }
+
+    @Test
+    @DisplayName("close with a backtest running and follows open gives back every thread, file descriptor, "
+        + "socket and temp file")
+    void required_close_withABacktestRunning_givesBackThreadsDescriptorsSocketsAndTempFiles() {
+      leaks().runnerClosedWithABacktestRunningAndFollowsOpenGivesEverythingBack(kit);
+    }
+
+    @Test
+    @DisplayName("runners created, used and closed in a row (1,000 by default) leave threads, descriptors, "
+        + "sockets and temp files where they were")
+    void required_createCloseCycles_showNoGrowth() {
+      leaks().runnerCreateCloseCyclesShowNoGrowth(kit, createCloseCycles());
     }
   }
 }

@@ -8,14 +8,21 @@ import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
+import dev.berth.runtime.BotUpdate;
+import dev.berth.runtime.Resources;
 import dev.berth.runtime.Runtime;
+import dev.berth.runtime.testkit.BotLifecycleModel.Life;
+import dev.berth.runtime.testkit.BotLifecycleModel.Observed;
+import dev.berth.runtime.testkit.BotLifecycleModel.Op;
+import dev.berth.runtime.testkit.BotLifecycleModel.Outcome;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -26,29 +33,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
-/** "All methods are thread-safe; concurrent calls for the same id serialize." */
+/**
+ * "All methods are thread-safe; concurrent calls for the same id serialize": random calls from many threads
+ * on a few ids must form a history that some serial order explains ({@link BotLifecycleModel}, checked by
+ * {@link Linearizability}), throw only documented exceptions, and end in states status and list agree on.
+ */
 final class ConcurrencyChecks {
-  private static final int THREADS = 16;
-  private static final int OPERATIONS = 20;
   private static final long SEED = 20261123L;
+  private static final int IDS = 4;
 
-  private enum Op { CREATE, START, STOP, DELETE, STATUS, LIST }
-
-  /** One call as the kit saw it: when it ran (nanoTime) and how it ended. */
-  private record Call(String id, Op op, long start, long end, Throwable failure) {
-    boolean ok() {
-      return failure == null;
-    }
-
+  /** One call as the kit saw it: when it ran (nanoTime), how it ended, what it returned. */
+  private record Call(String id, Op op, long start, long end, Throwable failure, BotState seen,
+      Map<String, BotState> listed) {
     boolean documented() {
       return failure == null || (op == Op.CREATE && failure instanceof BotAlreadyExistsException)
-          || ((op == Op.START || op == Op.STOP || op == Op.STATUS) && failure instanceof BotNotFoundException);
+          || (op != Op.CREATE && op != Op.DELETE && op != Op.LIST && failure instanceof BotNotFoundException);
     }
 
     @Override
     public String toString() {
-      return op.name().toLowerCase(java.util.Locale.ROOT) + "(" + id + ")" + (failure == null ? "" : " threw "
-          + failure);
+      return op.name().toLowerCase(Locale.ROOT) + "(" + id + ")" + (failure == null ? "" : " threw " + failure);
     }
   }
 
@@ -58,82 +62,115 @@ final class ConcurrencyChecks {
     this.kit = kit;
   }
 
-  void concurrentCallsOnOverlappingIdsKeepStatesConsistent() {
+  void concurrentCallsOnOverlappingIdsAreLinearizable(int threads, int operations) {
     Runtime runtime = kit.runtime();
     Map<String, BotSpec> specs = new LinkedHashMap<>();
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < IDS; i++) {
       String id = kit.id("race");
       specs.put(id, kit.bot(kit.workloads.sleepForever(id)));
     }
     List<String> ids = new ArrayList<>(specs.keySet());
     List<Call> calls = Collections.synchronizedList(new ArrayList<>());
-    runTogether(THREADS, thread -> {
+    runTogether(threads, thread -> {
       Random random = new Random(SEED + thread);
-      for (int i = 0; i < OPERATIONS; i++) {
+      for (int i = 0; i < operations; i++) {
         String id = ids.get(random.nextInt(ids.size()));
         Op op = Op.values()[random.nextInt(Op.values().length)];
-        long start = System.nanoTime();
-        Throwable failure = null;
-        try {
-          perform(runtime, op, specs.get(id));
-        } catch (Throwable e) {
-          failure = e;
-        }
-        calls.add(new Call(id, op, start, System.nanoTime(), failure));
+        calls.add(perform(runtime, op, specs.get(id), ids, random));
       }
     });
     assertThat(calls.stream().filter(call -> !call.documented()).map(Call::toString).collect(Collectors.toList()))
         .as("calls that threw something other than BotAlreadyExistsException (create) or BotNotFoundException")
         .isEmpty();
-    assertThat(createsWithoutDeleteBetween(ids, calls)).as("pairs of successful creates of one id with no delete "
-        + "that could have run between them (calls for one id must serialise)").isEmpty();
+    for (String id : ids) {
+      List<Linearizability.Call<Observed>> history = history(id, calls);
+      Linearizability.Verdict verdict = new Linearizability<>(new BotLifecycleModel()).check(Life.ABSENT, history);
+      assertThat(verdict.linearizable()).as("the %d calls %d threads made on '%s' are linearizable (calls for one "
+          + "id must serialise): %s", history.size(), threads, id, verdict.explanation()).isTrue();
+    }
     assertQuiescentStateIsConsistent(runtime, ids);
     settle(runtime, ids, specs);
   }
 
-  private void perform(Runtime runtime, Op op, BotSpec spec) {
-    switch (op) {
-      case CREATE:
-        runtime.create(spec);
-        break;
-      case START:
-        runtime.start(spec.id());
-        break;
-      case STOP:
-        runtime.stop(spec.id(), kit.timeouts.quickStopGrace());
-        break;
-      case DELETE:
-        runtime.delete(spec.id());
-        break;
-      case STATUS:
-        runtime.status(spec.id());
-        break;
-      default:
-        List<String> listed = runtime.list().stream().map(BotStatus::id).collect(Collectors.toList());
-        if (new HashSet<>(listed).size() != listed.size()) {
-          throw new AssertionError("list() returned an id twice: " + listed);
-        }
+  private Call perform(Runtime runtime, Op op, BotSpec spec, List<String> ids, Random random) {
+    BotUpdate update = random.nextBoolean()
+        ? BotUpdate.builder().env(Map.of("RACE", Integer.toString(random.nextInt(1000)))).build()
+        : BotUpdate.builder().resources(Resources.builder().memory((64 + random.nextInt(64)) + "m").build()).build();
+    long start = System.nanoTime();
+    Throwable failure = null;
+    BotState seen = null;
+    Map<String, BotState> listed = null;
+    try {
+      switch (op) {
+        case CREATE:
+          runtime.create(spec);
+          break;
+        case START:
+          runtime.start(spec.id());
+          break;
+        case STOP:
+          runtime.stop(spec.id(), kit.timeouts.quickStopGrace());
+          break;
+        case RESTART:
+          runtime.restart(spec.id());
+          break;
+        case UPDATE:
+          seen = runtime.update(spec.id(), update).state();
+          break;
+        case DELETE:
+          runtime.delete(spec.id());
+          break;
+        case STATUS:
+          seen = runtime.status(spec.id()).state();
+          break;
+        default:
+          listed = listed(runtime, ids);
+      }
+    } catch (Throwable e) {
+      failure = e;
     }
+    return new Call(spec.id(), op, start, System.nanoTime(), failure, seen, listed);
   }
 
-  private static List<String> createsWithoutDeleteBetween(List<String> ids, List<Call> calls) {
-    List<String> violations = new ArrayList<>();
-    for (String id : ids) {
-      List<Call> creates = calls.stream().filter(c -> c.id.equals(id) && c.op == Op.CREATE && c.ok())
-          .sorted(Comparator.comparingLong(Call::start)).collect(Collectors.toList());
-      List<Call> deletes = calls.stream().filter(c -> c.id.equals(id) && c.op == Op.DELETE && c.ok())
-          .collect(Collectors.toList());
-      for (int i = 1; i < creates.size(); i++) {
-        Call first = creates.get(i - 1);
-        Call second = creates.get(i);
-        long from = Math.min(first.start, second.start);
-        long to = Math.max(first.end, second.end);
-        if (deletes.stream().noneMatch(d -> d.start < to && d.end > from)) {
-          violations.add("create(" + id + ") succeeded twice with no delete in between");
-        }
+  private static Map<String, BotState> listed(Runtime runtime, List<String> ids) {
+    Map<String, BotState> listed = new LinkedHashMap<>();
+    for (BotStatus status : runtime.list()) {
+      if (listed.put(status.id(), status.state()) != null) {
+        throw new AssertionError("list() returned '" + status.id() + "' twice");
       }
     }
-    return violations;
+    listed.keySet().retainAll(ids);
+    return listed;
+  }
+
+  /**
+   * The calls on {@code id}, with every list() call seen as an observation of that id. Reads that overlap a
+   * restart, an update or a delete of the id are left out: those calls pass through states of their own (a
+   * recreate stops the old workload before the new one runs), which a read made meanwhile may show.
+   */
+  private static List<Linearizability.Call<Observed>> history(String id, List<Call> calls) {
+    List<Call> multiStep = calls.stream().filter(call -> call.id.equals(id) && (call.op == Op.RESTART
+        || call.op == Op.UPDATE || call.op == Op.DELETE)).collect(Collectors.toList());
+    List<Linearizability.Call<Observed>> history = new ArrayList<>();
+    for (Call call : calls) {
+      boolean read = call.op == Op.LIST || call.op == Op.STATUS;
+      if (read && multiStep.stream().anyMatch(step -> step.start < call.end && call.start < step.end)) {
+        continue;
+      }
+      Observed observed;
+      if (call.op == Op.LIST) {
+        BotState state = call.listed.get(id);
+        observed = new Observed(Op.LIST, id, state == null ? Outcome.NOT_LISTED : Outcome.OK, state);
+      } else if (call.id.equals(id)) {
+        Outcome outcome = call.failure == null ? Outcome.OK : call.failure instanceof BotAlreadyExistsException
+            ? Outcome.ALREADY_EXISTS : Outcome.NOT_FOUND;
+        observed = new Observed(call.op, id, outcome, call.seen);
+      } else {
+        continue;
+      }
+      history.add(new Linearizability.Call<>(observed, call.start, call.end));
+    }
+    return history;
   }
 
   private void assertQuiescentStateIsConsistent(Runtime runtime, List<String> ids) {
@@ -237,10 +274,30 @@ final class ConcurrencyChecks {
       finished = false;
     }
     if (!finished) {
+      String dump = threadDump();
       pool.shutdownNow();
+      throw new AssertionError(threads + " threads of concurrent calls did not finish within " + limit.toMillis()
+          + " ms (a deadlock?). Threads of this JVM:\n" + dump);
     }
-    assertThat(finished).as("%d threads of concurrent calls finished within %s (a deadlock?)", threads, limit)
-        .isTrue();
     assertThat(Optional.ofNullable(crashed.isEmpty() ? null : crashed.get(0))).as("a worker crashed").isEmpty();
+  }
+
+  /** Every thread's name, state, lock and stack, as {@code jstack} prints them. */
+  static String threadDump() {
+    StringBuilder dump = new StringBuilder();
+    for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+      dump.append('"').append(info.getThreadName()).append("\" ").append(info.getThreadState());
+      if (info.getLockName() != null) {
+        dump.append(" on ").append(info.getLockName());
+      }
+      if (info.getLockOwnerName() != null) {
+        dump.append(" owned by \"").append(info.getLockOwnerName()).append('"');
+      }
+      dump.append('\n');
+      for (StackTraceElement frame : info.getStackTrace()) {
+        dump.append("    at ").append(frame).append('\n');
+      }
+    }
+    return dump.toString();
   }
 }

@@ -107,8 +107,11 @@ final class LogChecks {
    * exactly once, in order, and ends on its own after the bot exited.
    */
   void followersOfAFastWriterGetEveryLineOnce(int followers, boolean late) {
+    followersOfAFastWriterGetEveryLineOnce(followers, late, kit.timeouts.fastWriterLines());
+  }
+
+  void followersOfAFastWriterGetEveryLineOnce(int followers, boolean late, int count) {
     String id = kit.id(late ? "fast-late" : "fast-writer");
-    int count = kit.timeouts.fastWriterLines();
     Duration limit = kit.timeouts.fastWriterRun();
     kit.createAndStart(kit.workloads.printNumberedLines(id, count));
     if (late) {

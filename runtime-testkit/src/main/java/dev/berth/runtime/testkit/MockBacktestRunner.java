@@ -102,6 +102,7 @@ public final class MockBacktestRunner implements BacktestRunner {
   private final Map<String, MockBacktestOutcome> scripted = new ConcurrentHashMap<>();
   private final CallScript script;
   private final List<MockExecution> executions = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Map<Object, Stream<LogLine>> follows = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /** A runner of scope {@code default} on a fresh engine of its own. */
@@ -166,8 +167,18 @@ public final class MockBacktestRunner implements BacktestRunner {
 
   @Override
   public Stream<LogLine> logs(String backtestId, LogOptions options) {
-    return call(Call.LOGS, String.valueOf(backtestId), options,
+    Stream<LogLine> lines = call(Call.LOGS, String.valueOf(backtestId), options,
         () -> find(checked(backtestId)).log.stream(Objects.requireNonNull(options, "options")));
+    if (!options.follow()) {
+      return lines;
+    }
+    Object key = new Object();
+    Stream<LogLine> tracked = lines.onClose(() -> follows.remove(key));
+    follows.put(key, tracked);
+    if (closed) { // close() ran meanwhile and may have missed this follow
+      tracked.close();
+    }
+    return tracked;
   }
 
   @Override
@@ -214,6 +225,7 @@ public final class MockBacktestRunner implements BacktestRunner {
     closed = true;
     table.values().forEach(backtest -> backtest.cancelTimers(this));
     executions.forEach(execution -> execution.abandon(scope));
+    follows.values().forEach(Stream::close);
   }
 
   // ---- scripting ----
@@ -359,10 +371,11 @@ public final class MockBacktestRunner implements BacktestRunner {
     Instant started = Optional.ofNullable(backtest.startedAt()).orElse(now());
     MockBacktestOutcome outcome = backtest.outcome();
     if (outcome.state() != BacktestState.RUNNING) {
-      schedule(backtest, Duration.between(now(), started.plus(outcome.duration())), () -> end(backtest));
+      schedule(backtest, outcome.duration().minus(Duration.between(started, now())), () -> end(backtest));
     }
     Duration timeout = backtest.spec().timeout();
-    schedule(backtest, Duration.between(now(), started.plus(timeout)), () -> backtest.finish(
+    // Measured as what is left of it rather than as an instant: a timeout of centuries overflows an Instant.
+    schedule(backtest, timeout.minus(Duration.between(started, now())), () -> backtest.finish(
         BacktestState.TIMED_OUT, OptionalInt.empty(), Optional.empty(), "timed out after " + timeout + "; killed",
         now()));
   }

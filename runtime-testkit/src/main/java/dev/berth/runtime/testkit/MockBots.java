@@ -140,9 +140,10 @@ final class MockBots {
     });
   }
 
+  /** Under the bot's lock, like every change: a status never sees a change half done (an update's recreate). */
   BotStatus status(String id) {
     WorkloadKind.BOT.requireValidId(id);
-    return find(id).status();
+    return locked(id, MockBot::status);
   }
 
   Optional<String> address(String id) {
@@ -196,8 +197,12 @@ final class MockBots {
 
   List<BotStatus> list(BotFilter filter) {
     Objects.requireNonNull(filter, "filter");
-    return table.values().stream().filter(bot -> bot.scope.equals(scope)).map(MockBot::status)
-        .filter(filter::matches).sorted(Comparator.comparing(BotStatus::id)).collect(Collectors.toList());
+    // Each bot is read under its lock, as status() reads it, and looked up again there: it may have been recreated.
+    return table.entrySet().stream().filter(entry -> entry.getValue().scope.equals(scope))
+        .map(entry -> engine.withLock(entry.getKey(), () -> Optional.ofNullable(table.get(entry.getKey()))
+            .map(MockBot::status)))
+        .flatMap(Optional::stream).filter(filter::matches).sorted(Comparator.comparing(BotStatus::id))
+        .collect(Collectors.toList());
   }
 
   /** The workload exits on its own (crash, or a clean exit): restart policy applies. */

@@ -90,7 +90,7 @@ final class MockTime {
   /** Runs {@code action} on the event thread once {@code delay} has passed. */
   Event schedule(Duration delay, Runnable action) {
     synchronized (lock) {
-      Event event = new Event(ticks() + Math.max(0, delay.toNanos()), sequence.incrementAndGet(), action);
+      Event event = new Event(due(delay), sequence.incrementAndGet(), action);
       events.add(event);
       if (timer == null) {
         timer = new Thread(this::fire, "berth-mock-time-" + THREADS.incrementAndGet());
@@ -100,6 +100,18 @@ final class MockTime {
       lock.notifyAll();
       return event;
     }
+  }
+
+  /** When an event {@code delay} from now falls due; a delay too long for a long of nanoseconds never does. */
+  private long due(Duration delay) {
+    long now = ticks();
+    long nanos;
+    try {
+      nanos = Math.max(0, delay.toNanos());
+    } catch (ArithmeticException e) {
+      nanos = Long.MAX_VALUE;
+    }
+    return nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
   }
 
   /** Moves the time forward by {@code amount} at once; events that fall due fire (on the event thread). */
@@ -147,7 +159,7 @@ final class MockTime {
             timer = null;
             return;
           }
-          long wait = next.due - ticks();
+          long wait = next.due == Long.MAX_VALUE ? Long.MAX_VALUE : next.due - ticks();
           if (wait <= 0) {
             events.poll();
             break;

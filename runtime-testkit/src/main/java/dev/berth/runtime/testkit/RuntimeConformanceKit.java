@@ -1,7 +1,9 @@
 package dev.berth.runtime.testkit;
 
 import dev.berth.runtime.Runtime;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,6 +71,47 @@ public abstract class RuntimeConformanceKit {
     return false;
   }
 
+  /** Threads of the random-operations race (default 16). A backend whose calls are slow may lower it. */
+  protected int concurrentThreads() {
+    return 16;
+  }
+
+  /** Calls each thread of the random-operations race makes (default 50). */
+  protected int operationsPerThread() {
+    return 50;
+  }
+
+  /**
+   * How many follows the many-followers test opens on one bot (default 200). A backend whose every follow is
+   * a process of its own (a CLI) may lower it.
+   */
+  protected int simultaneousFollowers() {
+    return 200;
+  }
+
+  /** How many generated hostile specs the spec-fuzzing test tries (default 100). */
+  protected int generatedSpecs() {
+    return 100;
+  }
+
+  /**
+   * How many runtimes the leak test creates, uses and closes in a row (default 1,000). A backend whose
+   * construction is slow (an engine handshake, a CLI call) may lower it; fewer cycles catch slower leaks later.
+   */
+  protected int createCloseCycles() {
+    return 1_000;
+  }
+
+  /**
+   * The temporary files the runtime has on disk now; the leak tests check none made while a runtime was in
+   * use outlives its {@code close()}. The default lists the entries of {@code java.io.tmpdir} named like
+   * Berth's own temporaries ({@code berth-bundle-*}, {@code berth-apple-*}); a backend that keeps
+   * temporaries elsewhere adds them.
+   */
+  protected Set<Path> temporaryFiles() {
+    return LeakChecks.berthTemporaries();
+  }
+
   @BeforeEach
   final void openKitSession() {
     kit = new RuntimeKitSession(this::newRuntime, workloads(), timeouts(), clock(),
@@ -112,6 +155,10 @@ public abstract class RuntimeConformanceKit {
 
   private CloseChecks close() {
     return new CloseChecks(kit);
+  }
+
+  private LeakChecks leaks() {
+    return new LeakChecks(kit.timeouts, this::temporaryFiles);
   }
 
   private BackendChecks backend() {
@@ -259,6 +306,17 @@ public abstract class RuntimeConformanceKit {
     @DisplayName("create with a restart policy or network mode capabilities() lacks throws UnsupportedFeatureException")
     void optional_create_withAnUnsupportedSetting_isRejected() {
       errors().createWithAnUnsupportedSettingIsRejected();
+    }
+  }
+
+  @Nested
+  @DisplayName("Specs: hostile values run exactly as given or are refused naming the field")
+  class Specs {
+    @Test
+    @DisplayName("generated specs (shell metacharacters, control characters, NUL, Unicode, huge and out-of-range "
+        + "values) run with exactly their argv, env and labels, or are refused naming the field, creating nothing")
+    void required_generatedSpecs_runExactlyOrAreRefusedNamingTheField() {
+      new SpecFuzzChecks(kit).generatedSpecsRunExactlyOrAreRefusedNamingTheField(generatedSpecs());
     }
   }
 
@@ -497,9 +555,17 @@ public abstract class RuntimeConformanceKit {
   @DisplayName("Concurrency: calls are thread-safe and serialise per id")
   class Concurrency {
     @Test
-    @DisplayName("16 threads x 20 calls on 4 ids throw only documented exceptions and leave consistent states")
-    void required_concurrentCalls_onOverlappingIds_keepStatesConsistent() {
-      concurrency().concurrentCallsOnOverlappingIdsKeepStatesConsistent();
+    @DisplayName("random create/start/stop/restart/update/delete/status/list calls from many threads on 4 ids "
+        + "(16 x 50 by default) are linearizable, throw only documented exceptions and leave consistent states")
+    void required_concurrentCalls_onOverlappingIds_areLinearizable() {
+      concurrency().concurrentCallsOnOverlappingIdsAreLinearizable(concurrentThreads(), operationsPerThread());
+    }
+
+    @Test
+    @DisplayName("follows opened at once on one bot (200 by default) each get every one of its 2,000 lines exactly "
+        + "once")
+    void required_follow_twoHundredFollowersOfOneBot_eachGetEveryLine() {
+      logs().followersOfAFastWriterGetEveryLineOnce(simultaneousFollowers(), false, 2_000);
     }
 
     @Test
@@ -532,7 +598,7 @@ public abstract class RuntimeConformanceKit {
   }
 
   @Nested
-  @DisplayName("Threads: closed follows and closed runtimes leak no thread")
+  @DisplayName("Leaks: closed follows and closed runtimes leave no thread, file descriptor, socket or temp file")
   @Isolated
   class ThreadLeaks {
     @Test
@@ -551,6 +617,19 @@ public abstract class RuntimeConformanceKit {
     @DisplayName("close ends a follow that is open on another thread, and leaves no thread behind")
     void required_close_endsOpenFollows_andLeavesNoThread() {
       close().closeEndsOpenFollows();
+    }
+
+    @Test
+    @DisplayName("close with follows open gives back every thread, file descriptor, socket and temp file")
+    void required_close_withFollowsOpen_givesBackThreadsDescriptorsSocketsAndTempFiles() {
+      leaks().runtimeClosedWithFollowsOpenGivesEverythingBack(kit);
+    }
+
+    @Test
+    @DisplayName("runtimes created, used and closed in a row (1,000 by default) leave threads, descriptors, "
+        + "sockets and temp files where they were")
+    void required_createCloseCycles_showNoGrowth() {
+      leaks().runtimeCreateCloseCyclesShowNoGrowth(kit, createCloseCycles());
     }
   }
 

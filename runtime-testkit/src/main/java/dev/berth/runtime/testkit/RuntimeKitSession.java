@@ -80,6 +80,15 @@ final class RuntimeKitSession {
     return created;
   }
 
+  /** A new runtime instance for {@code scope} that the caller closes; not remembered for clean-up. */
+  Runtime unrecordedRuntime(String scope) {
+    Runtime created = factory.apply(scope);
+    if (created == null) {
+      throw new AssertionError("newRuntime(\"" + scope + "\") returned null; return a runtime for that scope");
+    }
+    return created;
+  }
+
   /** A second scope, for isolation tests. */
   synchronized String otherScope() {
     if (otherScope == null) {

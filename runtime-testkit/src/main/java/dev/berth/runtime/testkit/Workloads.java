@@ -90,6 +90,22 @@ public interface Workloads {
   BotSpec.Builder runBrieflyThenExit(String id, int exitCode);
 
   /**
+   * Prints the argv and the environment its process got from the kernel, then runs until SIGTERM like
+   * {@link #sleepForever}: the bytes of {@code /proc/<pid>/cmdline} as hex on lines starting {@code argv }, those
+   * of {@code /proc/<pid>/environ} on lines starting {@code environ } (the form {@code od -An -v -tx1} prints,
+   * prefixed), then a line {@code end}. The kit appends arguments to the returned command and adds env and
+   * labels, and checks the process saw exactly those. On a POSIX host or busybox:
+   * <pre>{@code
+   * sh -c 'trap "exit 0" TERM; od -An -v -tx1 /proc/$$/cmdline | while read -r l; do echo "argv $l"; done; ...'
+   * }</pre>
+   * Empty (the default) where the workload cannot read them; the spec-fuzzing test then checks only that
+   * every spec is run or refused cleanly.
+   */
+  default java.util.Optional<BotSpec.Builder> reportArgvAndEnvironment(String id) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Backtest: writes {@code resultJson} to its result path ({@code result.json} in its working dir; the kit
    * never changes {@link BacktestSpec#resultPath()}), prints {@code done} on stdout, exits 0.
    */

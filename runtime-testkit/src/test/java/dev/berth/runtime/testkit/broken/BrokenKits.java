@@ -264,6 +264,12 @@ public final class BrokenKits {
     }
   }
 
+  public static class StatusCacheRacesChanges extends RuntimeKit {
+    public StatusCacheRacesChanges() {
+      super(RacyRuntimes.StatusCacheRacesChanges::new);
+    }
+  }
+
   public static class DeleteOfAMalformedIdIsANoOp extends RuntimeKit {
     public DeleteOfAMalformedIdIsANoOp() {
       super(BrokenRuntimes.DeleteOfAMalformedIdIsANoOp::new);
@@ -291,6 +297,24 @@ public final class BrokenKits {
   public static class CloseLeavesFollowsOpen extends RuntimeKit {
     public CloseLeavesFollowsOpen() {
       super(BrokenRuntimes.CloseLeavesFollowsOpen::new);
+    }
+  }
+
+  public static class LeaksAThreadPerInstance extends RuntimeKit {
+    public LeaksAThreadPerInstance() {
+      super(LeakyRuntimes.LeaksAThreadPerInstance::new);
+    }
+  }
+
+  public static class LeaksADescriptorPerInstance extends RuntimeKit {
+    public LeaksADescriptorPerInstance() {
+      super(LeakyRuntimes.LeaksADescriptorPerInstance::new);
+    }
+  }
+
+  public static class RunnerLeaksAThreadPerInstance extends RunnerKit {
+    public RunnerLeaksAThreadPerInstance() {
+      super(LeakyRuntimes.RunnerLeaksAThreadPerInstance::new);
     }
   }
 

@@ -25,7 +25,21 @@ record Plan(String id, String resultPath, boolean keep, Duration timeout, Instan
   static final String KEEP = "berth.keep";
 
   static Plan of(BacktestSpec spec, Instant submittedAt) {
-    return new Plan(spec.id(), spec.resultPath(), spec.keep(), spec.timeout(), submittedAt.plus(spec.timeout()));
+    return new Plan(spec.id(), spec.resultPath(), spec.keep(), spec.timeout(), deadline(submittedAt, spec.timeout()));
+  }
+
+  /**
+   * When a backtest submitted at {@code submittedAt} times out; {@link Instant#MAX}, no deadline, for a timeout
+   * so long (centuries, {@code ChronoUnit.FOREVER}) that the instant or its epoch milliseconds would overflow.
+   */
+  static Instant deadline(Instant submittedAt, Duration timeout) {
+    try {
+      Instant deadline = submittedAt.plus(timeout);
+      deadline.toEpochMilli();
+      return deadline;
+    } catch (ArithmeticException | java.time.DateTimeException e) {
+      return Instant.MAX;
+    }
   }
 
   /** The plan a launch recorded; a workload without metadata gets defaults and no deadline it could miss. */
@@ -39,7 +53,9 @@ record Plan(String id, String resultPath, boolean keep, Duration timeout, Instan
 
   Map<String, String> metadata() {
     Map<String, String> metadata = new LinkedHashMap<>();
-    metadata.put(DEADLINE, Long.toString(deadline.toEpochMilli()));
+    if (!deadline.equals(Instant.MAX)) {
+      metadata.put(DEADLINE, Long.toString(deadline.toEpochMilli()));
+    }
     metadata.put(TIMEOUT, timeout.toString());
     metadata.put(RESULT_PATH, resultPath);
     metadata.put(KEEP, Boolean.toString(keep));
