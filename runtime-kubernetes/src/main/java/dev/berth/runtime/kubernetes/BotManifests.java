@@ -88,11 +88,11 @@ final class BotManifests {
     Map<String, String> data = new TreeMap<>();
     data.put(PodTemplates.CONFIG_KEY, spec.config());
     if (spec instanceof BotSpec bot) {
-      data.put(SPEC_KEY, BotSpecCodec.toText(bot));
+      data.put(SPEC_KEY, specText(bot));
     }
     V1ConfigMap map = new V1ConfigMap().apiVersion("v1").kind("ConfigMap")
-        .metadata(new V1ObjectMeta().name(name).labels(KubeLabels.sorted(KubeLabels.forWorkload(settings.scope(),
-            spec))))
+        .metadata(new V1ObjectMeta().name(name).annotations(null)
+            .labels(KubeLabels.sorted(KubeLabels.forWorkload(settings.scope(), spec))))
         .data(new LinkedHashMap<>(data));
     packed.inline().ifPresent(archive -> map.binaryData(Map.of(CodePackager.BUNDLE_KEY, archive)));
     return map;
@@ -103,10 +103,32 @@ final class BotManifests {
     WorkloadOptions.of(spec).secretEnv().forEach(key -> data.put(key, bytes(spec.env().get(key))));
     packed.url().ifPresent(url -> data.put(PodTemplates.BUNDLE_URL_KEY, bytes(url.toString())));
     extra.forEach((key, value) -> data.put(key, bytes(value)));
-    return new V1Secret().apiVersion("v1").kind("Secret").type("Opaque")
-        .metadata(new V1ObjectMeta().name(name).labels(KubeLabels.sorted(KubeLabels.forWorkload(settings.scope(),
-            spec))))
+    return new V1Secret().apiVersion("v1").kind("Secret").type("Opaque").stringData(null)
+        .metadata(new V1ObjectMeta().name(name).annotations(null)
+            .labels(KubeLabels.sorted(KubeLabels.forWorkload(settings.scope(), spec))))
         .data(new LinkedHashMap<>(data));
+  }
+
+  /**
+   * The spec for later updates, without the values of secret env (those live in the Secret only), as sorted
+   * properties lines without the date comment, so an unchanged spec gives the same text.
+   */
+  static String specText(BotSpec spec) {
+    java.util.Set<String> secret = WorkloadOptions.of(spec).secretEnv();
+    Map<String, String> env = new TreeMap<>(spec.env());
+    secret.forEach(name -> env.put(name, ""));
+    String text = BotSpecCodec.toText(spec.toBuilder().env(env).build());
+    return text.lines().filter(line -> !line.startsWith("#")).sorted().collect(java.util.stream.Collectors.joining(
+        "\n", "", "\n"));
+  }
+
+  /** The spec {@link #specText} stored, with the secret env values read back from the Secret. */
+  static BotSpec spec(String text, Map<String, byte[]> secretData) {
+    BotSpec stored = BotSpecCodec.fromText(text);
+    Map<String, String> env = new TreeMap<>(stored.env());
+    WorkloadOptions.of(stored).secretEnv().forEach(name -> env.put(name, new String(
+        secretData.getOrDefault(name, new byte[0]), StandardCharsets.UTF_8)));
+    return stored.toBuilder().env(env).build();
   }
 
   /** Makes {@code owner} the owner of {@code meta}'s object, so deleting the owner deletes it too. */

@@ -10,7 +10,6 @@ import dev.berth.runtime.BotStatus;
 import dev.berth.runtime.BotUpdate;
 import dev.berth.runtime.RuntimeOperationException;
 import dev.berth.runtime.WorkloadKind;
-import dev.berth.runtime.core.internal.BotSpecCodec;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1Secret;
@@ -131,7 +130,10 @@ final class BotOperations {
     String specText = Optional.ofNullable(current.getData()).map(d -> d.get(BotManifests.SPEC_KEY)).orElseThrow(() ->
         new RuntimeOperationException("Cannot update bot '" + id + "': its ConfigMap " + name + " has no "
             + BotManifests.SPEC_KEY + ". Delete and create the bot again."));
-    BotSpec next = update.applyTo(BotSpecCodec.fromText(specText));
+    V1Secret stored = cluster.errors().call(KubeOp.of("get", "secrets", "reading the Secret of bot '" + id + "'"),
+        WorkloadKind.BOT, id, () -> k.core().readNamespacedSecret(name, cluster.namespace()).execute());
+    BotSpec next = update.applyTo(BotManifests.spec(specText, Optional.ofNullable(stored.getData())
+        .orElse(java.util.Map.of())));
     BotManifests.validate(next);
     CodePackager.Packed packed = packager.pack(next);
     boolean running = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(0) > 0;

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The pod template of a bot or backtest: the main container (argv from core's launch plan, limits always set,
@@ -90,7 +91,7 @@ final class PodTemplates {
     Map<String, String> annotations = new LinkedHashMap<>(settings.podAnnotations());
     annotations.put(CONFIG_HASH, configHash(spec, options));
     V1ObjectMeta meta = new V1ObjectMeta().labels(KubeLabels.sorted(labels)).annotations(KubeLabels.sorted(annotations));
-    V1PodSpec pod = new V1PodSpec().restartPolicy(in.restartPolicy())
+    V1PodSpec pod = new V1PodSpec().overhead(null).restartPolicy(in.restartPolicy())
         .terminationGracePeriodSeconds(Math.max(1, (settings.stopGrace().toMillis() + 999) / 1000))
         .automountServiceAccountToken(settings.serviceAccount().isPresent())
         .securityContext(new V1PodSecurityContext().seccompProfile(new V1SeccompProfile().type("RuntimeDefault")));
@@ -184,19 +185,40 @@ final class PodTemplates {
   /** Limits always set (the spec's, else the defaults); requests the defaults, never above the limits. */
   V1ResourceRequirements resources(WorkloadSpec spec) {
     KubernetesSettings.ResourceDefaults d = settings.resourceDefaults();
-    String memoryLimit = spec.resources().memoryBytes() > 0 ? Long.toString(spec.resources().memoryBytes())
+    String memoryLimit = spec.resources().memoryBytes() > 0 ? bytes(spec.resources().memoryBytes())
         : d.memoryLimit();
     String cpuLimit = spec.resources().cpuMillis() > 0 ? spec.resources().cpuMillis() + "m" : d.cpuLimit();
-    return new V1ResourceRequirements()
-        .requests(Map.of("cpu", atMost(d.cpuRequest(), cpuLimit), "memory", atMost(d.memoryRequest(), memoryLimit)))
-        .limits(Map.of("cpu", Quantity.fromString(cpuLimit), "memory", Quantity.fromString(memoryLimit)));
+    return requirements(atMost(d.cpuRequest(), cpuLimit), atMost(d.memoryRequest(), memoryLimit),
+        Quantity.fromString(cpuLimit), Quantity.fromString(memoryLimit));
+  }
+
+  private static V1ResourceRequirements requirements(Quantity cpuRequest, Quantity memoryRequest, Quantity cpuLimit,
+      Quantity memoryLimit) {
+    Map<String, Quantity> requests = new TreeMap<>();
+    requests.put("cpu", cpuRequest);
+    requests.put("memory", memoryRequest);
+    Map<String, Quantity> limits = new TreeMap<>();
+    limits.put("cpu", cpuLimit);
+    limits.put("memory", memoryLimit);
+    return new V1ResourceRequirements().requests(new LinkedHashMap<>(requests)).limits(new LinkedHashMap<>(limits));
+  }
+
+  /** A byte count as the quantity people write: {@code 256Mi} rather than {@code 268435456}. */
+  static String bytes(long bytes) {
+    String[] units = {"Ki", "Mi", "Gi", "Ti"};
+    String unit = "";
+    long value = bytes;
+    for (int i = 0; i < units.length && value % 1024 == 0 && value >= 1024; i++) {
+      value /= 1024;
+      unit = units[i];
+    }
+    return value + unit;
   }
 
   private V1ResourceRequirements defaults() {
     KubernetesSettings.ResourceDefaults d = settings.resourceDefaults();
-    return new V1ResourceRequirements()
-        .requests(Map.of("cpu", Quantity.fromString(d.cpuRequest()), "memory", Quantity.fromString(d.memoryRequest())))
-        .limits(Map.of("cpu", Quantity.fromString(d.cpuLimit()), "memory", Quantity.fromString(d.memoryLimit())));
+    return requirements(Quantity.fromString(d.cpuRequest()), Quantity.fromString(d.memoryRequest()),
+        Quantity.fromString(d.cpuLimit()), Quantity.fromString(d.memoryLimit()));
   }
 
   private static Quantity atMost(String request, String limit) {
