@@ -124,7 +124,7 @@ public final class KubernetesBuilder<T> {
     KubernetesSettings settings = KubernetesSettings.from(merged);
     Optional<ObjectStore> store = objectStore != null ? Optional.of(objectStore) : ObjectStores.fromConfig(merged);
     KubeConnection connection = KubeConnection.open(settings, environment);
-    Path work = Path.of(System.getProperty("user.home"), ".berth", "kubernetes", settings.scope());
+    Path work = settings.workDir();
     CodeMaterializer materializer = new CodeMaterializer(ExtractionLimits.DEFAULTS, store,
         BundleCache.fromConfig(merged, work.resolve("bundle-cache")));
     return factory.apply(new Parts(merged, settings, connection, new CodePackager(materializer, store, settings),

@@ -42,6 +42,7 @@ record KubernetesSettings(
     Duration jobTtl,
     Duration pollInterval,
     Optional<String> hostAddress,
+    Path workDir,
     Duration stopGrace) {
 
   static final String API_URL = "kubernetes.api-url";
@@ -70,12 +71,13 @@ record KubernetesSettings(
   static final String JOB_TTL = "kubernetes.job-ttl";
   static final String POLL_INTERVAL = "kubernetes.poll-interval";
   static final String HOST_ADDRESS = "kubernetes.host-address";
+  static final String WORK_DIR = "kubernetes.work-dir";
 
   /** Every key this backend understands in its own namespace. */
   static final Set<String> KEYS = Set.of(API_URL, TOKEN, TOKEN_FILE, CA_FILE, INSECURE, KUBECONFIG, CONTEXT,
       NAMESPACE, SERVICE_ACCOUNT, IMAGE_PULL_SECRETS, NODE_SELECTOR, TOLERATIONS, POD_LABELS, POD_ANNOTATIONS,
       CPU_REQUEST, MEMORY_REQUEST, CPU_LIMIT, MEMORY_LIMIT, RUN_AS_NON_ROOT, INIT_IMAGE, CONFIGMAP_BUNDLE_LIMIT,
-      BUNDLE_URL_EXPIRY, START_TIMEOUT, JOB_TTL, POLL_INTERVAL, HOST_ADDRESS);
+      BUNDLE_URL_EXPIRY, START_TIMEOUT, JOB_TTL, POLL_INTERVAL, HOST_ADDRESS, WORK_DIR);
 
   static final String DEFAULT_INIT_IMAGE = "busybox:1.36";
   static final long DEFAULT_CONFIGMAP_BUNDLE_LIMIT = 512 * 1024;
@@ -133,6 +135,8 @@ record KubernetesSettings(
         config.getDuration(JOB_TTL, DEFAULT_JOB_TTL),
         config.getDuration(POLL_INTERVAL, DEFAULT_POLL_INTERVAL),
         text(config, HOST_ADDRESS),
+        config.getPath(WORK_DIR).orElseGet(() -> Path.of(System.getProperty("user.home"), ".berth", "kubernetes"))
+            .resolve(config.scope()),
         config.stopGrace());
   }
 

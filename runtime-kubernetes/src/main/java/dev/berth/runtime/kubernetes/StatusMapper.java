@@ -23,7 +23,7 @@ import java.util.Set;
  * waiting on an image or a crash-loop back-off), and a Deployment without a live pod is FAILED at once.
  */
 final class StatusMapper {
-  private static final Set<String> FATAL_WAITING = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
+  static final Set<String> FATAL_WAITING = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
       "CreateContainerConfigError", "CreateContainerError", "ErrImageNeverPull");
 
   private StatusMapper() {}
