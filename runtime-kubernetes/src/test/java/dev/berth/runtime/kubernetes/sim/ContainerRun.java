@@ -26,6 +26,7 @@ import java.util.List;
  */
 final class ContainerRun {
   static final int MESSAGE_LIMIT = 4096;
+  private static final long REMOVAL_GRACE_MS = 150;
 
   final V1Container spec;
   final boolean init;
@@ -96,6 +97,9 @@ final class ContainerRun {
     if (Boolean.TRUE.equals(engine.getRunning()) || "created".equals(engine.getStatus())) {
       return false;
     }
+    if (removedMeanwhile(docker)) {
+      return poll(docker);
+    }
     int exitCode = engine.getExitCodeLong() == null ? -1 : engine.getExitCodeLong().intValue();
     String reason = Boolean.TRUE.equals(engine.getOOMKilled()) ? "OOMKilled" : exitCode == 0 ? "Completed" : "Error";
     String message = message();
@@ -103,6 +107,23 @@ final class ContainerRun {
         .message(message.isEmpty() ? null : message).startedAt(time(engine.getStartedAt()))
         .finishedAt(time(engine.getFinishedAt())).containerID("docker://" + currentId));
     return true;
+  }
+
+  /**
+   * Whether the container that just ended is gone a moment later: {@code docker rm -f} kills before it
+   * removes, and a container removed behind the kubelet's back is not one that exited.
+   */
+  private boolean removedMeanwhile(DockerClient docker) {
+    try {
+      Thread.sleep(REMOVAL_GRACE_MS);
+      docker.inspectContainerCmd(currentId).exec();
+      return false;
+    } catch (NotFoundException e) {
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Keeps the ended state as {@code lastState} before a restart. */

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * Keeps each Deployment's pods at {@code spec.replicas} with the current template: a changed template (an
  * update, or the {@code restartedAt} annotation) replaces the pod, the way a Recreate rollout does. Pods are
  * owned by the Deployment directly (no ReplicaSet in between) and labelled with the template's labels plus
- * {@code pod-template-hash}.
+ * {@code pod-template-hash}. A pod that failed (its container removed behind the kubelet's back) is replaced.
  */
 final class DeploymentController {
   static final String HASH_LABEL = "pod-template-hash";
@@ -47,7 +47,7 @@ final class DeploymentController {
     int desired = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
     List<V1Pod> current = new ArrayList<>();
     for (V1Pod pod : owned) {
-      boolean matches = hash.equals(pod.getMetadata().getLabels().get(HASH_LABEL));
+      boolean matches = hash.equals(pod.getMetadata().getLabels().get(HASH_LABEL)) && !terminal(pod);
       if (matches && current.size() < desired) {
         current.add(pod);
       } else {
@@ -101,6 +101,12 @@ final class DeploymentController {
         throw e;
       }
     }
+  }
+
+  /** A failed (or, oddly, succeeded) pod is replaced, as the ReplicaSet controller does. */
+  private static boolean terminal(V1Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return "Failed".equals(phase) || "Succeeded".equals(phase);
   }
 
   static boolean ready(V1Pod pod) {

@@ -64,6 +64,11 @@ final class SimDispatcher extends Dispatcher {
     if ("DELETE".equals(request.getMethod()) && pod.matches()) {
       noteGrace(pod.group(2), query(path).get("gracePeriodSeconds"), request.getUtf8Body());
     }
+    if (MergePatch.applies(request)) {
+      synchronized (this) {
+        return MergePatch.apply(crud, request, plain);
+      }
+    }
     return crud.dispatch(request);
   }
 

@@ -8,7 +8,9 @@ import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
@@ -90,6 +92,11 @@ public final class SimulatedCluster implements AutoCloseable {
   /** Forgets the requests counted so far. */
   public void resetRequestCounts() {
     dispatcher.resetCounts();
+  }
+
+  /** The directory of the kubelet's pod volumes (removed by {@link #close()}); empty without a kubelet. */
+  Optional<Path> kubeletDirectory() {
+    return Optional.ofNullable(kubelet).map(Kubelet::root);
   }
 
   /** Stops the controllers and the kubelet, removes what the kubelet created, stops the API server. */

@@ -111,6 +111,26 @@ class SimulatedClusterTest {
   }
 
   @Test
+  void aMergePatchReplacesListsKeepsTheStatusAndBumpsTheGeneration() throws ApiException {
+    Manifests.create(cluster, Manifests.deployment("bot-e", Manifests.pod(Manifests.shell("bot", "sleep 60"),
+        Manifests.shell("sidecar", "sleep 60"))));
+    await().atMost(WAIT).until(() -> Manifests.deployment(cluster, "bot-e").getStatus() != null);
+    long generation = Manifests.deployment(cluster, "bot-e").getMetadata().getGeneration();
+
+    V1Deployment patched = Manifests.patchDeployment(cluster, "bot-e", "{\"spec\":{\"template\":{\"spec\":"
+        + "{\"containers\":[{\"name\":\"bot\",\"image\":\"other\"}]}}}}");
+
+    assertThat(patched.getSpec().getTemplate().getSpec().getContainers()).singleElement()
+        .satisfies(c -> assertThat(c.getImage()).isEqualTo("other"));
+    assertThat(patched.getStatus()).isNotNull();
+    assertThat(patched.getMetadata().getGeneration()).isEqualTo(generation + 1);
+    await().atMost(WAIT).until(() -> Manifests.deployment(cluster, "bot-e").getStatus().getObservedGeneration()
+        == generation + 1);
+    assertThat(Manifests.deployment(cluster, "bot-e").getSpec().getTemplate().getSpec().getContainers())
+        .hasSize(1);
+  }
+
+  @Test
   void aJobWhosePodNeverRunsFailsAtItsDeadlineAndLosesItsPod() throws ApiException {
     var job = Manifests.job("bt-1", Manifests.pod(Manifests.shell("backtest", "true")));
     job.getSpec().activeDeadlineSeconds(1L);
