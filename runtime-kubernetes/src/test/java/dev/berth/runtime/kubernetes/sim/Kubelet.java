@@ -151,6 +151,15 @@ final class Kubelet implements AutoCloseable {
       public List<String> timestampedLines(String containerId) {
         return Kubelet.this.timestampedLines(containerId);
       }
+
+      @Override
+      public boolean running(String containerId) {
+        try {
+          return Boolean.TRUE.equals(docker.inspectContainerCmd(containerId).exec().getState().getRunning());
+        } catch (NotFoundException e) {
+          return false;
+        }
+      }
     };
   }
 

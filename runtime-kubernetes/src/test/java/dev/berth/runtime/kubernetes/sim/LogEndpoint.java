@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 /**
  * {@code GET /api/v1/namespaces/{ns}/pods/{name}/log}: the container's log as the kubelet keeps it, with the
  * query parameters a real API server honours ({@code container}, {@code previous}, {@code tailLines},
- * {@code sinceSeconds}, {@code sinceTime}, {@code timestamps}, {@code limitBytes}). A following request gets
- * what was logged so far and the end of the response, as when a real follow is cut: clients reconnect.
+ * {@code sinceSeconds}, {@code sinceTime}, {@code timestamps}, {@code limitBytes}). A following request is
+ * streamed by {@link ApiFront}; one that reaches the in-process server directly gets what was logged so far.
  */
 final class LogEndpoint {
   /** Where the logs of pods' containers come from: the kubelet, or nothing when none runs. */
@@ -27,7 +27,13 @@ final class LogEndpoint {
 
     /** Every line the container logged, each starting with its RFC 3339 timestamp and a space. */
     List<String> timestampedLines(String containerId);
+
+    /** Whether the container is still running, so that a following reader should wait for more. */
+    boolean running(String containerId);
   }
+
+  /** The container a log request reads, or the error answer when there is none to read. */
+  record Target(String containerId, MockResponse error) {}
 
   static final ContainerLogs NONE = new ContainerLogs() {
     @Override
@@ -39,6 +45,11 @@ final class LogEndpoint {
     public List<String> timestampedLines(String containerId) {
       return List.of();
     }
+
+    @Override
+    public boolean running(String containerId) {
+      return false;
+    }
   };
 
   private final SimDispatcher server;
@@ -49,10 +60,23 @@ final class LogEndpoint {
     this.source = source;
   }
 
+  ContainerLogs source() {
+    return source;
+  }
+
   MockResponse serve(String namespace, String podName, Map<String, String> query) {
+    Target target = target(namespace, podName, query);
+    if (target.error() != null) {
+      return target.error();
+    }
+    String body = render(source.timestampedLines(target.containerId()), query);
+    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain").setBody(body);
+  }
+
+  Target target(String namespace, String podName, Map<String, String> query) {
     String podJson = server.readPod(namespace, podName);
     if (podJson == null) {
-      return SimDispatcher.status(404, "NotFound", "pods \"" + podName + "\" not found");
+      return failure(SimDispatcher.status(404, "NotFound", "pods \"" + podName + "\" not found"));
     }
     V1Pod pod = JSON.deserialize(podJson, V1Pod.class);
     List<String> names = Stream.concat(containers(pod.getSpec().getInitContainers()),
@@ -61,13 +85,14 @@ final class LogEndpoint {
     if (container == null || container.isEmpty()) {
       List<String> main = containers(pod.getSpec().getContainers()).collect(Collectors.toList());
       if (main.size() != 1) {
-        return SimDispatcher.status(400, "BadRequest", "a container name must be specified for pod " + podName
-            + ", choose one of: " + main);
+        return failure(SimDispatcher.status(400, "BadRequest", "a container name must be specified for pod "
+            + podName + ", choose one of: " + main));
       }
       container = main.get(0);
     }
     if (!names.contains(container)) {
-      return SimDispatcher.status(404, "NotFound", "container " + container + " is not valid for pod " + podName);
+      return failure(SimDispatcher.status(404, "NotFound", "container " + container + " is not valid for pod "
+          + podName));
     }
     boolean previous = "true".equals(query.get("previous"));
     Optional<String> id = source.containerId(pod.getMetadata().getUid(), container, previous);
@@ -75,10 +100,13 @@ final class LogEndpoint {
       String message = previous
           ? "previous terminated container \"" + container + "\" in pod \"" + podName + "\" not found"
           : "container \"" + container + "\" in pod \"" + podName + "\" is waiting to start: ContainerCreating";
-      return SimDispatcher.status(400, "BadRequest", message);
+      return failure(SimDispatcher.status(400, "BadRequest", message));
     }
-    String body = render(source.timestampedLines(id.get()), query);
-    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain").setBody(body);
+    return new Target(id.get(), null);
+  }
+
+  private static Target failure(MockResponse response) {
+    return new Target(null, response);
   }
 
   static String render(List<String> timestamped, Map<String, String> query) {

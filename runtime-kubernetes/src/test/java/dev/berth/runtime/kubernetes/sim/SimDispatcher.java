@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  */
 final class SimDispatcher extends Dispatcher {
   private static final Pattern POD = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)");
-  private static final Pattern POD_LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log");
+  static final Pattern POD_LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log");
   private static final Pattern GRACE_IN_BODY = Pattern.compile("\"gracePeriodSeconds\"\\s*:\\s*(\\d+)");
   private static final String VERSION = "{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.0\","
       + "\"gitCommit\":\"simulated\",\"gitTreeState\":\"clean\",\"buildDate\":\"2024-08-13T07:28:49Z\","
@@ -45,13 +45,15 @@ final class SimDispatcher extends Dispatcher {
     this.logs = endpoint;
   }
 
+  LogEndpoint logs() {
+    return logs;
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     String path = request.getPath();
     String plain = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-    if (!SimApi.USER_AGENT.equals(request.getHeader("User-Agent"))) {
-      requests.add(request.getMethod() + " " + path);
-    }
+    record(request.getMethod(), path, request.getHeader("User-Agent"));
     if ("GET".equals(request.getMethod()) && ("/version".equals(plain) || "/version/".equals(plain))) {
       return json(200, VERSION);
     }
@@ -83,6 +85,13 @@ final class SimDispatcher extends Dispatcher {
   /** The grace period the last deletion of this pod asked for, if it named one; forgotten once read. */
   Long takeDeletionGrace(String podName) {
     return deletionGrace.remove(podName);
+  }
+
+  /** Counts a request unless the simulation itself sent it. */
+  void record(String method, String path, String userAgent) {
+    if (!SimApi.USER_AGENT.equals(userAgent)) {
+      requests.add(method + " " + path);
+    }
   }
 
   int count(String method, String pathPrefix) {

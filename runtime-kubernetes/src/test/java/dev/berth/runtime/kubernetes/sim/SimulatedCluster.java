@@ -8,6 +8,8 @@ import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Optional;
@@ -16,14 +18,16 @@ import java.util.Queue;
 import java.util.UUID;
 
 /**
- * A Kubernetes control plane for tests: the in-process CRUD API server, a front that counts requests and serves
- * {@code /version} and pod logs, the Deployment and Job controllers, a garbage collector for owned objects and,
- * with {@link #startWithKubelet()}, a kubelet that runs pods on the local Docker engine. Everything happens in
+ * A Kubernetes control plane for tests: the in-process CRUD API server behind a front that counts requests,
+ * serves {@code /version} and pod logs (a following one as a stream) and applies JSON merge patches properly;
+ * the Deployment and Job controllers, a garbage collector for owned objects and, with
+ * {@link #startWithKubelet()}, a kubelet that runs pods on the local Docker engine. Everything happens in
  * a namespace of its own; {@link #close()} stops the loops and removes every container, volume and directory
  * the kubelet made.
  */
 public final class SimulatedCluster implements AutoCloseable {
   private final KubernetesMockServer server;
+  private final ApiFront front;
   private final SimDispatcher dispatcher;
   private final String url;
   private final String namespace;
@@ -36,13 +40,21 @@ public final class SimulatedCluster implements AutoCloseable {
     dispatcher = new SimDispatcher(new KubernetesMixedDispatcher(responses));
     server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
     server.init();
-    url = "http://" + server.getHostName() + ":" + server.getPort();
+    String direct = "http://" + server.getHostName() + ":" + server.getPort();
     namespace = "sim-" + UUID.randomUUID().toString().substring(0, 8);
+    SimApi api = new SimApi(direct, namespace);
+    try {
+      front = new ApiFront(direct, dispatcher);
+    } catch (IOException e) {
+      server.destroy();
+      throw new UncheckedIOException(e);
+    }
+    url = front.url();
     client = new ClientBuilder().setBasePath(url).build();
-    SimApi api = new SimApi(url, namespace);
     try {
       kubelet = withKubelet ? new Kubelet(api, dispatcher) : null;
     } catch (RuntimeException e) {
+      front.close();
       server.destroy();
       throw e;
     }
@@ -106,6 +118,7 @@ public final class SimulatedCluster implements AutoCloseable {
     if (kubelet != null) {
       kubelet.close();
     }
+    front.close();
     server.destroy();
   }
 }

@@ -26,6 +26,13 @@ import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1SecretKeySelector;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,6 +111,30 @@ class SimulatedKubeletTest {
   }
 
   @Test
+  void aFollowingLogRequestStreamsLinesAsTheyComeUntilTheContainerEnds() throws Exception {
+    Manifests.create(cluster, Manifests.job("bt-follow", Manifests.pod(Manifests.shell("backtest",
+        "echo first; while [ ! -e /tmp/go ]; do sleep 0.1; done; echo second; sleep 0.5; echo third"))));
+    await().atMost(WAIT).until(() -> running(Manifests.pods(cluster, "job-name=bt-follow")));
+    V1Pod pod = Manifests.pods(cluster, "job-name=bt-follow").get(0);
+    HttpClient http = HttpClient.newHttpClient();
+    URI uri = URI.create(cluster.url() + "/api/v1/namespaces/" + cluster.namespace() + "/pods/"
+        + pod.getMetadata().getName() + "/log?follow=true");
+
+    HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(reader.readLine()).isEqualTo("first");
+      String exec = docker.execCreateCmd(containerOf(pod)).withCmd("touch", "/tmp/go").exec().getId();
+      docker.execStartCmd(exec).start().awaitCompletion();
+      assertThat(reader.readLine()).isEqualTo("second");
+      assertThat(reader.readLine()).isEqualTo("third");
+      assertThat(reader.readLine()).as("the stream ends with the container").isNull();
+    }
+    assertThat(cluster.requestCount("GET", uri.getRawPath())).isEqualTo(1);
+  }
+
+  @Test
   void aJobCompletesWithItsExitCodeAndTerminationMessage() throws ApiException {
     V1Job job = Manifests.job("bt-ok", Manifests.pod(Manifests.shell("backtest",
         "echo working; echo '{\"result\":42}' > /dev/termination-log")));
@@ -139,9 +170,10 @@ class SimulatedKubeletTest {
   @Test
   void theDeadlineOfAJobKillsItsRunningPod() throws ApiException {
     V1Job job = Manifests.job("bt-slow", Manifests.pod(Manifests.shell("backtest", "sleep 120")));
-    job.getSpec().activeDeadlineSeconds(2L);
+    job.getSpec().activeDeadlineSeconds(6L);
     Manifests.create(cluster, job);
     await().atMost(WAIT).until(() -> running(Manifests.pods(cluster, "job-name=bt-slow")));
+    assertThat(DockerEngine.containersOf(docker, cluster.namespace())).hasSize(1);
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(Manifests.job(cluster, "bt-slow").getStatus().getConditions())
         .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("DeadlineExceeded")));
@@ -186,11 +218,12 @@ class SimulatedKubeletTest {
 
   private static boolean running(List<V1Pod> pods) {
     return pods.size() == 1 && "Running".equals(pods.get(0).getStatus().getPhase())
+        && !pods.get(0).getStatus().getContainerStatuses().isEmpty()
         && pods.get(0).getStatus().getContainerStatuses().get(0).getState().getRunning() != null;
   }
 
   private static int restartCount(List<V1Pod> pods) {
-    return pods.size() != 1 || pods.get(0).getStatus().getContainerStatuses() == null ? 0
+    return pods.size() != 1 || pods.get(0).getStatus().getContainerStatuses().isEmpty() ? 0
         : pods.get(0).getStatus().getContainerStatuses().get(0).getRestartCount();
   }
 
