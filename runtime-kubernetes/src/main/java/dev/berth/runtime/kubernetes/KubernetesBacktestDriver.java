@@ -161,11 +161,9 @@ final class KubernetesBacktestDriver implements BacktestDriver<KubernetesBacktes
       Optional<V1ContainerStatus> main = pod.flatMap(StatusMapper::mainContainer);
       if (main.isPresent() && main.get().getState() != null && main.get().getState().getTerminated() != null) {
         V1ContainerStateTerminated terminated = main.get().getState().getTerminated();
-        StatusMapper.Exit exit = StatusMapper.exit(terminated);
-        Optional<Instant> started = StatusMapper.instant(terminated.getStartedAt());
-        String message = exit.code() == 0 ? "" : exit.oomKilled() ? "killed: out of memory (exit code "
-            + exit.code() + ")" : "exited with code " + exit.code();
-        return new Exit(OptionalInt.of(exit.code()), started, exit.finishedAt(), exit.oomKilled(), message);
+        StatusMapper.Exit exit = StatusMapper.exit(terminated, pod.get());
+        return new Exit(OptionalInt.of(exit.code()), exit.startedAt(), exit.finishedAt(), exit.oomKilled(),
+            exit.message());
       }
       if (job.isEmpty() && pod.isEmpty()) {
         return new Exit(OptionalInt.empty(), Optional.empty(), Optional.empty(), false,

@@ -14,6 +14,7 @@ import dev.berth.runtime.RestartPolicy;
 import dev.berth.runtime.Runtime;
 import dev.berth.runtime.RuntimeClosedException;
 import dev.berth.runtime.RuntimeConfig;
+import dev.berth.runtime.ScheduleManager;
 import dev.berth.runtime.WorkloadKind;
 import dev.berth.runtime.core.internal.StoreAccess;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -64,6 +65,7 @@ public final class KubernetesRuntime implements Runtime {
         settings.scope());
     this.logs = new PodLogs(connection, settings.pollInterval());
     this.store = StoreAccess.forRuntime(parts.store(), KubernetesRuntimeProvider.TYPE, settings.scope());
+    features.put(ScheduleManager.class, new KubernetesScheduleManager(settings, connection, parts.packager()));
   }
 
   /** A builder; unset settings come from the in-cluster service account or the kubeconfig. */
@@ -161,12 +163,22 @@ public final class KubernetesRuntime implements Runtime {
     requireOpen(botId);
     lifecycle.require(botId);
     Optional<V1Pod> pod = StatusMapper.newest(livePods(botId));
-    if (pod.isEmpty()) {
-      return Stream.empty();
+    if (pod.isPresent() && !hasStarted(pod.get()) && options.follow()) {
+      lifecycle.awaitPod(botId, p -> p.getMetadata().getName().equals(pod.get().getMetadata().getName()));
+    }
+    if (pod.isEmpty() || !hasStarted(StatusMapper.newest(livePods(botId)).orElse(pod.get()))) {
+      return Stream.empty(); // no container has run yet, so there is no log to read
     }
     String name = pod.get().getMetadata().getName();
     return logs.open(name, BotManifests.CONTAINER, options, () -> !closed.get() && isRunning(botId, name),
         "bot '" + botId + "'");
+  }
+
+  /** Whether the pod's main container runs or ran: only then does the log endpoint answer. */
+  private static boolean hasStarted(V1Pod pod) {
+    return StatusMapper.mainContainer(pod).filter(c -> c.getState() != null).map(c -> c.getState().getRunning() != null
+        || c.getState().getTerminated() != null || (c.getLastState() != null && c.getLastState().getTerminated() != null))
+        .orElse(false);
   }
 
   private boolean isRunning(String botId, String podName) {
@@ -215,6 +227,7 @@ public final class KubernetesRuntime implements Runtime {
         .runsImages(true).build();
   }
 
+  /** Offers {@link ScheduleManager} (native CronJobs); empty for every other feature. */
   @Override
   public <F extends Feature> Optional<F> feature(Class<F> type) {
     requireOpen();

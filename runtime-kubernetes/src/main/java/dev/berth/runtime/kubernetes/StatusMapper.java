@@ -33,11 +33,20 @@ final class StatusMapper {
    *
    * @param code its exit code
    * @param oomKilled whether the kernel killed it for its memory limit
+   * @param startedAt when it started
    * @param finishedAt when it ended
+   * @param message why it ended, for a non-zero code
    */
-  record Exit(int code, boolean oomKilled, Optional<Instant> finishedAt) {
+  record Exit(int code, boolean oomKilled, Optional<Instant> startedAt, Optional<Instant> finishedAt,
+      String message) {
     String encode() {
-      return code + ";" + oomKilled + ";" + finishedAt.map(Instant::toString).orElse("");
+      com.google.gson.JsonObject json = new com.google.gson.JsonObject();
+      json.addProperty("code", code);
+      json.addProperty("oomKilled", oomKilled);
+      startedAt.ifPresent(at -> json.addProperty("startedAt", at.toString()));
+      finishedAt.ifPresent(at -> json.addProperty("finishedAt", at.toString()));
+      json.addProperty("message", message);
+      return json.toString();
     }
 
     static Optional<Exit> decode(String text) {
@@ -45,9 +54,11 @@ final class StatusMapper {
         return Optional.empty();
       }
       try {
-        String[] parts = text.split(";", -1);
-        return Optional.of(new Exit(Integer.parseInt(parts[0]), Boolean.parseBoolean(parts[1]),
-            parts.length > 2 && !parts[2].isEmpty() ? Optional.of(Instant.parse(parts[2])) : Optional.empty()));
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(text).getAsJsonObject();
+        return Optional.of(new Exit(json.get("code").getAsInt(), json.get("oomKilled").getAsBoolean(),
+            Optional.ofNullable(json.get("startedAt")).map(e -> Instant.parse(e.getAsString())),
+            Optional.ofNullable(json.get("finishedAt")).map(e -> Instant.parse(e.getAsString())),
+            Optional.ofNullable(json.get("message")).map(e -> e.getAsString()).orElse("")));
       } catch (RuntimeException e) {
         return Optional.empty();
       }
@@ -84,15 +95,16 @@ final class StatusMapper {
       return status.state(BotState.RUNNING).build();
     }
     if (state.getTerminated() != null) {
-      return exited(status, exit(state.getTerminated())).build();
+      return exited(status, exit(state.getTerminated(), pod.get())).build();
     }
     V1ContainerStateWaiting waiting = state.getWaiting();
     String reason = waiting == null ? "" : String.valueOf(waiting.getReason());
     String detail = waiting == null || waiting.getMessage() == null ? "" : ": " + waiting.getMessage();
     V1ContainerState last = container.get().getLastState();
     if (last != null && last.getTerminated() != null) {
-      return exited(status, exit(last.getTerminated())).message("exited and is waiting to be restarted (" + reason
-          + detail + ")").build();
+      Exit exit = exit(last.getTerminated(), pod.get());
+      return exited(status, exit).message(exit.message() + (exit.message().isEmpty() ? "" : "; ")
+          + "waiting to be restarted (" + reason + detail + ")").build();
     }
     if (FATAL_WAITING.contains(reason)) {
       return status.state(BotState.FAILED).message("its container cannot start (" + reason + detail + ")").build();
@@ -104,30 +116,59 @@ final class StatusMapper {
   static Optional<Exit> lastExit(V1Pod pod) {
     return mainContainer(pod).flatMap(c -> {
       if (c.getState() != null && c.getState().getTerminated() != null) {
-        return Optional.of(exit(c.getState().getTerminated()));
+        return Optional.of(exit(c.getState().getTerminated(), pod));
       }
       if (c.getState() != null && c.getState().getWaiting() != null && c.getLastState() != null
           && c.getLastState().getTerminated() != null) {
-        return Optional.of(exit(c.getLastState().getTerminated()));
+        return Optional.of(exit(c.getLastState().getTerminated(), pod));
       }
       return Optional.empty();
     });
   }
 
-  static Exit exit(V1ContainerStateTerminated terminated) {
+  static Exit exit(V1ContainerStateTerminated terminated, V1Pod pod) {
     boolean oom = "OOMKilled".equals(terminated.getReason());
     int code = terminated.getExitCode() != null ? terminated.getExitCode() : oom ? 137 : -1;
-    return new Exit(oom && code == 0 ? 137 : code, oom, instant(terminated.getFinishedAt()));
+    code = oom && code == 0 ? 137 : code;
+    Exit bare = new Exit(code, oom, instant(terminated.getStartedAt()), instant(terminated.getFinishedAt()), "");
+    return new Exit(code, oom, bare.startedAt(), bare.finishedAt(), exitMessage(bare, terminated, pod));
   }
 
   private static BotStatus.Builder exited(BotStatus.Builder status, Exit exit) {
+    exit.startedAt().ifPresent(status::startedAt);
     exit.finishedAt().ifPresent(status::finishedAt);
-    status.exitCode(exit.code()).oomKilled(exit.oomKilled());
+    status.exitCode(exit.code()).oomKilled(exit.oomKilled()).message(exit.message());
+    return status.state(exit.code() == 0 ? BotState.STOPPED : BotState.FAILED);
+  }
+
+  /**
+   * Why a container ended, naming the program when the shell's "not found" (127) or "not executable" (126) codes
+   * say it could not be run, and the kubelet's reason and message when it gave them.
+   */
+  static String exitMessage(Exit exit, V1ContainerStateTerminated terminated, V1Pod pod) {
     if (exit.code() == 0) {
-      return status.state(BotState.STOPPED);
+      return "";
     }
-    return status.state(BotState.FAILED).message(exit.oomKilled() ? "killed: out of memory (exit code " + exit.code()
+    StringBuilder message = new StringBuilder(exit.oomKilled() ? "killed: out of memory (exit code " + exit.code()
         + ")" : "exited with code " + exit.code());
+    if (exit.code() == 126 || exit.code() == 127) {
+      program(pod).ifPresent(program -> message.append(exit.code() == 127 ? ": program '" + program
+          + "' was not found in the image; check the command and the image's PATH" : ": program '" + program
+          + "' is not executable"));
+    }
+    if (terminated.getReason() != null && !terminated.getReason().equals("Error") && !exit.oomKilled()) {
+      message.append(" (").append(terminated.getReason()).append(')');
+    }
+    return message.toString();
+  }
+
+  private static Optional<String> program(V1Pod pod) {
+    return Optional.ofNullable(pod.getSpec()).map(spec -> spec.getContainers()).flatMap(containers ->
+        containers.stream().filter(c -> BotManifests.CONTAINER.equals(c.getName())
+            || PodTemplates.BACKTEST_CONTAINER.equals(c.getName())).findFirst())
+        .flatMap(c -> Optional.ofNullable(c.getCommand()).filter(command -> !command.isEmpty()))
+        .map(command -> command.size() > 4 && command.get(3).equals("berth-backtest") ? command.get(4)
+            : command.get(0));
   }
 
   /** The newest pod, preferring one that is not being deleted. */

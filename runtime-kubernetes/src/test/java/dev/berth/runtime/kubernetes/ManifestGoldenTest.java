@@ -2,6 +2,7 @@ package dev.berth.runtime.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.CodeBundle;
 import dev.berth.runtime.Mount;
@@ -97,5 +98,30 @@ class ManifestGoldenTest {
     assertGolden("bot-full-deployment.yaml", manifests.deployment(spec, packed, 1));
     assertGolden("bot-full-configmap.yaml", manifests.configMap(spec, packed, name));
     assertGolden("bot-full-secret.yaml", manifests.secret(spec, packed, name, Map.of()));
+  }
+
+  @Test
+  void backtestJob() throws IOException {
+    KubernetesSettings settings = settings();
+    BacktestSpec spec = BacktestSpec.builder("bt-momentum-2024").image("python:3.11-slim")
+        .command("python3", "-c", "import json; json.dump({'pnl': 1}, open('result.json', 'w'))")
+        .timeout(java.time.Duration.ofMinutes(20)).resources(Resources.builder().memory("1g").cpuMillis(2000).build())
+        .build();
+    CodePackager.Packed packed = packager(settings).pack(spec);
+    Map<String, String> metadata = Map.of("berth.deadline", "1767225600000", "berth.timeout", "PT20M",
+        "berth.result-path", "result.json", "berth.keep", "false");
+
+    assertGolden("backtest-job.yaml", new JobManifests(settings).job(spec, packed, metadata, true));
+  }
+
+  @Test
+  void scheduleCronJob() throws IOException {
+    KubernetesSettings settings = settings();
+    BotSpec spec = BotSpec.builder("nightly-report").image("busybox:1.36").command("sh", "-c", "date")
+        .label("strategy", "report").build();
+    CodePackager.Packed packed = packager(settings).pack(spec);
+
+    assertGolden("schedule-cronjob.yaml", new KubernetesScheduleManager(settings, null, packager(settings))
+        .cronJob("nightly", "0 2 * * 1-5", spec, packed));
   }
 }
