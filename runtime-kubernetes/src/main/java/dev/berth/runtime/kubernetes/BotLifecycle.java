@@ -29,10 +29,28 @@ final class BotLifecycle {
 
   private final Cluster cluster;
   private final KubernetesSettings settings;
+  private final PodLogs logs;
 
-  BotLifecycle(Cluster cluster, KubernetesSettings settings) {
+  BotLifecycle(Cluster cluster, KubernetesSettings settings, PodLogs logs) {
     this.cluster = cluster;
     this.settings = settings;
+    this.logs = logs;
+  }
+
+  /** The bot's key in the JVM's {@link LogArchive}. */
+  String archiveKey(String id) {
+    return cluster.connection().url() + "|" + cluster.namespace() + "|" + settings.scope() + "|" + id;
+  }
+
+  /** Keeps the log of the bot's newest pod before Berth removes the pod, which takes the log with it. */
+  private void archive(String id, List<V1Pod> pods) {
+    StatusMapper.newest(pods).ifPresent(pod -> {
+      List<dev.berth.runtime.LogLine> lines = logs.readAll(pod.getMetadata().getName(), BotManifests.CONTAINER,
+          "bot '" + id + "'");
+      if (!lines.isEmpty()) {
+        LogArchive.SHARED.put(archiveKey(id), pod.getMetadata().getName(), lines);
+      }
+    });
   }
 
   Duration defaultGrace() {
@@ -48,6 +66,7 @@ final class BotLifecycle {
       Optional<StatusMapper.Exit> exit = StatusMapper.newest(pods).flatMap(StatusMapper::lastExit);
       RestartPolicy policy = BotManifests.restartPolicy(annotations(deployment).get(KubeLabels.RESTART_POLICY));
       if (exit.isPresent() && !policy.shouldRestart(exit.get().code(), status.restartCount())) {
+        archive(id, pods);
         V1Deployment scaled = scale(id, 0, exit);
         log.info("Bot {} exited with code {}; its restart policy {} does not restart it, so it is scaled to 0", id,
             exit.get().code(), policy.kind());
@@ -73,9 +92,11 @@ final class BotLifecycle {
     if (replicas(deployment) == 0) {
       return;
     }
+    List<V1Pod> running = cluster.pods(KubeLabels.KIND_BOT, id);
+    archive(id, running);
     scale(id, 0, Optional.empty());
     long seconds = Math.max(0, (grace.toMillis() + 999) / 1000);
-    for (V1Pod pod : cluster.pods(KubeLabels.KIND_BOT, id)) {
+    for (V1Pod pod : running) {
       cluster.deletePod(pod.getMetadata().getName(), seconds, "stopping bot '" + id + "'");
     }
     Instant deadline = Instant.now().plus(grace).plusSeconds(30);

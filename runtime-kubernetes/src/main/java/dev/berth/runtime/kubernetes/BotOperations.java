@@ -89,6 +89,7 @@ final class BotOperations {
       lifecycle.stop(id, lifecycle.defaultGrace());
     }
     removeObjects(id);
+    LogArchive.SHARED.remove(lifecycle.archiveKey(id));
     log.info("Deleted bot {}", id);
   }
 

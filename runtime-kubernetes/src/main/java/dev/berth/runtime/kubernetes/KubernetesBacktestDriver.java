@@ -89,18 +89,18 @@ final class KubernetesBacktestDriver implements BacktestDriver<KubernetesBacktes
     try {
       CodePackager.Packed packed = packager.pack(spec);
       Optional<URI> resultUrl = resultUrl(spec.id());
-      V1Job job = cluster.errors().call(KubeOp.of("create", "jobs", "creating backtest '" + spec.id() + "'"),
-          WorkloadKind.BACKTEST, spec.id(), () -> connection.batch().createNamespacedJob(connection.namespace(),
-              jobs.job(spec, packed, metadata, resultUrl.isPresent())).execute());
+      // ConfigMap and Secret first: a pod started before them would fail with CreateContainerConfigError
       V1ConfigMap map = objects.configMap(spec, packed, backtest.job());
-      BotManifests.ownedBy(map.getMetadata(), "batch/v1", "Job", job.getMetadata());
       cluster.errors().call(KubeOp.of("create", "configmaps", "creating the ConfigMap of backtest '" + spec.id()
           + "'"), null, null, () -> connection.core().createNamespacedConfigMap(connection.namespace(), map).execute());
       V1Secret secret = objects.secret(spec, packed, backtest.job(), resultUrl.map(url -> Map.of(
           PodTemplates.RESULT_URL_KEY, url.toString())).orElse(Map.of()));
-      BotManifests.ownedBy(secret.getMetadata(), "batch/v1", "Job", job.getMetadata());
       cluster.errors().call(KubeOp.of("create", "secrets", "creating the Secret of backtest '" + spec.id() + "'"),
           null, null, () -> connection.core().createNamespacedSecret(connection.namespace(), secret).execute());
+      V1Job job = cluster.errors().call(KubeOp.of("create", "jobs", "creating backtest '" + spec.id() + "'"),
+          WorkloadKind.BACKTEST, spec.id(), () -> connection.batch().createNamespacedJob(connection.namespace(),
+              jobs.job(spec, packed, metadata, resultUrl.isPresent())).execute());
+      ownBy(job, backtest);
       awaitRunning(backtest);
       return backtest;
     } catch (RuntimeException | InterruptedException e) {
@@ -118,6 +118,25 @@ final class KubernetesBacktestDriver implements BacktestDriver<KubernetesBacktes
       }
       throw (RuntimeException) e;
     }
+  }
+
+  /** Makes the Job the owner of its ConfigMap and Secret (merge patches), so deleting the Job deletes them too. */
+  private void ownBy(V1Job job, Backtest backtest) {
+    JsonObject patch = new JsonObject();
+    patch.add("metadata", new JsonObject());
+    patch.getAsJsonObject("metadata").add("ownerReferences", cluster.json(List.of(
+        new io.kubernetes.client.openapi.models.V1OwnerReference().apiVersion("batch/v1").kind("Job")
+            .name(job.getMetadata().getName()).uid(job.getMetadata().getUid()).blockOwnerDeletion(false)
+            .controller(false))));
+    String ns = connection.namespace();
+    cluster.errors().call(KubeOp.of("patch", "configmaps", "owning the ConfigMap of backtest '" + backtest.id() + "'"),
+        null, null, () -> PatchUtils.patch(V1ConfigMap.class, () -> connection.core().patchNamespacedConfigMap(
+            backtest.job(), ns, new V1Patch(patch.toString())).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            connection.client()));
+    cluster.errors().call(KubeOp.of("patch", "secrets", "owning the Secret of backtest '" + backtest.id() + "'"),
+        null, null, () -> PatchUtils.patch(V1Secret.class, () -> connection.core().patchNamespacedSecret(
+            backtest.job(), ns, new V1Patch(patch.toString())).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+            connection.client()));
   }
 
   /** The presigned PUT URL the wrapper ships the result to, when a store hands out URLs a pod can use. */
@@ -168,6 +187,12 @@ final class KubernetesBacktestDriver implements BacktestDriver<KubernetesBacktes
       if (job.isEmpty() && pod.isEmpty()) {
         return new Exit(OptionalInt.empty(), Optional.empty(), Optional.empty(), false,
             "its Job was removed by someone else before it reported an exit code");
+      }
+      boolean suspended = job.map(j -> j.getSpec() != null && Boolean.TRUE.equals(j.getSpec().getSuspend()))
+          .orElse(false);
+      if (suspended && pod.isEmpty()) {
+        return new Exit(OptionalInt.empty(), Optional.empty(), Optional.empty(), false,
+            "it was stopped before its container reported an exit code");
       }
       Optional<String> failed = job.flatMap(KubernetesBacktestDriver::failure);
       if (failed.isPresent() && (pod.isEmpty() || main.isEmpty())) {

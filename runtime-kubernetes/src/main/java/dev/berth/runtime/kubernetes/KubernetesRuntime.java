@@ -60,10 +60,10 @@ public final class KubernetesRuntime implements Runtime {
     this.settings = parts.settings();
     this.connection = parts.connection();
     this.cluster = new Cluster(connection, settings.scope());
-    this.lifecycle = new BotLifecycle(cluster, settings);
+    this.logs = new PodLogs(connection, settings.pollInterval());
+    this.lifecycle = new BotLifecycle(cluster, settings, logs);
     this.operations = new BotOperations(cluster, new BotManifests(settings), parts.packager(), lifecycle,
         settings.scope());
-    this.logs = new PodLogs(connection, settings.pollInterval());
     this.store = StoreAccess.forRuntime(parts.store(), KubernetesRuntimeProvider.TYPE, settings.scope());
     features.put(ScheduleManager.class, new KubernetesScheduleManager(settings, connection, parts.packager()));
   }
@@ -166,12 +166,17 @@ public final class KubernetesRuntime implements Runtime {
     if (pod.isPresent() && !hasStarted(pod.get()) && options.follow()) {
       lifecycle.awaitPod(botId, p -> p.getMetadata().getName().equals(pod.get().getMetadata().getName()));
     }
+    String key = lifecycle.archiveKey(botId);
     if (pod.isEmpty() || !hasStarted(StatusMapper.newest(livePods(botId)).orElse(pod.get()))) {
-      return Stream.empty(); // no container has run yet, so there is no log to read
+      // no container runs or ran: the last pod's log, if Berth kept it when it removed the pod
+      List<LogLine> archived = LogArchive.SHARED.get(key).map(LogArchive.Archived::lines).orElse(List.of())
+          .stream().filter(options::accepts).toList();
+      int from = options.tail() == LogOptions.ALL ? 0 : Math.max(0, archived.size() - options.tail());
+      return archived.subList(from, archived.size()).stream();
     }
     String name = pod.get().getMetadata().getName();
     return logs.open(name, BotManifests.CONTAINER, options, () -> !closed.get() && isRunning(botId, name),
-        "bot '" + botId + "'");
+        "bot '" + botId + "'", () -> LogArchive.SHARED.forPod(key, name));
   }
 
   /** Whether the pod's main container runs or ran: only then does the log endpoint answer. */

@@ -46,9 +46,11 @@ final class LogFollow implements Iterator<LogLine>, AutoCloseable {
   private Predicate<LogLine> fresh = line -> true;
   private boolean first = true;
   private boolean last;
+  private final java.util.function.Supplier<java.util.Optional<java.util.List<LogLine>>> archived;
 
   LogFollow(PodLogs logs, String pod, String container, LogOptions options, BooleanSupplier running, String what,
-      Duration pause) {
+      Duration pause, java.util.function.Supplier<java.util.Optional<java.util.List<LogLine>>> archived) {
+    this.archived = archived;
     this.logs = logs;
     this.pod = pod;
     this.container = container;
@@ -71,7 +73,7 @@ final class LogFollow implements Iterator<LogLine>, AutoCloseable {
       }
       try {
         if (reader == null && !connect()) {
-          return false;
+          return !ready.isEmpty();
         }
         String raw = reader.readLine();
         if (raw == null) {
@@ -130,7 +132,13 @@ final class LogFollow implements Iterator<LogLine>, AutoCloseable {
       if (first) {
         throw e;
       }
-      return false; // the pod is gone: the follow ends with what it delivered
+      last = true; // the pod is gone: what it logged after the last line delivered is in the archive, if anywhere
+      Predicate<LogLine> missed = cursor.deliveredAny() ? cursor.missed() : line -> true;
+      archived.get().ifPresent(lines -> lines.stream().filter(missed).filter(options::accepts).forEach(line -> {
+        cursor.delivered(line);
+        ready.add(line);
+      }));
+      return false;
     }
     fresh = resume ? cursor.missed() : line -> true;
     first = false;

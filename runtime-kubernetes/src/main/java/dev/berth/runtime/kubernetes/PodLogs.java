@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import okhttp3.Call;
 import okhttp3.Response;
@@ -41,6 +43,15 @@ final class PodLogs implements AutoCloseable {
    * @param what for messages, e.g. {@code bot 'b1'}
    */
   Stream<LogLine> open(String pod, String container, LogOptions options, BooleanSupplier running, String what) {
+    return open(pod, container, options, running, what, () -> Optional.empty());
+  }
+
+  /**
+   * As {@link #open(String, String, LogOptions, BooleanSupplier, String)}; a follow whose pod went away delivers
+   * what {@code archived} holds of it instead.
+   */
+  Stream<LogLine> open(String pod, String container, LogOptions options, BooleanSupplier running, String what,
+      Supplier<Optional<List<LogLine>>> archived) {
     if (!options.streams().contains(LogStream.STDOUT)) {
       return Stream.empty(); // the pod log has no separate stderr: every line is reported as stdout
     }
@@ -57,12 +68,23 @@ final class PodLogs implements AutoCloseable {
       }
       return lines.stream();
     }
-    LogFollow follow = new LogFollow(this, pod, container, options, running, what, pollInterval);
+    LogFollow follow = new LogFollow(this, pod, container, options, running, what, pollInterval, archived);
     follows.add(follow);
     return follow.stream().onClose(() -> {
       follow.close();
       follows.remove(follow);
     });
+  }
+
+  /** The whole log of a container, for the archive; empty when it cannot be read. */
+  List<LogLine> readAll(String pod, String container, String what) {
+    List<LogLine> lines = new ArrayList<>();
+    try (Response response = request(pod, container, false, -1, null, what)) {
+      LogFollow.readAll(response, lines::add);
+    } catch (IOException | RuntimeException e) {
+      return List.of();
+    }
+    return lines;
   }
 
   /** One log request; {@code sinceTime} is cut to whole seconds, as the API server reads it. */
