@@ -134,15 +134,19 @@ final class BotLifecycle {
       Optional<V1Pod> pod = StatusMapper.newest(cluster.pods(KubeLabels.KIND_BOT, id).stream()
           .filter(p -> p.getMetadata().getDeletionTimestamp() == null).filter(which).toList());
       if (pod.isPresent()) {
-        BotStatus status = StatusMapper.map(id, require(id), List.of(pod.get()));
-        if (status.state() == BotState.RUNNING || status.exitCode().isPresent()) {
+        Optional<io.kubernetes.client.openapi.models.V1ContainerStatus> main = StatusMapper.mainContainer(pod.get());
+        var state = main.map(c -> c.getState()).orElse(null);
+        if (state != null && (state.getRunning() != null || state.getTerminated() != null
+            || StatusMapper.lastExit(pod.get()).isPresent())) {
           return;
         }
-        if (status.state() == BotState.FAILED) {
-          throw new RuntimeOperationException("Bot '" + id + "' cannot start: " + status.message() + ". Fix the "
-              + "image or its pull secret and start it again; until then Kubernetes keeps retrying.");
+        var waiting = state == null ? null : state.getWaiting();
+        if (waiting != null && StatusMapper.FATAL_WAITING.contains(waiting.getReason())) {
+          throw new RuntimeOperationException("Bot '" + id + "' cannot start: its container cannot start ("
+              + waiting.getReason() + (waiting.getMessage() == null ? "" : ": " + waiting.getMessage()) + "). Fix "
+              + "the image or its pull secret and start it again; until then Kubernetes keeps retrying.");
         }
-        why = status.message();
+        why = waiting == null ? StatusMapper.pending(pod.get()) : "waiting (" + waiting.getReason() + ")";
       }
       if (!Instant.now().isBefore(deadline)) {
         throw new RuntimeOperationException("Bot '" + id + "' did not start within " + settings.startTimeout() + ": "

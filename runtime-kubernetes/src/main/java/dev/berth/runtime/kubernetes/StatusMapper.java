@@ -87,7 +87,7 @@ final class StatusMapper {
           + deployment.getMetadata().getName() + ")").build();
     }
     if (container.isEmpty() || container.get().getState() == null) {
-      return status.state(BotState.CREATED).message(pending(pod.get())).build();
+      return pendingStatus(status, pod.get(), annotations, pending(pod.get()));
     }
     V1ContainerState state = container.get().getState();
     if (state.getRunning() != null) {
@@ -109,7 +109,21 @@ final class StatusMapper {
     if (FATAL_WAITING.contains(reason)) {
       return status.state(BotState.FAILED).message("its container cannot start (" + reason + detail + ")").build();
     }
-    return status.state(BotState.CREATED).message("starting (" + reason + detail + ")").build();
+    return pendingStatus(status, pod.get(), annotations, "starting (" + reason + detail + ")");
+  }
+
+  /**
+   * A pod whose container has not run yet. Before the first start that is CREATED; after it, {@code start} waited
+   * for a running pod, so a pending one replaced a pod that went away behind Berth's back (deleted, or its node
+   * failed): FAILED at once, saying so.
+   */
+  private static BotStatus pendingStatus(BotStatus.Builder status, V1Pod pod, Map<String, String> annotations,
+      String why) {
+    if (!annotations.containsKey(KubeLabels.STARTED)) {
+      return status.state(BotState.CREATED).message(why).build();
+    }
+    return status.state(BotState.FAILED).message("its pod was replaced outside Berth (deleted, or its node failed); "
+        + "the new pod " + pod.getMetadata().getName() + " has not run yet: " + why).build();
   }
 
   /** The exit of the main container of a pod whose container has ended (now or before a restart). */

@@ -158,6 +158,20 @@ class KubernetesRuntimeTest {
   }
 
   @Test
+  void aPendingPodThatReplacedARunningOneIsFailedAtOnce() throws Exception {
+    runtime.create(spec("b1"));
+    V1Pod pod = api.runningPod(SCOPE, "b1", "10.1.2.3");
+    runtime.start("b1");
+    api.core().deleteNamespacedPod(pod.getMetadata().getName(), ApiServerFixture.NAMESPACE).execute();
+    api.core().createNamespacedPod(ApiServerFixture.NAMESPACE, api.pod(SCOPE, "b1")).execute(); // the replacement
+
+    BotStatus status = runtime.status("b1");
+
+    assertThat(status.state()).isEqualTo(BotState.FAILED);
+    assertThat(status.message()).contains("replaced outside Berth");
+  }
+
+  @Test
   void anOomKilledBotIsFailedWith137AndItsNeverPolicyScalesItDown() throws Exception {
     runtime.create(spec("b1"));
     V1Pod pod = api.pod(SCOPE, "b1").status(new V1PodStatus().phase("Running").addContainerStatusesItem(
