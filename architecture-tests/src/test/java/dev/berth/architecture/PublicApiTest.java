@@ -40,7 +40,8 @@ class PublicApiTest {
         Arguments.of("runtime-local", dev.berth.runtime.local.LocalRuntime.class),
         Arguments.of("runtime-docker", dev.berth.runtime.docker.DockerRuntime.class),
         Arguments.of("runtime-micrometer", dev.berth.runtime.micrometer.BerthMetrics.class),
-        Arguments.of("runtime-apple", dev.berth.runtime.apple.AppleRuntime.class));
+        Arguments.of("runtime-apple", dev.berth.runtime.apple.AppleRuntime.class),
+        Arguments.of("runtime-kubernetes", dev.berth.runtime.kubernetes.KubernetesRuntime.class));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,0 +1,37 @@
+package dev.berth.runtime.kubernetes;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/** Serialises calls for one id while calls for different ids run in parallel; unused locks are dropped. */
+final class IdLocks {
+  private final ConcurrentHashMap<String, Entry> locks = new ConcurrentHashMap<>();
+
+  <T> T with(String id, Supplier<T> action) {
+    Entry entry = locks.compute(id, (key, existing) -> {
+      Entry e = existing == null ? new Entry() : existing;
+      e.users++;
+      return e;
+    });
+    entry.lock.lock();
+    try {
+      return action.get();
+    } finally {
+      entry.lock.unlock();
+      locks.computeIfPresent(id, (key, e) -> --e.users == 0 ? null : e);
+    }
+  }
+
+  void run(String id, Runnable action) {
+    with(id, () -> {
+      action.run();
+      return null;
+    });
+  }
+
+  private static final class Entry {
+    final ReentrantLock lock = new ReentrantLock();
+    int users;
+  }
+}

@@ -1,0 +1,153 @@
+package dev.berth.runtime.kubernetes;
+
+import dev.berth.runtime.LogLine;
+import dev.berth.runtime.LogOptions;
+import dev.berth.runtime.LogStream;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.Pair;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import okhttp3.Call;
+import okhttp3.Response;
+
+/**
+ * Reads the pod log endpoint with timestamps. The API server merges stdout and stderr, so every line is
+ * {@link LogStream#STDOUT}. Follows run on the caller's thread and are tracked so {@link #close()} ends them.
+ */
+final class PodLogs implements AutoCloseable {
+  private final KubeConnection connection;
+  private final java.time.Duration pollInterval;
+  private final Set<LogFollow> follows = ConcurrentHashMap.newKeySet();
+
+  PodLogs(KubeConnection connection, java.time.Duration pollInterval) {
+    this.connection = connection;
+    this.pollInterval = pollInterval;
+  }
+
+  /**
+   * The log of {@code container} in {@code pod}; a follow reconnects while {@code running} says so.
+   *
+   * @param what for messages, e.g. {@code bot 'b1'}
+   */
+  Stream<LogLine> open(String pod, String container, LogOptions options, BooleanSupplier running, String what) {
+    return open(pod, container, options, running, what, () -> Optional.empty());
+  }
+
+  /**
+   * As {@link #open(String, String, LogOptions, BooleanSupplier, String)}; a follow whose pod went away delivers
+   * what {@code archived} holds of it instead.
+   */
+  Stream<LogLine> open(String pod, String container, LogOptions options, BooleanSupplier running, String what,
+      Supplier<Optional<List<LogLine>>> archived) {
+    if (!options.streams().contains(LogStream.STDOUT)) {
+      return Stream.empty(); // the pod log has no separate stderr: every line is reported as stdout
+    }
+    if (!options.follow()) {
+      List<LogLine> lines = new ArrayList<>();
+      try (Response response = request(pod, container, false, options.tail(), options.since().orElse(null), what)) {
+        LogFollow.readAll(response, line -> {
+          if (options.accepts(line)) {
+            lines.add(line);
+          }
+        });
+      } catch (IOException e) {
+        throw connection.errors().unreachable(e);
+      }
+      return lines.stream();
+    }
+    LogFollow follow = new LogFollow(this, pod, container, options, running, what, pollInterval, archived);
+    follows.add(follow);
+    return follow.stream().onClose(() -> {
+      follow.close();
+      follows.remove(follow);
+    });
+  }
+
+  /** The whole log of a container, for the archive; empty when it cannot be read. */
+  List<LogLine> readAll(String pod, String container, String what) {
+    List<LogLine> lines = new ArrayList<>();
+    try (Response response = request(pod, container, false, -1, null, what)) {
+      LogFollow.readAll(response, lines::add);
+    } catch (IOException | RuntimeException e) {
+      return List.of();
+    }
+    return lines;
+  }
+
+  /** One log request; {@code sinceTime} is cut to whole seconds, as the API server reads it. */
+  Response request(String pod, String container, boolean follow, int tail, Instant since, String what) {
+    ApiClient client = connection.client();
+    List<Pair> query = new ArrayList<>();
+    query.add(new Pair("container", container));
+    query.add(new Pair("timestamps", "true"));
+    if (follow) {
+      query.add(new Pair("follow", "true"));
+    }
+    if (tail >= 0) {
+      query.add(new Pair("tailLines", Integer.toString(tail)));
+    }
+    if (since != null) {
+      query.add(new Pair("sinceTime", since.truncatedTo(ChronoUnit.SECONDS).toString()));
+    }
+    Map<String, String> headers = new HashMap<>();
+    headers.put("Accept", "text/plain");
+    String path = "/api/v1/namespaces/" + client.escapeString(connection.namespace()) + "/pods/"
+        + client.escapeString(pod) + "/log";
+    try {
+      Call call = client.buildCall(client.getBasePath(), path, "GET", query, new ArrayList<>(), null, headers,
+          new HashMap<>(), new HashMap<>(), new String[] {"BearerToken"}, null);
+      Response response = call.execute();
+      if (!response.isSuccessful()) {
+        String body = response.body() == null ? "" : response.body().string();
+        int code = response.code();
+        response.close();
+        throw connection.errors().translate(new ApiException(code, body), KubeOp.of("get", "pods/log",
+            "reading the log of " + what), null, null);
+      }
+      return response;
+    } catch (ApiException e) {
+      throw connection.errors().translate(e, KubeOp.of("get", "pods/log", "reading the log of " + what), null, null);
+    } catch (IOException e) {
+      throw connection.errors().unreachable(e);
+    }
+  }
+
+  /** A line {@code 2026-12-02T08:00:00.123456789Z text} of the pod log; a line without a stamp gets now. */
+  static LogLine parse(String raw) {
+    int space = raw.indexOf(' ');
+    if (space > 0) {
+      try {
+        return LogLine.stdout(Instant.parse(raw.substring(0, space)), raw.substring(space + 1));
+      } catch (DateTimeParseException e) {
+        // not a stamp: keep the whole line
+      }
+    }
+    return LogLine.stdout(Instant.now(), raw);
+  }
+
+  void forget(LogFollow follow) {
+    follows.remove(follow);
+  }
+
+  /** Ends every open follow. */
+  @Override
+  public void close() {
+    for (LogFollow follow : List.copyOf(follows)) {
+      follow.close();
+    }
+    follows.clear();
+  }
+}

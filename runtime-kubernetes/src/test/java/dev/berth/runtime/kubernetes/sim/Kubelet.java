@@ -1,0 +1,228 @@
+package dev.berth.runtime.kubernetes.sim;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Frame;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one node of the simulated cluster: every {@value #PERIOD_MS} ms it lists the namespace's pods, starts a
+ * {@link PodWorker} for each new one and removes the containers of pods that were deleted (with the grace
+ * period the deletion asked for, else the pod's {@code terminationGracePeriodSeconds}). Containers carry the
+ * cluster's namespace as {@link DockerEngine#CLUSTER_LABEL}; {@link #close()} removes every one of them.
+ */
+final class Kubelet implements AutoCloseable {
+  static final String NODE_NAME = "berth-sim-node";
+  static final String POD_IP = "127.0.0.1";
+  static final long PERIOD_MS = 100;
+  private static final Logger LOG = LoggerFactory.getLogger(Kubelet.class);
+
+  final SimApi api;
+  final DockerClient docker;
+  private final SimDispatcher server;
+  private final Path root;
+  private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
+  private final Map<String, Long> graces = new ConcurrentHashMap<>();
+  private final Set<String> images = ConcurrentHashMap.newKeySet();
+  private final ExecutorService pool;
+  private final Thread loop;
+  private volatile boolean running = true;
+
+  Kubelet(SimApi api, SimDispatcher server) {
+    this.api = api;
+    this.server = server;
+    this.docker = DockerEngine.connect();
+    try {
+      this.root = Files.createTempDirectory("berth-sim-kubelet-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    AtomicInteger threads = new AtomicInteger();
+    this.pool = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "berth-sim-pod-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.loop = new Thread(this::run, "berth-sim-kubelet-" + api.namespace);
+    loop.setDaemon(true);
+    loop.start();
+  }
+
+  /** The directory under which pods' volumes live; removed on close. */
+  Path root() {
+    return root;
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        sync(api.core.listNamespacedPod(api.namespace).execute().getItems());
+      } catch (ApiException e) {
+        LOG.debug("Kubelet pass failed ({}): {}", e.getCode(), e.getResponseBody());
+      } catch (RuntimeException e) {
+        LOG.warn("Kubelet pass failed", e);
+      }
+      try {
+        Thread.sleep(PERIOD_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void sync(List<V1Pod> pods) {
+    Set<String> live = pods.stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
+    for (V1Pod pod : pods) {
+      String uid = pod.getMetadata().getUid();
+      Long grace = pod.getSpec().getTerminationGracePeriodSeconds();
+      graces.put(uid, grace == null ? 30 : grace);
+      if (!workers.containsKey(uid) && running) {
+        PodWorker worker = new PodWorker(this, pod, root.resolve(uid));
+        workers.put(uid, worker);
+        pool.execute(worker::run);
+      }
+    }
+    for (String uid : new ArrayList<>(workers.keySet())) {
+      if (!live.contains(uid)) {
+        PodWorker worker = workers.remove(uid);
+        Long asked = server.takeDeletionGrace(worker.name());
+        long grace = asked != null ? asked : graces.getOrDefault(uid, 30L);
+        graces.remove(uid);
+        pool.execute(() -> worker.delete(grace));
+      }
+    }
+  }
+
+  boolean imagePresent(String image) {
+    if (images.contains(image)) {
+      return true;
+    }
+    try {
+      docker.inspectImageCmd(image).exec();
+      images.add(image);
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    }
+  }
+
+  String containerName(V1Pod pod, ContainerRun run) {
+    return "berth-sim-" + api.namespace + "-" + pod.getMetadata().getName() + "-" + run.spec.getName() + "-"
+        + run.attempt;
+  }
+
+  Map<String, String> labels(V1Pod pod, ContainerRun run) {
+    return Map.of(DockerEngine.CLUSTER_LABEL, api.namespace, DockerEngine.POD_LABEL, pod.getMetadata().getName(),
+        DockerEngine.CONTAINER_LABEL, run.spec.getName());
+  }
+
+  LogEndpoint.ContainerLogs logs() {
+    return new LogEndpoint.ContainerLogs() {
+      @Override
+      public Optional<String> containerId(String podUid, String container, boolean previous) {
+        PodWorker worker = workers.get(podUid);
+        return worker == null ? Optional.empty() : worker.containerId(container, previous);
+      }
+
+      @Override
+      public List<String> timestampedLines(String containerId) {
+        return Kubelet.this.timestampedLines(containerId);
+      }
+
+      @Override
+      public boolean running(String containerId) {
+        try {
+          return Boolean.TRUE.equals(docker.inspectContainerCmd(containerId).exec().getState().getRunning());
+        } catch (NotFoundException e) {
+          return false;
+        }
+      }
+    };
+  }
+
+  private List<String> timestampedLines(String containerId) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder partial = new StringBuilder();
+    ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+      @Override
+      public void onNext(Frame frame) {
+        synchronized (lines) {
+          partial.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+          int newline;
+          while ((newline = partial.indexOf("\n")) >= 0) {
+            lines.add(partial.substring(0, newline));
+            partial.delete(0, newline + 1);
+          }
+        }
+      }
+    };
+    try {
+      docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTimestamps(true).exec(callback)
+          .awaitCompletion(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (DockerException e) {
+      LOG.debug("No logs of container {}: {}", containerId, e.getMessage());
+    }
+    synchronized (lines) {
+      if (partial.length() > 0) {
+        lines.add(partial.toString());
+      }
+      return List.copyOf(lines);
+    }
+  }
+
+  /** Stops the loop, removes every pod's containers (no grace: the cluster is going away) and all files. */
+  @Override
+  public void close() {
+    running = false;
+    loop.interrupt();
+    try {
+      loop.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    List<PodWorker> all = new ArrayList<>(workers.values());
+    workers.clear();
+    all.forEach(w -> pool.execute(() -> w.delete(0)));
+    pool.shutdown();
+    try {
+      pool.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (String id : DockerEngine.containersOf(docker, api.namespace)) {
+      docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+    }
+    PodVolumes.deleteTree(root);
+    try {
+      docker.close();
+    } catch (IOException e) {
+      LOG.debug("Closing the Docker client failed", e);
+    }
+    Objects.requireNonNull(root);
+  }
+}

@@ -1,0 +1,145 @@
+package dev.berth.runtime.kubernetes.sim;
+
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The in-process API server's front: counts the requests of the code under test, answers {@code /version} and
+ * the pod log endpoint itself, notes the grace period of pod deletions for the kubelet, and hands everything
+ * else to the CRUD dispatcher.
+ */
+final class SimDispatcher extends Dispatcher {
+  private static final Pattern POD = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)");
+  static final Pattern POD_LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log");
+  private static final Pattern GRACE_IN_BODY = Pattern.compile("\"gracePeriodSeconds\"\\s*:\\s*(\\d+)");
+  private static final String VERSION = "{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.0\","
+      + "\"gitCommit\":\"simulated\",\"gitTreeState\":\"clean\",\"buildDate\":\"2024-08-13T07:28:49Z\","
+      + "\"goVersion\":\"go1.22.5\",\"compiler\":\"gc\",\"platform\":\"linux/amd64\"}";
+
+  private final KubernetesMixedDispatcher crud;
+  private final Queue<String> requests = new ConcurrentLinkedQueue<>();
+  private final Map<String, Long> deletionGrace = new ConcurrentHashMap<>();
+  private volatile LogEndpoint logs;
+
+  SimDispatcher(KubernetesMixedDispatcher crud) {
+    this.crud = crud;
+  }
+
+  void serveLogs(LogEndpoint endpoint) {
+    this.logs = endpoint;
+  }
+
+  LogEndpoint logs() {
+    return logs;
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    String path = request.getPath();
+    String plain = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+    record(request.getMethod(), path, request.getHeader("User-Agent"));
+    if ("GET".equals(request.getMethod()) && ("/version".equals(plain) || "/version/".equals(plain))) {
+      return json(200, VERSION);
+    }
+    Matcher log = POD_LOG.matcher(plain);
+    if ("GET".equals(request.getMethod()) && log.matches()) {
+      LogEndpoint endpoint = logs;
+      return endpoint.serve(log.group(1), log.group(2), query(path));
+    }
+    Matcher pod = POD.matcher(plain);
+    if ("DELETE".equals(request.getMethod()) && pod.matches()) {
+      noteGrace(pod.group(2), query(path).get("gracePeriodSeconds"), request.getUtf8Body());
+    }
+    if (MergePatch.applies(request)) {
+      synchronized (this) {
+        return MergePatch.apply(crud, request, plain);
+      }
+    }
+    return crud.dispatch(request);
+  }
+
+  /** The pod as the API server holds it, as JSON, or {@code null} when there is no such pod. */
+  String readPod(String namespace, String name) {
+    RecordedRequest get = new RecordedRequest("HTTP/1.1", HttpMethod.GET,
+        "/api/v1/namespaces/" + namespace + "/pods/" + name, Headers.builder().build(), new Buffer());
+    MockResponse response = crud.dispatch(get);
+    return response.code() == 200 ? response.getBody().readUtf8() : null;
+  }
+
+  /** The grace period the last deletion of this pod asked for, if it named one; forgotten once read. */
+  Long takeDeletionGrace(String podName) {
+    return deletionGrace.remove(podName);
+  }
+
+  /** Counts a request unless the simulation itself sent it. */
+  void record(String method, String path, String userAgent) {
+    if (!SimApi.USER_AGENT.equals(userAgent)) {
+      requests.add(method + " " + path);
+    }
+  }
+
+  int count(String method, String pathPrefix) {
+    String prefix = method + " " + pathPrefix;
+    return (int) requests.stream().filter(r -> r.startsWith(prefix)).count();
+  }
+
+  void resetCounts() {
+    requests.clear();
+  }
+
+  private void noteGrace(String podName, String fromQuery, String body) {
+    String seconds = fromQuery;
+    if (seconds == null && body != null) {
+      Matcher m = GRACE_IN_BODY.matcher(body);
+      seconds = m.find() ? m.group(1) : null;
+    }
+    if (seconds != null && seconds.matches("\\d+")) {
+      deletionGrace.put(podName, Long.parseLong(seconds));
+    }
+  }
+
+  static Map<String, String> query(String path) {
+    Map<String, String> query = new HashMap<>();
+    String raw = URI.create(path).getRawQuery();
+    if (raw == null) {
+      return query;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      query.put(key, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+    }
+    return query;
+  }
+
+  static MockResponse json(int code, String body) {
+    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
+  }
+
+  /** A Kubernetes {@code Status} failure body, as a real API server sends with 4xx answers. */
+  static MockResponse status(int code, String reason, String message) {
+    String escaped = message.replace("\\", "\\\\").replace("\"", "\\\"");
+    return json(code, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+        + "\"message\":\"" + escaped + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}");
+  }
+
+  static List<String> lines(String text) {
+    return text.isEmpty() ? List.of() : List.of(text.split("\n", -1));
+  }
+}

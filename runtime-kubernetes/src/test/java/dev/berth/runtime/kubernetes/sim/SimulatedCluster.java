@@ -1,0 +1,124 @@
+package dev.berth.runtime.kubernetes.sim;
+
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Optional;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+
+/**
+ * A Kubernetes control plane for tests: the in-process CRUD API server behind a front that counts requests,
+ * serves {@code /version} and pod logs (a following one as a stream) and applies JSON merge patches properly;
+ * the Deployment and Job controllers, a garbage collector for owned objects and, with
+ * {@link #startWithKubelet()}, a kubelet that runs pods on the local Docker engine. Everything happens in
+ * a namespace of its own; {@link #close()} stops the loops and removes every container, volume and directory
+ * the kubelet made.
+ */
+public final class SimulatedCluster implements AutoCloseable {
+  private final KubernetesMockServer server;
+  private final ApiFront front;
+  private final SimDispatcher dispatcher;
+  private final String url;
+  private final String namespace;
+  private final ApiClient client;
+  private final ControlLoop controllers;
+  private final Kubelet kubelet;
+
+  private SimulatedCluster(boolean withKubelet) {
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    dispatcher = new SimDispatcher(new KubernetesMixedDispatcher(responses));
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false);
+    server.init();
+    String direct = "http://" + server.getHostName() + ":" + server.getPort();
+    namespace = "sim-" + UUID.randomUUID().toString().substring(0, 8);
+    SimApi api = new SimApi(direct, namespace);
+    try {
+      front = new ApiFront(direct, dispatcher);
+    } catch (IOException e) {
+      server.destroy();
+      throw new UncheckedIOException(e);
+    }
+    url = front.url();
+    client = new ClientBuilder().setBasePath(url).build();
+    try {
+      kubelet = withKubelet ? new Kubelet(api, dispatcher) : null;
+    } catch (RuntimeException e) {
+      front.close();
+      server.destroy();
+      throw e;
+    }
+    dispatcher.serveLogs(new LogEndpoint(dispatcher,
+        kubelet == null ? LogEndpoint.NONE : kubelet.logs()));
+    controllers = new ControlLoop(api);
+  }
+
+  /** The API server and the controllers; pods are created but stay {@code Pending}, as without nodes. */
+  public static SimulatedCluster start() {
+    return new SimulatedCluster(false);
+  }
+
+  /**
+   * Also a kubelet that runs pods on the local Docker engine ({@code DOCKER_HOST} is honoured; every image is
+   * replaced by {@code BERTH_TEST_IMAGE} when that is set). Skips the calling test with the reason when no
+   * engine answers, fails it when {@code CI=true}.
+   */
+  public static SimulatedCluster startWithKubelet() {
+    DockerEngine.require();
+    return new SimulatedCluster(true);
+  }
+
+  /** The API server's base URL, e.g. {@code http://localhost:38211}. */
+  public String url() {
+    return url;
+  }
+
+  /** The namespace of this cluster's controllers and kubelet: fresh for every cluster. */
+  public String namespace() {
+    return namespace;
+  }
+
+  /** A client for the code under test; its requests are the ones {@link #requestCount} counts. */
+  public ApiClient client() {
+    return client;
+  }
+
+  /**
+   * How many requests with this HTTP method and a path (with its query) starting with {@code pathPrefix} the
+   * server received since start or the last {@link #resetRequestCounts()}, the simulation's own not counted.
+   */
+  public int requestCount(String method, String pathPrefix) {
+    return dispatcher.count(method, pathPrefix);
+  }
+
+  /** Forgets the requests counted so far. */
+  public void resetRequestCounts() {
+    dispatcher.resetCounts();
+  }
+
+  /** The directory of the kubelet's pod volumes (removed by {@link #close()}); empty without a kubelet. */
+  Optional<Path> kubeletDirectory() {
+    return Optional.ofNullable(kubelet).map(Kubelet::root);
+  }
+
+  /** Stops the controllers and the kubelet, removes what the kubelet created, stops the API server. */
+  @Override
+  public void close() {
+    controllers.close();
+    if (kubelet != null) {
+      kubelet.close();
+    }
+    front.close();
+    server.destroy();
+  }
+}
