@@ -6,16 +6,23 @@ import static org.awaitility.Awaitility.await;
 
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
+import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.apis.VersionApi;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1CronJob;
+import io.kubernetes.client.openapi.models.V1CronJobSpec;
 import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1JobTemplateSpec;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Secret;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -145,6 +152,34 @@ class SimulatedClusterTest {
           assertThat(c.getReason()).isEqualTo("DeadlineExceeded");
         }));
     await().atMost(WAIT).until(() -> Manifests.pods(cluster, "job-name=bt-1").isEmpty());
+  }
+
+  @Test
+  void aCronJobCreatesJobsOnItsScheduleAndForbidsOverlaps() throws ApiException {
+    BatchV1Api batch = new BatchV1Api(cluster.client());
+    for (String policy : List.of("Allow", "Forbid")) {
+      V1Job job = Manifests.job("cron-" + policy.toLowerCase(Locale.ROOT),
+          Manifests.pod(Manifests.shell("bot", "true")));
+      batch.createNamespacedCronJob(cluster.namespace(), new V1CronJob().apiVersion("batch/v1").kind("CronJob")
+          .metadata(new V1ObjectMeta().name(job.getMetadata().getName()))
+          .spec(new V1CronJobSpec().schedule("@every 1s").concurrencyPolicy(policy)
+              .jobTemplate(new V1JobTemplateSpec().metadata(job.getMetadata()).spec(job.getSpec())))).execute();
+    }
+
+    await().atMost(WAIT).until(() -> jobsOf("cron-allow").size() >= 3);
+    assertThat(jobsOf("cron-forbid")).hasSize(1);
+    assertThat(jobsOf("cron-allow").get(0).getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(ref -> assertThat(ref.getKind()).isEqualTo("CronJob"));
+    assertThat(batch.readNamespacedCronJob("cron-allow", cluster.namespace()).execute().getStatus()
+        .getLastScheduleTime()).isNotNull();
+
+    batch.deleteNamespacedCronJob("cron-allow", cluster.namespace()).execute();
+    await().atMost(WAIT).until(() -> jobsOf("cron-allow").isEmpty());
+  }
+
+  private List<V1Job> jobsOf(String cronJob) throws ApiException {
+    return new BatchV1Api(cluster.client()).listNamespacedJob(cluster.namespace()).execute().getItems().stream()
+        .filter(j -> j.getMetadata().getName().startsWith(cronJob + "-")).collect(Collectors.toList());
   }
 
   @Test
