@@ -64,7 +64,12 @@ final class PodVolumes {
       } else if (volume.getSecret() != null) {
         V1Secret secret = read(() -> api.core.readNamespacedSecret(volume.getSecret().getSecretName(),
             api.namespace).execute(), volume.getSecret().getOptional(), "secret", volume.getSecret().getSecretName());
-        Map<String, byte[]> files = secret == null ? Map.of() : Objects.requireNonNullElse(secret.getData(), Map.of());
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        if (secret != null) {
+          files.putAll(Objects.requireNonNullElse(secret.getData(), Map.of()));
+          Objects.requireNonNullElse(secret.getStringData(), Map.<String, String>of())
+              .forEach((k, v) -> files.put(k, v.getBytes(StandardCharsets.UTF_8)));
+        }
         write(dir, files, volume.getSecret().getItems(), volume.getSecret().getDefaultMode());
         volumes.readOnly.add(volume.getName());
       } else {
