@@ -83,7 +83,8 @@ final class ContainerSpecs {
     if (!Boolean.TRUE.equals(nonRoot)) {
       return;
     }
-    Long user = own != null && own.getRunAsUser() != null ? own.getRunAsUser() : pod == null ? null : pod.getRunAsUser();
+    Long user = own != null && own.getRunAsUser() != null ? own.getRunAsUser()
+        : pod == null ? null : pod.getRunAsUser();
     String where = " (pod: \"" + podName + "\", container: " + container.getName() + ")";
     if (user != null) {
       if (user == 0) {
@@ -120,7 +121,8 @@ final class ContainerSpecs {
         }
       }
       boolean readOnly = Boolean.TRUE.equals(mount.getReadOnly()) || volumes.readOnly(mount.getName());
-      binds.add(new Bind(source.toString(), new Volume(mount.getMountPath()), readOnly ? AccessMode.ro : AccessMode.rw));
+      AccessMode mode = readOnly ? AccessMode.ro : AccessMode.rw;
+      binds.add(new Bind(source.toString(), new Volume(mount.getMountPath()), mode));
     }
     String path = Objects.requireNonNullElse(container.getTerminationMessagePath(), DEFAULT_TERMINATION_PATH);
     binds.add(new Bind(terminationFile.toString(), new Volume(path), AccessMode.rw));

@@ -52,7 +52,8 @@ final class PodVolumes {
       Path dir = directory(root.resolve("volumes").resolve(volume.getName()));
       if (volume.getConfigMap() != null) {
         V1ConfigMap map = read(() -> api.core.readNamespacedConfigMap(volume.getConfigMap().getName(),
-            api.namespace).execute(), volume.getConfigMap().getOptional(), "configmap", volume.getConfigMap().getName());
+            api.namespace).execute(), volume.getConfigMap().getOptional(), "configmap",
+            volume.getConfigMap().getName());
         Map<String, byte[]> files = new LinkedHashMap<>();
         if (map != null) {
           Objects.requireNonNullElse(map.getData(), Map.<String, String>of())
