@@ -252,6 +252,21 @@ class SimulatedKubeletTest {
     new AppsV1Api(cluster.client()).deleteNamespacedDeployment("bot-gone", cluster.namespace()).execute();
   }
 
+  @Test
+  void aDeletionsGracePeriodBoundsTheStopOfAWorkloadThatIgnoresSigterm() throws ApiException {
+    V1PodSpec stubborn = Manifests.pod(Manifests.shell("bot", "trap '' TERM; echo ready; while true; do sleep 1; done"))
+        .terminationGracePeriodSeconds(120L);
+    Manifests.create(cluster, Manifests.job("bt-stubborn", stubborn));
+    await().atMost(WAIT).until(() -> running(Manifests.pods(cluster, "job-name=bt-stubborn")));
+    String pod = Manifests.pods(cluster, "job-name=bt-stubborn").get(0).getMetadata().getName();
+    await().atMost(WAIT).until(() -> "ready\n".equals(Manifests.log(cluster, pod, Map.of())));
+
+    new CoreV1Api(cluster.client()).deleteNamespacedPod(pod, cluster.namespace()).gracePeriodSeconds(1).execute();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> docker.listContainersCmd().withShowAll(true)
+        .withLabelFilter(Map.of(DockerEngine.POD_LABEL, pod)).exec().isEmpty());
+  }
+
   private static boolean running(List<V1Pod> pods) {
     return pods.size() == 1 && "Running".equals(pods.get(0).getStatus().getPhase())
         && !pods.get(0).getStatus().getContainerStatuses().isEmpty()
