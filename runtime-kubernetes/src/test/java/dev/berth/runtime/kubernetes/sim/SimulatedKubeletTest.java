@@ -61,6 +61,9 @@ class SimulatedKubeletTest {
 
   @AfterEach
   void close() throws Exception {
+    if (cluster == null) {
+      return;
+    }
     Path volumes = cluster.kubeletDirectory().orElseThrow();
     cluster.close();
     assertThat(volumes).as("pod volumes left by close()").doesNotExist();
