@@ -24,9 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 
 /**
- * The address clients talk to: forwards every request to the in-process API server, except a following pod log
- * request ({@code follow=true}), which it answers itself as a chunked stream of the container's lines until the
- * container ends, as a real API server does. The in-process server can only send finished bodies.
+ * The address clients talk to: forwards every request to the in-process API server, except two it streams
+ * itself, as a real API server does, because the in-process server can only send finished bodies: a following
+ * pod log ({@code follow=true}), the container's lines until it ends, and a watch over HTTP ({@code watch=true},
+ * see {@link WatchStream}).
  */
 final class ApiFront implements AutoCloseable {
   static final long FOLLOW_POLL_MS = 200;
@@ -38,12 +39,14 @@ final class ApiFront implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final String backend;
+  private final WatchStream watches;
   private final SimDispatcher dispatcher;
   private volatile boolean closed;
 
   ApiFront(String backend, SimDispatcher dispatcher) throws IOException {
     this.backend = backend;
     this.dispatcher = dispatcher;
+    this.watches = new WatchStream(http, backend);
     AtomicInteger count = new AtomicInteger();
     this.threads = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "berth-sim-api-" + count.incrementAndGet());
@@ -70,6 +73,11 @@ final class ApiFront implements AutoCloseable {
       if ("GET".equals(exchange.getRequestMethod()) && log.matches() && "true".equals(query.get("follow"))) {
         dispatcher.record("GET", pathAndQuery, exchange.getRequestHeaders().getFirst("User-Agent"));
         follow(exchange, log.group(1), log.group(2), query);
+      } else if (WatchStream.applies(exchange.getRequestMethod(), query)) {
+        dispatcher.record("GET", pathAndQuery, exchange.getRequestHeaders().getFirst("User-Agent"));
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, 0);
+        watches.stream(path, query, exchange.getResponseBody(), () -> closed);
       } else {
         forward(exchange, pathAndQuery);
       }

@@ -36,8 +36,16 @@ final class ContainerSpecs {
 
   private ContainerSpecs() {}
 
+  /**
+   * The image to run: {@code BERTH_TEST_IMAGE} when set, except for images from a registry under the reserved
+   * {@code .invalid} domain, which stay as they are and so can never be pulled: tests use them for a pod that
+   * waits in {@code ImagePullBackOff}, as it would on a real cluster.
+   */
   static String image(V1Container container) {
-    return TEST_IMAGE == null || TEST_IMAGE.isBlank() ? container.getImage() : TEST_IMAGE;
+    String image = container.getImage();
+    boolean unpullable = image != null && image.contains("/") && image.substring(0, image.indexOf('/'))
+        .split(":")[0].endsWith(".invalid");
+    return TEST_IMAGE == null || TEST_IMAGE.isBlank() || unpullable ? image : TEST_IMAGE;
   }
 
   static CreateContainerCmd create(DockerClient docker, String name, V1Container container,
@@ -63,6 +71,38 @@ final class ContainerSpecs {
     return cmd.withHostConfig(host);
   }
 
+  /**
+   * Refuses what a real kubelet refuses: {@code runAsNonRoot} with no {@code runAsUser} while the image runs as
+   * root, or as a user name that cannot be checked. The pod then waits in {@code CreateContainerConfigError}.
+   */
+  static void checkNonRoot(DockerClient docker, V1Container container, V1PodSecurityContext pod, String podName)
+      throws PodVolumes.NotReady {
+    V1SecurityContext own = container.getSecurityContext();
+    Boolean nonRoot = own != null && own.getRunAsNonRoot() != null ? own.getRunAsNonRoot()
+        : pod == null ? null : pod.getRunAsNonRoot();
+    if (!Boolean.TRUE.equals(nonRoot)) {
+      return;
+    }
+    Long user = own != null && own.getRunAsUser() != null ? own.getRunAsUser()
+        : pod == null ? null : pod.getRunAsUser();
+    String where = " (pod: \"" + podName + "\", container: " + container.getName() + ")";
+    if (user != null) {
+      if (user == 0) {
+        throw new PodVolumes.NotReady("container's runAsUser breaks non-root policy" + where);
+      }
+      return;
+    }
+    String imageUser = docker.inspectImageCmd(image(container)).exec().getConfig().getUser();
+    String name = imageUser == null ? "" : imageUser.split(":")[0];
+    if (name.isEmpty() || "0".equals(name) || "root".equals(name)) {
+      throw new PodVolumes.NotReady("container has runAsNonRoot and image will run as root" + where);
+    }
+    if (!name.matches("\\d+")) {
+      throw new PodVolumes.NotReady("container has runAsNonRoot and image has non-numeric user (" + name
+          + "), cannot verify user is non-root" + where);
+    }
+  }
+
   private static List<Bind> binds(V1Container container, PodVolumes volumes, Path terminationFile) {
     List<Bind> binds = new ArrayList<>();
     for (V1VolumeMount mount : Objects.requireNonNullElse(container.getVolumeMounts(), List.<V1VolumeMount>of())) {
@@ -81,7 +121,8 @@ final class ContainerSpecs {
         }
       }
       boolean readOnly = Boolean.TRUE.equals(mount.getReadOnly()) || volumes.readOnly(mount.getName());
-      binds.add(new Bind(source.toString(), new Volume(mount.getMountPath()), readOnly ? AccessMode.ro : AccessMode.rw));
+      AccessMode mode = readOnly ? AccessMode.ro : AccessMode.rw;
+      binds.add(new Bind(source.toString(), new Volume(mount.getMountPath()), mode));
     }
     String path = Objects.requireNonNullElse(container.getTerminationMessagePath(), DEFAULT_TERMINATION_PATH);
     binds.add(new Bind(terminationFile.toString(), new Volume(path), AccessMode.rw));

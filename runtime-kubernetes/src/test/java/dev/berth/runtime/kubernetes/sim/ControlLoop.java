@@ -7,8 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The controller manager of the simulation: every {@value #PERIOD_MS} ms one pass of the Deployment and Job
- * controllers and the garbage collector over the cluster's namespace, on one named daemon thread.
+ * The controller manager of the simulation: every {@value #PERIOD_MS} ms one pass of the CronJob, Deployment
+ * and Job controllers and the garbage collector over the cluster's namespace, on one named daemon thread.
  */
 final class ControlLoop implements AutoCloseable {
   static final long PERIOD_MS = 75;
@@ -17,6 +17,7 @@ final class ControlLoop implements AutoCloseable {
   private final SimApi api;
   private final DeploymentController deployments;
   private final JobController jobs;
+  private final CronJobController cronJobs;
   private final GarbageCollector garbage;
   private final Thread thread;
   private volatile boolean running = true;
@@ -25,6 +26,7 @@ final class ControlLoop implements AutoCloseable {
     this.api = api;
     this.deployments = new DeploymentController(api);
     this.jobs = new JobController(api);
+    this.cronJobs = new CronJobController(api);
     this.garbage = new GarbageCollector(api);
     this.thread = new Thread(this::run, "berth-sim-controllers-" + api.namespace);
     thread.setDaemon(true);
@@ -50,6 +52,7 @@ final class ControlLoop implements AutoCloseable {
   }
 
   private void pass() throws ApiException {
+    cronJobs.reconcile();
     List<V1Pod> pods = api.core.listNamespacedPod(api.namespace).execute().getItems();
     deployments.reconcile(pods);
     jobs.reconcile(pods);

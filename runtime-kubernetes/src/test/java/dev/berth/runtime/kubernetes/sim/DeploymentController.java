@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps each Deployment's pods at {@code spec.replicas} with the current template: a changed template (an
@@ -23,6 +25,8 @@ import java.util.stream.Collectors;
  */
 final class DeploymentController {
   static final String HASH_LABEL = "pod-template-hash";
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeploymentController.class);
 
   private final SimApi api;
   private final Map<String, V1DeploymentStatus> written = new HashMap<>();
@@ -37,7 +41,12 @@ final class DeploymentController {
       String uid = deployment.getMetadata().getUid();
       List<V1Pod> owned = pods.stream().filter(p -> PodFactory.ownedBy(p.getMetadata(), uid))
           .collect(Collectors.toList());
-      reconcile(deployment, owned);
+      try {
+        reconcile(deployment, owned);
+      } catch (ApiException e) {
+        LOG.debug("Reconciling Deployment {} failed ({}): {}", deployment.getMetadata().getName(), e.getCode(),
+            e.getResponseBody());
+      }
     }
     written.keySet().retainAll(deployments.stream().map(d -> d.getMetadata().getUid()).collect(Collectors.toSet()));
   }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs each Job as one pod at a time until it succeeds or {@code backoffLimit} failures are reached; marks it
@@ -20,6 +22,8 @@ import java.util.stream.Collectors;
  * with its pods after {@code ttlSecondsAfterFinished}.
  */
 final class JobController {
+  private static final Logger LOG = LoggerFactory.getLogger(JobController.class);
+
   private final SimApi api;
   private final Map<String, Integer> created = new HashMap<>();
 
@@ -31,7 +35,13 @@ final class JobController {
     List<V1Job> jobs = api.batch.listNamespacedJob(api.namespace).execute().getItems();
     for (V1Job job : jobs) {
       String uid = job.getMetadata().getUid();
-      reconcile(job, pods.stream().filter(p -> PodFactory.ownedBy(p.getMetadata(), uid)).collect(Collectors.toList()));
+      try {
+        reconcile(job, pods.stream().filter(p -> PodFactory.ownedBy(p.getMetadata(), uid))
+            .collect(Collectors.toList()));
+      } catch (ApiException e) {
+        LOG.debug("Reconciling Job {} failed ({}): {}", job.getMetadata().getName(), e.getCode(),
+            e.getResponseBody());
+      }
     }
     created.keySet().retainAll(jobs.stream().map(j -> j.getMetadata().getUid()).collect(Collectors.toSet()));
   }
@@ -130,7 +140,8 @@ final class JobController {
 
   static boolean finished(V1JobStatus status) {
     return status.getConditions() != null && status.getConditions().stream()
-        .anyMatch(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()));
+        .anyMatch(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
+            && "True".equals(c.getStatus()));
   }
 
   private static String phase(V1Pod pod) {

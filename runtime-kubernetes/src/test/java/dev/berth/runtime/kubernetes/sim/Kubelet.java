@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -215,7 +214,11 @@ final class Kubelet implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     for (String id : DockerEngine.containersOf(docker, api.namespace)) {
-      docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+      try {
+        docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+      } catch (NotFoundException e) {
+        LOG.trace("Container {} went away by itself", id);
+      }
     }
     PodVolumes.deleteTree(root);
     try {
@@ -223,6 +226,5 @@ final class Kubelet implements AutoCloseable {
     } catch (IOException e) {
       LOG.debug("Closing the Docker client failed", e);
     }
-    Objects.requireNonNull(root);
   }
 }

@@ -52,7 +52,8 @@ final class PodVolumes {
       Path dir = directory(root.resolve("volumes").resolve(volume.getName()));
       if (volume.getConfigMap() != null) {
         V1ConfigMap map = read(() -> api.core.readNamespacedConfigMap(volume.getConfigMap().getName(),
-            api.namespace).execute(), volume.getConfigMap().getOptional(), "configmap", volume.getConfigMap().getName());
+            api.namespace).execute(), volume.getConfigMap().getOptional(), "configmap",
+            volume.getConfigMap().getName());
         Map<String, byte[]> files = new LinkedHashMap<>();
         if (map != null) {
           Objects.requireNonNullElse(map.getData(), Map.<String, String>of())
@@ -64,7 +65,12 @@ final class PodVolumes {
       } else if (volume.getSecret() != null) {
         V1Secret secret = read(() -> api.core.readNamespacedSecret(volume.getSecret().getSecretName(),
             api.namespace).execute(), volume.getSecret().getOptional(), "secret", volume.getSecret().getSecretName());
-        Map<String, byte[]> files = secret == null ? Map.of() : Objects.requireNonNullElse(secret.getData(), Map.of());
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        if (secret != null) {
+          files.putAll(Objects.requireNonNullElse(secret.getData(), Map.of()));
+          Objects.requireNonNullElse(secret.getStringData(), Map.<String, String>of())
+              .forEach((k, v) -> files.put(k, v.getBytes(StandardCharsets.UTF_8)));
+        }
         write(dir, files, volume.getSecret().getItems(), volume.getSecret().getDefaultMode());
         volumes.readOnly.add(volume.getName());
       } else {

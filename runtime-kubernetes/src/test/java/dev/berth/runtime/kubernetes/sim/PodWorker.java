@@ -138,6 +138,13 @@ final class PodWorker {
     if (deleted) {
       return;
     }
+    waitFor(() -> {
+      ContainerSpecs.checkNonRoot(kubelet.docker, run.spec, pod.getSpec().getSecurityContext(), name());
+      return run;
+    }, List.of(run));
+    if (deleted) {
+      return;
+    }
     run.attempt++;
     run.terminationFile = volumes.terminationFile(run.spec.getName(), run.attempt);
     String id = null;

@@ -20,9 +20,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The in-process API server's front: counts the requests of the code under test, answers {@code /version} and
- * the pod log endpoint itself, notes the grace period of pod deletions for the kubelet, and hands everything
- * else to the CRUD dispatcher.
+ * The in-process API server's dispatcher: counts the requests of the code under test, answers {@code /version},
+ * the group discovery ({@code /apis}: apps and batch; no {@code metrics.k8s.io}, whose paths are 404 as on a
+ * cluster without a metrics server) and the pod log endpoint itself, applies JSON merge patches, notes the grace
+ * period of pod deletions for the kubelet, and hands everything else to the CRUD dispatcher.
  */
 final class SimDispatcher extends Dispatcher {
   private static final Pattern POD = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)");
@@ -31,6 +32,9 @@ final class SimDispatcher extends Dispatcher {
   private static final String VERSION = "{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.0\","
       + "\"gitCommit\":\"simulated\",\"gitTreeState\":\"clean\",\"buildDate\":\"2024-08-13T07:28:49Z\","
       + "\"goVersion\":\"go1.22.5\",\"compiler\":\"gc\",\"platform\":\"linux/amd64\"}";
+
+  private static final String GROUPS = "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":["
+      + group("apps") + "," + group("batch") + "]}";
 
   private final KubernetesMixedDispatcher crud;
   private final Queue<String> requests = new ConcurrentLinkedQueue<>();
@@ -56,6 +60,12 @@ final class SimDispatcher extends Dispatcher {
     record(request.getMethod(), path, request.getHeader("User-Agent"));
     if ("GET".equals(request.getMethod()) && ("/version".equals(plain) || "/version/".equals(plain))) {
       return json(200, VERSION);
+    }
+    if (plain.startsWith("/apis/metrics.k8s.io")) {
+      return status(404, "NotFound", "the server could not find the requested resource");
+    }
+    if ("GET".equals(request.getMethod()) && ("/apis".equals(plain) || "/apis/".equals(plain))) {
+      return json(200, GROUPS);
     }
     Matcher log = POD_LOG.matcher(plain);
     if ("GET".equals(request.getMethod()) && log.matches()) {
@@ -112,6 +122,11 @@ final class SimDispatcher extends Dispatcher {
     if (seconds != null && seconds.matches("\\d+")) {
       deletionGrace.put(podName, Long.parseLong(seconds));
     }
+  }
+
+  private static String group(String name) {
+    String version = "{\"groupVersion\":\"" + name + "/v1\",\"version\":\"v1\"}";
+    return "{\"name\":\"" + name + "\",\"versions\":[" + version + "],\"preferredVersion\":" + version + "}";
   }
 
   static Map<String, String> query(String path) {

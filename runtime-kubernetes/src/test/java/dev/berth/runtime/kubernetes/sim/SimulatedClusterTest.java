@@ -4,21 +4,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.google.gson.reflect.TypeToken;
+import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.ApisApi;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
+import io.kubernetes.client.openapi.apis.BatchV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.apis.CustomObjectsApi;
 import io.kubernetes.client.openapi.apis.VersionApi;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1CronJob;
+import io.kubernetes.client.openapi.models.V1CronJobSpec;
 import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1Job;
+import io.kubernetes.client.openapi.models.V1JobTemplateSpec;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.Watch;
+import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The control plane without a node: controllers, garbage collection, request counting, the extra endpoints. */
 class SimulatedClusterTest {
@@ -38,16 +54,20 @@ class SimulatedClusterTest {
   @Test
   void countsTheRequestsOfTheCodeUnderTestOnly() throws ApiException {
     String deployments = "/apis/apps/v1/namespaces/" + cluster.namespace() + "/deployments";
+    String pods = "/api/v1/namespaces/" + cluster.namespace() + "/pods";
     Manifests.create(cluster, Manifests.deployment("counted", Manifests.pod(Manifests.shell("bot", "true"))));
     await().atMost(WAIT).until(() -> Manifests.pods(cluster, "berth.id=counted").size() == 1);
-    new AppsV1Api(cluster.client()).listNamespacedDeployment(cluster.namespace()).execute();
-
     assertThat(cluster.requestCount("POST", deployments)).isEqualTo(1);
-    assertThat(cluster.requestCount("GET", deployments)).isEqualTo(1);
-    assertThat(cluster.requestCount("GET", "/api/v1/namespaces/" + cluster.namespace() + "/pods")).isEqualTo(1);
-    assertThat(cluster.requestCount("PATCH", "/")).isZero();
+    assertThat(cluster.requestCount("POST", pods)).as("the controller's pod creation").isZero();
+
     cluster.resetRequestCounts();
+    new AppsV1Api(cluster.client()).listNamespacedDeployment(cluster.namespace()).execute();
+    Manifests.pods(cluster, "berth.id=counted");
+
     assertThat(cluster.requestCount("POST", deployments)).isZero();
+    assertThat(cluster.requestCount("GET", deployments)).isEqualTo(1);
+    assertThat(cluster.requestCount("GET", pods + "?labelSelector=berth.id%3Dcounted")).isEqualTo(1);
+    assertThat(cluster.requestCount("PATCH", "/")).isZero();
   }
 
   @Test
@@ -148,8 +168,79 @@ class SimulatedClusterTest {
   }
 
   @Test
+  void aCronJobCreatesJobsOnItsScheduleAndForbidsOverlaps() throws ApiException {
+    BatchV1Api batch = new BatchV1Api(cluster.client());
+    for (String policy : List.of("Allow", "Forbid")) {
+      V1Job job = Manifests.job("cron-" + policy.toLowerCase(Locale.ROOT),
+          Manifests.pod(Manifests.shell("bot", "true")));
+      batch.createNamespacedCronJob(cluster.namespace(), new V1CronJob().apiVersion("batch/v1").kind("CronJob")
+          .metadata(new V1ObjectMeta().name(job.getMetadata().getName()))
+          .spec(new V1CronJobSpec().schedule("@every 1s").concurrencyPolicy(policy)
+              .jobTemplate(new V1JobTemplateSpec().metadata(job.getMetadata()).spec(job.getSpec())))).execute();
+    }
+
+    await().atMost(WAIT).until(() -> jobsOf("cron-allow").size() >= 3);
+    assertThat(jobsOf("cron-forbid")).hasSize(1);
+    assertThat(jobsOf("cron-allow").get(0).getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(ref -> assertThat(ref.getKind()).isEqualTo("CronJob"));
+    assertThat(batch.readNamespacedCronJob("cron-allow", cluster.namespace()).execute().getStatus()
+        .getLastScheduleTime()).isNotNull();
+
+    batch.deleteNamespacedCronJob("cron-allow", cluster.namespace()).execute();
+    await().atMost(WAIT).until(() -> jobsOf("cron-allow").isEmpty());
+  }
+
+  private List<V1Job> jobsOf(String cronJob) throws ApiException {
+    return new BatchV1Api(cluster.client()).listNamespacedJob(cluster.namespace()).execute().getItems().stream()
+        .filter(j -> j.getMetadata().getName().startsWith(cronJob + "-")).collect(Collectors.toList());
+  }
+
+  @Test
+  @Timeout(60)
+  void aWatchOverHttpStreamsAddedModifiedAndDeletedEvents() throws Exception {
+    Manifests.create(cluster, Manifests.deployment("before", Manifests.pod(Manifests.shell("bot", "true"))));
+    ApiClient client = new ClientBuilder().setBasePath(cluster.url()).setReadTimeout(Duration.ZERO).build();
+    AppsV1Api apps = new AppsV1Api(client);
+    Type type = new TypeToken<Watch.Response<V1Deployment>>() {}.getType();
+    List<String> events = new ArrayList<>();
+    try (Watch<V1Deployment> watch = Watch.createWatch(client, apps.listNamespacedDeployment(cluster.namespace())
+        .labelSelector("berth.managed=true").watch(true).timeoutSeconds(30).buildCall(null), type)) {
+      events.add(next(watch));
+      Manifests.create(cluster, Manifests.deployment("during", Manifests.pod(Manifests.shell("bot", "true"))));
+      readUntil(watch, events, "ADDED during");
+      Manifests.patchDeployment(cluster, "during", "{\"metadata\":{\"annotations\":{\"touched\":\"yes\"}}}");
+      readUntil(watch, events, "MODIFIED during");
+      apps.deleteNamespacedDeployment("before", cluster.namespace()).execute();
+      readUntil(watch, events, "DELETED before");
+    }
+
+    assertThat(events.get(0)).isEqualTo("ADDED before");
+    assertThat(events).containsSubsequence("ADDED during", "MODIFIED during", "DELETED before");
+    assertThat(events).filteredOn("ADDED before"::equals).hasSize(1);
+    assertThat(cluster.requestCount("GET", "/apis/apps/v1/namespaces/" + cluster.namespace() + "/deployments?"))
+        .isEqualTo(1);
+  }
+
+  /** Reads events (the test's timeout bounds the wait) until the expected one arrives. */
+  private static void readUntil(Watch<V1Deployment> watch, List<String> events, String expected) {
+    while (!events.contains(expected)) {
+      events.add(next(watch));
+    }
+  }
+
+  private static String next(Watch<V1Deployment> watch) {
+    Watch.Response<V1Deployment> event = watch.next();
+    return event.type + " " + event.object.getMetadata().getName();
+  }
+
+  @Test
   void servesTheVersionAndAnswersLogRequestsLikeAnApiServer() throws ApiException {
     assertThat(new VersionApi(cluster.client()).getCode().execute().getGitVersion()).startsWith("v1.");
+    assertThat(new ApisApi(cluster.client()).getAPIVersions().execute().getGroups())
+        .extracting(g -> g.getName()).containsExactly("apps", "batch");
+    assertThatThrownBy(() -> new CustomObjectsApi(cluster.client()).listNamespacedCustomObject("metrics.k8s.io",
+        "v1beta1", cluster.namespace(), "pods").execute()).isInstanceOfSatisfying(ApiException.class,
+        e -> assertThat(e.getCode()).as("no metrics server").isEqualTo(404));
     Manifests.create(cluster, Manifests.deployment("bot-d", Manifests.pod(Manifests.shell("bot", "sleep 60"))));
     await().atMost(WAIT).until(() -> Manifests.pods(cluster, "berth.id=bot-d").size() == 1);
     String pod = Manifests.pods(cluster, "berth.id=bot-d").get(0).getMetadata().getName();

@@ -8,8 +8,10 @@ import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Capabilities;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1ConfigMapVolumeSource;
+import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1EmptyDirVolumeSource;
@@ -24,6 +26,7 @@ import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1ResourceRequirements;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1SecretKeySelector;
+import io.kubernetes.client.openapi.models.V1SecurityContext;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
 import java.io.BufferedReader;
@@ -58,6 +61,9 @@ class SimulatedKubeletTest {
 
   @AfterEach
   void close() throws Exception {
+    if (cluster == null) {
+      return;
+    }
     Path volumes = cluster.kubeletDirectory().orElseThrow();
     cluster.close();
     assertThat(volumes).as("pod volumes left by close()").doesNotExist();
@@ -181,6 +187,39 @@ class SimulatedKubeletTest {
   }
 
   @Test
+  void aPodWhoseImageCannotBePulledWaitsUntilItsJobsDeadline() throws ApiException {
+    V1Job job = Manifests.job("bt-pull", Manifests.pod(Manifests.shell("backtest", "true")
+        .image("registry.invalid/berth/never:1")));
+    job.getSpec().activeDeadlineSeconds(8L);
+    Manifests.create(cluster, job);
+
+    await().atMost(WAIT).until(() -> "ImagePullBackOff".equals(waitingReason(Manifests.pods(cluster,
+        "job-name=bt-pull"))));
+    await().atMost(WAIT).until(() -> condition(Manifests.job(cluster, "bt-pull"), "Failed"));
+    await().atMost(WAIT).until(() -> Manifests.pods(cluster, "job-name=bt-pull").isEmpty());
+    assertThat(DockerEngine.containersOf(docker, cluster.namespace())).isEmpty();
+  }
+
+  @Test
+  void runAsNonRootNeedsAUserWhenTheImageRunsAsRoot() throws ApiException {
+    V1Container refused = Manifests.shell("bot", "sleep 60")
+        .securityContext(new V1SecurityContext().runAsNonRoot(true));
+    V1Container accepted = Manifests.shell("bot", "id -u; sleep 60").securityContext(new V1SecurityContext()
+        .runAsNonRoot(true).runAsUser(1000L).allowPrivilegeEscalation(false)
+        .capabilities(new V1Capabilities().drop(List.of("ALL"))));
+    Manifests.create(cluster, Manifests.deployment("bot-root", Manifests.pod(refused)));
+    Manifests.create(cluster, Manifests.deployment("bot-user", Manifests.pod(accepted)));
+
+    await().atMost(WAIT).until(() -> "CreateContainerConfigError".equals(waitingReason(Manifests.pods(cluster,
+        "berth.id=bot-root"))));
+    assertThat(Manifests.pods(cluster, "berth.id=bot-root").get(0).getStatus().getContainerStatuses().get(0)
+        .getState().getWaiting().getMessage()).contains("runAsNonRoot and image will run as root");
+    await().atMost(WAIT).until(() -> running(Manifests.pods(cluster, "berth.id=bot-user")));
+    String pod = Manifests.pods(cluster, "berth.id=bot-user").get(0).getMetadata().getName();
+    await().atMost(WAIT).until(() -> "1000\n".equals(Manifests.log(cluster, pod, Map.of())));
+  }
+
+  @Test
   void aCrashingBotIsRestartedAndItsPreviousLogKept() throws ApiException {
     Manifests.create(cluster, Manifests.deployment("bot-crash", Manifests.pod(Manifests.shell("bot",
         "echo attempt; exit 1"))));
@@ -216,10 +255,33 @@ class SimulatedKubeletTest {
     new AppsV1Api(cluster.client()).deleteNamespacedDeployment("bot-gone", cluster.namespace()).execute();
   }
 
+  @Test
+  void aDeletionsGracePeriodBoundsTheStopOfAWorkloadThatIgnoresSigterm() throws ApiException {
+    V1PodSpec stubborn = Manifests.pod(Manifests.shell("bot", "trap '' TERM; echo ready; while true; do sleep 1; done"))
+        .terminationGracePeriodSeconds(120L);
+    Manifests.create(cluster, Manifests.job("bt-stubborn", stubborn));
+    await().atMost(WAIT).until(() -> running(Manifests.pods(cluster, "job-name=bt-stubborn")));
+    String pod = Manifests.pods(cluster, "job-name=bt-stubborn").get(0).getMetadata().getName();
+    await().atMost(WAIT).until(() -> "ready\n".equals(Manifests.log(cluster, pod, Map.of())));
+
+    new CoreV1Api(cluster.client()).deleteNamespacedPod(pod, cluster.namespace()).gracePeriodSeconds(1).execute();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> docker.listContainersCmd().withShowAll(true)
+        .withLabelFilter(Map.of(DockerEngine.POD_LABEL, pod)).exec().isEmpty());
+  }
+
   private static boolean running(List<V1Pod> pods) {
     return pods.size() == 1 && "Running".equals(pods.get(0).getStatus().getPhase())
         && !pods.get(0).getStatus().getContainerStatuses().isEmpty()
         && pods.get(0).getStatus().getContainerStatuses().get(0).getState().getRunning() != null;
+  }
+
+  private static String waitingReason(List<V1Pod> pods) {
+    if (pods.size() != 1 || pods.get(0).getStatus().getContainerStatuses().isEmpty()) {
+      return null;
+    }
+    var waiting = pods.get(0).getStatus().getContainerStatuses().get(0).getState().getWaiting();
+    return waiting == null ? null : waiting.getReason();
   }
 
   private static int restartCount(List<V1Pod> pods) {
