@@ -56,7 +56,8 @@ class SimulatedClusterTest {
     String deployments = "/apis/apps/v1/namespaces/" + cluster.namespace() + "/deployments";
     String pods = "/api/v1/namespaces/" + cluster.namespace() + "/pods";
     Manifests.create(cluster, Manifests.deployment("counted", Manifests.pod(Manifests.shell("bot", "true"))));
-    await().atMost(WAIT).until(() -> Manifests.pods(cluster, "berth.id=counted").size() == 1);
+    // Polled in this thread so that no poll of the condition is still in flight after it holds.
+    await().pollInSameThread().atMost(WAIT).until(() -> Manifests.pods(cluster, "berth.id=counted").size() == 1);
     assertThat(cluster.requestCount("POST", deployments)).isEqualTo(1);
     assertThat(cluster.requestCount("POST", pods)).as("the controller's pod creation").isZero();
 
