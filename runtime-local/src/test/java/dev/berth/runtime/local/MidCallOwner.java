@@ -1,9 +1,13 @@
 package dev.berth.runtime.local;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.berth.runtime.BacktestSpec;
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotUpdate;
 import dev.berth.runtime.CodeBundle;
+import dev.berth.runtime.LogLine;
+import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.ObjectInfo;
 import dev.berth.runtime.ObjectStore;
 import dev.berth.runtime.core.FileSystemObjectStore;
@@ -18,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 /**
  * The JVM that {@link OwnerKilledMidCallTest} kills with SIGKILL in the middle of one call. It prints a
@@ -85,6 +90,12 @@ public final class MidCallOwner {
       case "update":
         runtime.create(LocalTestSupport.shBot("bot", IGNORE_TERM, stateDir.resolve("term").toString()).build());
         runtime.start("bot");
+        // "up" comes after the trap: only then does the update's SIGTERM reach a bot that ignores it.
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+          try (Stream<LogLine> lines = runtime.logs("bot", LogOptions.DEFAULT)) {
+            return lines.anyMatch(line -> line.text().equals("up"));
+          }
+        });
         say("UPDATING " + runtime.status("bot").runtimeId());
         runtime.update("bot", BotUpdate.builder().env(Map.of("NEXT", "1")).build());
         say("UPDATED");
