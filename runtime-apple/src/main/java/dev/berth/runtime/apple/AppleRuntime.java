@@ -18,6 +18,7 @@ import dev.berth.runtime.Runtime;
 import dev.berth.runtime.RuntimeClosedException;
 import dev.berth.runtime.RuntimeConfig;
 import dev.berth.runtime.WorkloadKind;
+import dev.berth.runtime.core.internal.IdLocks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

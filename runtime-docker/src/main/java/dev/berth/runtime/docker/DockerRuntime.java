@@ -22,6 +22,7 @@ import dev.berth.runtime.RuntimeConfig;
 import dev.berth.runtime.SidecarManager;
 import dev.berth.runtime.StatsManager;
 import dev.berth.runtime.WorkloadKind;
+import dev.berth.runtime.core.internal.IdLocks;
 import dev.berth.runtime.core.internal.StoreAccess;
 import java.time.Duration;
 import java.util.EnumSet;

@@ -16,6 +16,7 @@ import dev.berth.runtime.RuntimeClosedException;
 import dev.berth.runtime.RuntimeConfig;
 import dev.berth.runtime.ScheduleManager;
 import dev.berth.runtime.WorkloadKind;
+import dev.berth.runtime.core.internal.IdLocks;
 import dev.berth.runtime.core.internal.StoreAccess;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;

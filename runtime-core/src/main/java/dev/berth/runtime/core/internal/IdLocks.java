@@ -1,14 +1,19 @@
-package dev.berth.runtime.docker;
+package dev.berth.runtime.core.internal;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
-/** Serialises calls for one id while calls for different ids run in parallel; unused locks are dropped. */
-final class IdLocks {
+/**
+ * Serialises calls for one id while calls for different ids run in parallel; unused locks are dropped. The
+ * backends that have no process-wide lock of their own (Docker, Apple, Kubernetes) guard each bot's
+ * operations with one.
+ */
+public final class IdLocks {
   private final ConcurrentHashMap<String, Entry> locks = new ConcurrentHashMap<>();
 
-  <T> T with(String id, Supplier<T> action) {
+  /** Runs {@code action} holding {@code id}'s lock and returns its result. */
+  public <T> T with(String id, Supplier<T> action) {
     Entry entry = locks.compute(id, (key, existing) -> {
       Entry e = existing == null ? new Entry() : existing;
       e.users++;
@@ -23,7 +28,8 @@ final class IdLocks {
     }
   }
 
-  void run(String id, Runnable action) {
+  /** Runs {@code action} holding {@code id}'s lock. */
+  public void run(String id, Runnable action) {
     with(id, () -> {
       action.run();
       return null;
