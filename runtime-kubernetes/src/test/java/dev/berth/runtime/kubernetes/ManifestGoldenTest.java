@@ -78,7 +78,8 @@ class ManifestGoldenTest {
 
   @Test
   void fullBotWithCodeSecretsLimitsAndClusterSettings() throws IOException {
-    Path code = Files.createDirectories(Path.of("target", "golden-bundle", "momentum")); // a fixed path: it is in the spec
+    // A fixed path under the module (it is in the spec), absolute so that it reads as $PROJECT/... in every checkout.
+    Path code = Files.createDirectories(Path.of("target", "golden-bundle", "momentum").toAbsolutePath());
     Files.writeString(code.resolve("main.py"), "def main(id, config):\n    print(id, config)\n");
     KubernetesSettings settings = settings();
     BotSpec spec = BotSpec.builder("momentum-btc").image("python:3.11-slim")
