@@ -62,7 +62,8 @@ final class DockerFleetLifecycleBenchmark {
       double load = DockerMachine.loadAverage();
       Sides sides = new Sides(runtime, client, pool, rawScope, Files.createDirectories(workDir.resolve("raw")));
       try {
-        sides.fleet("warm", WARM_UP, true, null);
+        sides.fleet("wr", WARM_UP, true, null);
+        sides.fleet("wb", WARM_UP, false, null);
         for (int s = 0; s < sizes.size(); s++) {
           int bots = sizes.get(s);
           Fleet raw = new Fleet("docker-java", bots);
