@@ -20,10 +20,10 @@ public final class Benchmarks {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
     String which = args.length == 0 ? "all" : args[0].toLowerCase(Locale.ROOT);
-    if (!List.of("all", "micro", "cold", "local", "docker", "docker-list", "docker-logs", "fleet", "shipper",
-        "store").contains(which)) {
+    if (!List.of("all", "micro", "cold", "local", "docker", "docker-list", "docker-logs", "docker-fleet",
+        "docker-backtest", "fleet", "shipper", "store").contains(which)) {
       throw new IllegalArgumentException("Unknown benchmark '" + which + "'; use micro, cold, local, docker, "
-          + "docker-list, docker-logs, fleet, shipper, store or all");
+          + "docker-list, docker-logs, docker-fleet, docker-backtest, fleet, shipper, store or all");
     }
     if (which.equals("all") || which.equals("micro")) {
       MicroBenchmarks.run();
@@ -42,6 +42,12 @@ public final class Benchmarks {
     }
     if (which.equals("all") || which.equals("docker") || which.equals("docker-logs")) {
       DockerLogBenchmark.run();
+    }
+    if (which.equals("all") || which.equals("docker") || which.equals("docker-fleet")) {
+      DockerFleetLifecycleBenchmark.run();
+    }
+    if (which.equals("all") || which.equals("docker") || which.equals("docker-backtest")) {
+      DockerBacktestBenchmark.run();
     }
     if (which.equals("all") || which.equals("fleet")) {
       FleetBenchmark.run();
