@@ -39,6 +39,7 @@ final class ContainerRun {
   V1ContainerState state = new V1ContainerState().waiting(new V1ContainerStateWaiting().reason("ContainerCreating"));
   V1ContainerState lastState;
   boolean lost;
+  private long killedSeenAt;
 
   ContainerRun(V1Container spec, boolean init) {
     this.spec = spec;
@@ -55,6 +56,7 @@ final class ContainerRun {
       previousId = currentId;
     }
     currentId = id;
+    killedSeenAt = 0;
     OffsetDateTime startedAt = time(docker.inspectContainerCmd(id).exec().getState().getStartedAt());
     state = new V1ContainerState().running(new V1ContainerStateRunning().startedAt(startedAt));
   }
@@ -64,6 +66,7 @@ final class ContainerRun {
     if (id != null) {
       previousId = currentId;
       currentId = id;
+      killedSeenAt = 0;
     }
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
     state = new V1ContainerState().terminated(new V1ContainerStateTerminated().exitCode(128).reason("StartError")
@@ -101,12 +104,24 @@ final class ContainerRun {
       return poll(docker);
     }
     int exitCode = engine.getExitCodeLong() == null ? -1 : engine.getExitCodeLong().intValue();
+    if (exitCode == 137 && !Boolean.TRUE.equals(engine.getOOMKilled()) && awaitingOomEvent()) {
+      return false; // the engine may record the OOM event just after the exit: look again on the next poll
+    }
     String reason = Boolean.TRUE.equals(engine.getOOMKilled()) ? "OOMKilled" : exitCode == 0 ? "Completed" : "Error";
     String message = message();
     state = new V1ContainerState().terminated(new V1ContainerStateTerminated().exitCode(exitCode).reason(reason)
         .message(message.isEmpty() ? null : message).startedAt(time(engine.getStartedAt()))
         .finishedAt(time(engine.getFinishedAt())).containerID("docker://" + currentId));
     return true;
+  }
+
+  /** True for about a second after the first look at a SIGKILLed container, while its OOM event may follow. */
+  private boolean awaitingOomEvent() {
+    long now = System.nanoTime();
+    if (killedSeenAt == 0) {
+      killedSeenAt = now;
+    }
+    return now - killedSeenAt < java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
   }
 
   /**
