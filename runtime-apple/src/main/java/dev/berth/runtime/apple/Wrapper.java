@@ -16,7 +16,9 @@ import java.util.List;
  *   <li>tags every output line with {@code awk}: {@code <epoch seconds> <run><O|E><line number> <text>}, so
  *       Berth can tell the streams apart, date lines and detect a line a reader missed; at the end each tagger
  *       writes its line count to {@code count-O} / {@code count-E}, so a follow knows when it has them all
- *       (without {@code awk} the output passes through untagged);
+ *       (without {@code awk} the output passes through untagged). Each tagged line leaves in one write: both
+ *       taggers share the container's output, and {@code mawk -W interactive} (needed so it reads line by line)
+ *       writes every piece of a {@code printf} format separately, which interleaves the two streams;
  *   <li>forwards SIGTERM, SIGINT and SIGHUP to the workload (a shell waiting in the foreground would defer
  *       them until the workload ended), the taggers ignoring them so no line is lost;
  *   <li>once the workload's own process has exited, kills what it left in its session (as an engine does when
@@ -53,7 +55,8 @@ final class Wrapper {
       g=; command -v setsid >/dev/null 2>&1 && g=setsid
       t=; command -v awk >/dev/null 2>&1 && t=1
       m=; case $(awk -W version 2>&1 </dev/null) in *mawk*) m=interactive;; esac
-      a='{ srand(); t = srand(); printf "%d %d%s%d %s\\n", t, r, k, NR, $0; fflush() } END { printf "%d\\n", NR > f }'
+      a='{ srand(); t = srand(); printf "%s", sprintf("%d %d%s%d %s\\n", t, r, k, NR, $0); fflush() } \
+      END { printf "%d\\n", NR > f }'
       { { ($g /bin/sh -c 'echo $$ > "$0/pid"; exec "$@"' "$s" "$@"; echo $? > "$s/code"; p=; \
       [ -f "$s/pid" ] && read -r p < "$s/pid"; case $p in ''|*[!0-9]*) ;; *) [ -n "$g" ] && \
       kill -s KILL -- "-$p" 2>/dev/null;; esac; /bin/sh -c 'while kill -s USR1 "$0" 2>/dev/null && \

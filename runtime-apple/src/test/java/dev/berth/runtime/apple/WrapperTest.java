@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.berth.runtime.LogStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,10 +49,17 @@ class WrapperTest {
     return Files.readString(state.resolve(name), StandardCharsets.UTF_8).strip();
   }
 
+  /** Reads the output while the wrapper runs, as an engine does: a full pipe would stall the taggers. */
   private static List<LogTags.Tagged> finish(Process process) throws Exception {
+    CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> {
+      try {
+        return process.getInputStream().readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the wrapper ended").isTrue();
-    return LogTags.parseAll(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-        Instant.EPOCH);
+    return LogTags.parseAll(new String(output.get(60, TimeUnit.SECONDS), StandardCharsets.UTF_8), Instant.EPOCH);
   }
 
   @ParameterizedTest
@@ -116,6 +125,31 @@ class WrapperTest {
       assertThat(line.line().stream()).isEqualTo(LogStream.STDERR);
       assertThat(line.line().text()).contains("berth-no-such-program-42");
     });
+  }
+
+  /**
+   * Both taggers write to the one output: a line must leave in one write, or a fast writer on both streams
+   * gets the pieces of an stdout and an stderr line interleaved into one garbled line.
+   */
+  @ParameterizedTest
+  @MethodSource("shells")
+  void linesOfTheTwoStreamsWrittenTogetherNeverInterleave(String shell) throws Exception {
+    int lines = 3000;
+    Process process = start(shell, Map.of(), "/bin/sh", "-c",
+        "i=0; while [ \"$i\" -lt \"$0\" ]; do i=$((i+1)); echo \"out-$i\"; echo \"err-$i\" >&2; done",
+        Integer.toString(lines));
+    List<LogTags.Tagged> tagged = finish(process);
+    assertThat(tagged).allSatisfy(line -> assertThat(line.tagged()).as(line.line().text()).isTrue());
+    List<String> expectedOut = new ArrayList<>();
+    List<String> expectedErr = new ArrayList<>();
+    for (int i = 1; i <= lines; i++) {
+      expectedOut.add("out-" + i);
+      expectedErr.add("err-" + i);
+    }
+    assertThat(tagged.stream().filter(l -> l.line().stream() == LogStream.STDOUT).map(l -> l.line().text()))
+        .containsExactlyElementsOf(expectedOut);
+    assertThat(tagged.stream().filter(l -> l.line().stream() == LogStream.STDERR).map(l -> l.line().text()))
+        .containsExactlyElementsOf(expectedErr);
   }
 
   /** Busybox finds its own awk applet whatever the PATH, so this runs with the plain /bin/sh only. */
