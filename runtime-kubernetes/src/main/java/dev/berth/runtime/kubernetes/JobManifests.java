@@ -4,6 +4,7 @@ import dev.berth.runtime.BacktestSpec;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1JobSpec;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,11 @@ import java.util.TreeMap;
 final class JobManifests {
   /** Results up to this size also travel in the termination message (Kubernetes allows 4 KiB per container). */
   static final int TERMINATION_MESSAGE_LIMIT = 4096;
+  /**
+   * The longest {@code activeDeadlineSeconds} Berth writes: 100 years. Longer timeouts (up to
+   * {@code BacktestSpec.FOREVER}) are still enforced by the runner itself.
+   */
+  static final long MAX_DEADLINE_SECONDS = 100L * 365 * 24 * 3600;
 
   /**
    * Constant text: the program, the result path and the URL reach it as arguments and environment values. The
@@ -63,21 +69,33 @@ final class JobManifests {
     this.pods = new PodTemplates(settings);
   }
 
+  /**
+   * A timeout in whole seconds, rounded up, at most {@link #MAX_DEADLINE_SECONDS}: the Job controller turns the
+   * field into nanoseconds in a signed 64-bit value, which a longer deadline would overflow into one already past.
+   */
+  static long deadlineSeconds(Duration timeout) {
+    long seconds = timeout.getSeconds();
+    if (seconds >= MAX_DEADLINE_SECONDS) {
+      return MAX_DEADLINE_SECONDS;
+    }
+    return Math.max(1, timeout.getNano() > 0 ? seconds + 1 : seconds);
+  }
+
   static String jobName(String scope, String id) {
     return KubeLabels.name(scope, id, 63);
   }
 
-  /** The main container's argv: the wrapper, then the launch plan's program and arguments. */
+  /** The main container's argv: the wrapper, then the launch plan's program and arguments under {@link StreamTags}. */
   static List<String> wrapped(List<String> command) {
     List<String> argv = new ArrayList<>(List.of("sh", "-c", WRAPPER, "berth-backtest"));
-    argv.addAll(command);
+    argv.addAll(StreamTags.wrap(command));
     return argv;
   }
 
   V1Job job(BacktestSpec spec, CodePackager.Packed packed, Map<String, String> metadata, boolean resultUrl) {
     String name = jobName(settings.scope(), spec.id());
     V1JobSpec job = new V1JobSpec().backoffLimit(0).completions(1).parallelism(1)
-        .activeDeadlineSeconds(Math.max(1, (spec.timeout().toMillis() + 999) / 1000))
+        .activeDeadlineSeconds(deadlineSeconds(spec.timeout()))
         .template(pods.template(new PodTemplates.Inputs(spec, packed, name, PodTemplates.BACKTEST_CONTAINER, "Never",
             wrapped(packed.plan().command()), resultUrl)));
     if (!spec.keep()) {

@@ -237,12 +237,31 @@ final class KubernetesBacktestDriver implements BacktestDriver<KubernetesBacktes
   @Override
   public Stream<LogLine> logs(Backtest backtest, LogOptions options) {
     Optional<V1Pod> pod = StatusMapper.newest(cluster.pods(KubeLabels.KIND_BACKTEST, backtest.id()));
+    String key = archiveKey(backtest.id());
     if (pod.isEmpty()) {
-      return Stream.empty();
+      // the pod is gone: its log, if Berth kept it when it stopped the backtest
+      List<LogLine> archived = LogArchive.SHARED.get(key).map(LogArchive.Archived::lines).orElse(List.of())
+          .stream().filter(options::accepts).toList();
+      int from = options.tail() == LogOptions.ALL ? 0 : Math.max(0, archived.size() - options.tail());
+      return archived.subList(from, archived.size()).stream();
     }
     String name = pod.get().getMetadata().getName();
     return logs.open(name, PodTemplates.BACKTEST_CONTAINER, options, () -> isRunning(backtest.id(), name),
-        "backtest '" + backtest.id() + "'");
+        "backtest '" + backtest.id() + "'", () -> LogArchive.SHARED.forPod(key, name));
+  }
+
+  /** The backtest's key in the JVM's {@link LogArchive}. */
+  private String archiveKey(String id) {
+    return connection.url() + "|" + connection.namespace() + "|" + settings.scope() + "|backtest|" + id;
+  }
+
+  /** Keeps the log of a pod Berth is about to delete, which takes the log with it. */
+  private void archive(String id, V1Pod pod) {
+    String name = pod.getMetadata().getName();
+    List<LogLine> lines = logs.readAll(name, PodTemplates.BACKTEST_CONTAINER, "backtest '" + id + "'");
+    if (!lines.isEmpty()) {
+      LogArchive.SHARED.put(archiveKey(id), name, lines);
+    }
   }
 
   private boolean isRunning(String id, String podName) {
@@ -251,7 +270,10 @@ final class KubernetesBacktestDriver implements BacktestDriver<KubernetesBacktes
         .anyMatch(c -> c.getState() != null && c.getState().getRunning() != null);
   }
 
-  /** Suspends the Job (its controller stops the pod) and deletes the pod with {@code grace}. */
+  /**
+   * Suspends the Job (its controller stops the pod) and deletes the pod with {@code grace}, keeping its log
+   * first: the log goes with the pod.
+   */
   @Override
   public void stop(Backtest backtest, Duration grace) {
     JsonObject patch = new JsonObject();
@@ -262,6 +284,7 @@ final class KubernetesBacktestDriver implements BacktestDriver<KubernetesBacktes
             V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, connection.client()));
     long seconds = Math.max(0, (grace.toMillis() + 999) / 1000);
     for (V1Pod pod : cluster.pods(KubeLabels.KIND_BACKTEST, backtest.id())) {
+      archive(backtest.id(), pod);
       cluster.deletePod(pod.getMetadata().getName(), seconds, "stopping backtest '" + backtest.id() + "'");
     }
   }
@@ -280,6 +303,7 @@ final class KubernetesBacktestDriver implements BacktestDriver<KubernetesBacktes
     cluster.errors().callOrEmpty(KubeOp.of("delete", "secrets", "removing the Secret of backtest '"
         + backtest.id() + "'"), () -> connection.core().deleteNamespacedSecret(backtest.job(), ns).execute());
     packager.removeUploads(WorkloadKind.BACKTEST, backtest.id());
+    LogArchive.SHARED.remove(archiveKey(backtest.id()));
     store.ifPresent(s -> {
       try {
         s.delete(ObjectStore.RESULTS_BUCKET, resultKey(backtest.id()));

@@ -24,8 +24,9 @@ import okhttp3.Call;
 import okhttp3.Response;
 
 /**
- * Reads the pod log endpoint with timestamps. The API server merges stdout and stderr, so every line is
- * {@link LogStream#STDOUT}. Follows run on the caller's thread and are tracked so {@link #close()} ends them.
+ * Reads the pod log endpoint with timestamps. The API server merges stdout and stderr; the {@link StreamTags}
+ * wrapper marks stderr lines, so each line gets its stream back. Follows run on the caller's thread and are
+ * tracked so {@link #close()} ends them.
  */
 final class PodLogs implements AutoCloseable {
   private final KubeConnection connection;
@@ -52,21 +53,8 @@ final class PodLogs implements AutoCloseable {
    */
   Stream<LogLine> open(String pod, String container, LogOptions options, BooleanSupplier running, String what,
       Supplier<Optional<List<LogLine>>> archived) {
-    if (!options.streams().contains(LogStream.STDOUT)) {
-      return Stream.empty(); // the pod log has no separate stderr: every line is reported as stdout
-    }
     if (!options.follow()) {
-      List<LogLine> lines = new ArrayList<>();
-      try (Response response = request(pod, container, false, options.tail(), options.since().orElse(null), what)) {
-        LogFollow.readAll(response, line -> {
-          if (options.accepts(line)) {
-            lines.add(line);
-          }
-        });
-      } catch (IOException e) {
-        throw connection.errors().unreachable(e);
-      }
-      return lines.stream();
+      return read(pod, container, options, what).stream();
     }
     LogFollow follow = new LogFollow(this, pod, container, options, running, what, pollInterval, archived);
     follows.add(follow);
@@ -74,6 +62,28 @@ final class PodLogs implements AutoCloseable {
       follow.close();
       follows.remove(follow);
     });
+  }
+
+  /**
+   * The lines of a non-following read. The server's {@code tailLines} counts the lines of both streams, so a
+   * tail of one stream is cut here from the whole log.
+   */
+  List<LogLine> read(String pod, String container, LogOptions options, String what) {
+    boolean oneStream = options.streams().size() < LogStream.values().length;
+    int tail = options.tail();
+    List<LogLine> lines = new ArrayList<>();
+    try (Response response = request(pod, container, false, oneStream ? -1 : tail, options.since().orElse(null),
+        what)) {
+      LogFollow.readAll(response, line -> {
+        if (options.accepts(line)) {
+          lines.add(line);
+        }
+      });
+    } catch (IOException e) {
+      throw connection.errors().unreachable(e);
+    }
+    return tail >= 0 && lines.size() > tail ? new ArrayList<>(lines.subList(lines.size() - tail, lines.size()))
+        : lines;
   }
 
   /** The whole log of a container, for the archive; empty when it cannot be read. */
@@ -130,12 +140,12 @@ final class PodLogs implements AutoCloseable {
     int space = raw.indexOf(' ');
     if (space > 0) {
       try {
-        return LogLine.stdout(Instant.parse(raw.substring(0, space)), raw.substring(space + 1));
+        return StreamTags.line(Instant.parse(raw.substring(0, space)), raw.substring(space + 1));
       } catch (DateTimeParseException e) {
         // not a stamp: keep the whole line
       }
     }
-    return LogLine.stdout(Instant.now(), raw);
+    return StreamTags.line(Instant.now(), raw);
   }
 
   void forget(LogFollow follow) {

@@ -38,7 +38,8 @@ import java.util.TreeMap;
  * The pod template of a bot or backtest: the main container (argv from core's launch plan, limits always set,
  * no privilege escalation, every capability dropped, seccomp {@code RuntimeDefault}), its workspace as an
  * {@code emptyDir} at {@code /bot} or {@code /backtest}, {@code config.json} from the ConfigMap, secret env from
- * the Secret, and an init container unpacking the code when there is any.
+ * the Secret, an init container unpacking the code when there is any, and a small in-memory {@code emptyDir} at
+ * {@value StreamTags#RUN_DIR} for the {@link StreamTags} wrapper that keeps stdout and stderr apart.
  */
 final class PodTemplates {
   static final String WORKSPACE_VOLUME = "workspace";
@@ -76,7 +77,7 @@ final class PodTemplates {
    * @param objectName the name of its ConfigMap and Secret
    * @param containerName {@code bot} or {@code backtest}
    * @param restartPolicy the pod's restart policy: {@code Always} (Deployments) or {@code Never} (Jobs)
-   * @param command the main container's argv, the launch plan's possibly wrapped
+   * @param command the main container's argv, the launch plan's under {@link StreamTags} (and the backtest wrapper)
    * @param resultUrl whether the Secret holds a presigned PUT URL for the result
    */
   record Inputs(WorkloadSpec spec, CodePackager.Packed packed, String objectName, String containerName,
@@ -106,6 +107,11 @@ final class PodTemplates {
     }
     pod.addVolumesItem(new V1Volume().name(WORKSPACE_VOLUME).emptyDir(new V1EmptyDirVolumeSource()));
     pod.addVolumesItem(new V1Volume().name(INPUT_VOLUME).configMap(new V1ConfigMapVolumeSource().name(in.objectName())));
+    boolean tagged = !in.command().isEmpty();
+    if (tagged) {
+      pod.addVolumesItem(new V1Volume().name(StreamTags.RUN_VOLUME).emptyDir(new V1EmptyDirVolumeSource()
+          .medium("Memory").sizeLimit(Quantity.fromString("1Mi"))));
+    }
     if (in.packed().hasBundle()) {
       pod.addInitContainersItem(initContainer(in, workdir, options));
     }
@@ -116,6 +122,9 @@ final class PodTemplates {
         .addVolumeMountsItem(new V1VolumeMount().name(WORKSPACE_VOLUME).mountPath(workdir))
         .addVolumeMountsItem(new V1VolumeMount().name(INPUT_VOLUME).mountPath(workdir + "/" + CONFIG_KEY)
             .subPath(CONFIG_KEY).readOnly(true));
+    if (tagged) {
+      main.addVolumeMountsItem(new V1VolumeMount().name(StreamTags.RUN_VOLUME).mountPath(StreamTags.RUN_DIR));
+    }
     for (PortMapping port : ((spec instanceof dev.berth.runtime.BotSpec bot) ? bot.ports() : List.<PortMapping>of())) {
       main.addPortsItem(new V1ContainerPort().containerPort(port.containerPort())
           .protocol(port.protocol().name()));
