@@ -20,10 +20,10 @@ public final class Benchmarks {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
     String which = args.length == 0 ? "all" : args[0].toLowerCase(Locale.ROOT);
-    if (!List.of("all", "micro", "cold", "local", "docker", "docker-list", "docker-logs", "docker-fleet",
-        "docker-backtest", "fleet", "shipper", "store").contains(which)) {
+    if (!List.of("all", "micro", "cold", "local", "docker", "docker-lifecycle", "docker-list", "docker-logs",
+        "docker-fleet", "docker-backtest", "fleet", "shipper", "store").contains(which)) {
       throw new IllegalArgumentException("Unknown benchmark '" + which + "'; use micro, cold, local, docker, "
-          + "docker-list, docker-logs, docker-fleet, docker-backtest, fleet, shipper, store or all");
+          + "docker-lifecycle, docker-list, docker-logs, docker-fleet, docker-backtest, fleet, shipper, store or all");
     }
     if (which.equals("all") || which.equals("micro")) {
       MicroBenchmarks.run();
@@ -34,7 +34,7 @@ public final class Benchmarks {
     if (which.equals("all") || which.equals("local")) {
       LocalLifecycleBenchmark.run();
     }
-    if (which.equals("all") || which.equals("docker")) {
+    if (which.equals("all") || which.equals("docker") || which.equals("docker-lifecycle")) {
       DockerLifecycleBenchmark.run();
     }
     if (which.equals("all") || which.equals("docker") || which.equals("docker-list")) {

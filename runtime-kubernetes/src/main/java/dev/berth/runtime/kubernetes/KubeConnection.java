@@ -181,9 +181,13 @@ final class KubeConnection implements AutoCloseable {
     }
   }
 
-  /** Releases the HTTP client's threads and connections. */
+  /**
+   * Releases the HTTP client's threads and connections: calls still in flight on other threads (a status poll,
+   * a follow) are cancelled first, so none of them hands its connection back to the pool after it was emptied.
+   */
   @Override
   public void close() {
+    client.getHttpClient().dispatcher().cancelAll();
     client.getHttpClient().dispatcher().executorService().shutdown();
     client.getHttpClient().connectionPool().evictAll();
   }

@@ -1,5 +1,6 @@
 package dev.berth.runtime.kubernetes;
 
+import dev.berth.runtime.kubernetes.sim.SimulatedCluster;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -33,6 +34,8 @@ import java.util.concurrent.TimeUnit;
  * Deployment controller and kubelet would make played by {@link #runningPod}, and requests counted.
  */
 final class ApiServerFixture implements AutoCloseable {
+  /** The in-process server logs every request at INFO through java.util.logging: kept to warnings. */
+  private static final java.util.logging.Logger SERVER_LOG = SimulatedCluster.quietServerLog();
   static final String NAMESPACE = "berth-test";
 
   private final KubernetesMockServer server;

@@ -28,10 +28,12 @@ final class LeakChecks {
 
   private final KitTimeouts timeouts;
   private final Supplier<Set<Path>> temporaries;
+  private final Fixtures fixtures;
 
-  LeakChecks(KitTimeouts timeouts, Supplier<Set<Path>> temporaries) {
+  LeakChecks(KitTimeouts timeouts, Supplier<Set<Path>> temporaries, Fixtures fixtures) {
     this.timeouts = timeouts;
     this.temporaries = temporaries;
+    this.fixtures = fixtures;
   }
 
   /** Berth's temporary files in {@code java.io.tmpdir}: the kits' default. */
@@ -46,7 +48,7 @@ final class LeakChecks {
     Runtime warmUp = kit.runtime(kit.scope);
     closeWithFollowsOpen(warmUp, id);
 
-    LeakSnapshot baseline = LeakSnapshot.take(temporaries);
+    LeakSnapshot baseline = LeakSnapshot.take(temporaries, fixtures);
     closeWithFollowsOpen(kit.runtime(kit.scope), id);
     LeakSnapshot.awaitBackTo(baseline, temporaries, timeouts, "by a runtime closed with " + FOLLOWS
         + " follows open");
@@ -82,7 +84,7 @@ final class LeakChecks {
     for (int i = 0; i < WARM_UP_CYCLES; i++) {
       runtimeCycle(kit, id);
     }
-    LeakSnapshot baseline = LeakSnapshot.take(temporaries);
+    LeakSnapshot baseline = LeakSnapshot.take(temporaries, fixtures);
     for (int i = 0; i < cycles; i++) {
       runtimeCycle(kit, id);
     }
@@ -102,7 +104,7 @@ final class LeakChecks {
 
   void runnerClosedWithABacktestRunningAndFollowsOpenGivesEverythingBack(BacktestKitSession kit) {
     closeRunnerMidBacktest(kit);
-    LeakSnapshot baseline = LeakSnapshot.take(temporaries);
+    LeakSnapshot baseline = LeakSnapshot.take(temporaries, fixtures);
     closeRunnerMidBacktest(kit);
     LeakSnapshot.awaitBackTo(baseline, temporaries, timeouts, "by a backtest runner closed with a backtest "
         + "running and " + FOLLOWS + " follows open");
@@ -135,7 +137,7 @@ final class LeakChecks {
     for (int i = 0; i < WARM_UP_CYCLES; i++) {
       runnerCycle(kit);
     }
-    LeakSnapshot baseline = LeakSnapshot.take(temporaries);
+    LeakSnapshot baseline = LeakSnapshot.take(temporaries, fixtures);
     for (int i = 0; i < cycles; i++) {
       runnerCycle(kit);
     }

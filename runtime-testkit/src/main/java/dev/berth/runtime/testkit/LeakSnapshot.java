@@ -27,15 +27,21 @@ final class LeakSnapshot {
   private final List<String> descriptors;
   private final Set<Path> temporaries;
 
-  private LeakSnapshot(Set<Thread> threads, List<String> descriptors, Set<Path> temporaries) {
+  private final Fixtures fixtures;
+
+  private LeakSnapshot(Set<Thread> threads, List<String> descriptors, Set<Path> temporaries, Fixtures fixtures) {
     this.threads = threads;
     this.descriptors = descriptors;
     this.temporaries = temporaries;
+    this.fixtures = fixtures;
   }
 
-  /** Takes a snapshot; {@code temporaries} lists the runtime's temporary files now. */
-  static LeakSnapshot take(Supplier<Set<Path>> temporaries) {
-    return new LeakSnapshot(Threads.snapshot(), descriptors(), Set.copyOf(temporaries.get()));
+  /**
+   * Takes a snapshot; {@code temporaries} lists the runtime's temporary files now; the connections of
+   * {@code fixtures} are left out.
+   */
+  static LeakSnapshot take(Supplier<Set<Path>> temporaries, Fixtures fixtures) {
+    return new LeakSnapshot(Threads.snapshot(), descriptors(fixtures), Set.copyOf(temporaries.get()), fixtures);
   }
 
   /** Whether file descriptors can be counted here (Linux). */
@@ -43,15 +49,19 @@ final class LeakSnapshot {
     return Files.isDirectory(FDS);
   }
 
-  private static List<String> descriptors() {
+  private static List<String> descriptors(Fixtures fixtures) {
     if (!descriptorsKnown()) {
       return null;
     }
+    java.util.function.Predicate<String> counted = fixtures.counted();
     List<String> targets = new ArrayList<>();
     try (DirectoryStream<Path> fds = Files.newDirectoryStream(FDS)) {
       for (Path fd : fds) {
         try {
-          targets.add(Files.readSymbolicLink(fd).toString());
+          String target = Files.readSymbolicLink(fd).toString();
+          if (counted.test(target)) {
+            targets.add(target);
+          }
         } catch (IOException e) {
           // Closed between listing and reading (the listing's own descriptor among them).
         }
@@ -69,7 +79,7 @@ final class LeakSnapshot {
   /** What this snapshot holds beyond {@code baseline}, one line per kind; empty when nothing grew. */
   List<String> growthSince(LeakSnapshot baseline) {
     List<String> growth = new ArrayList<>();
-    List<String> threadsLeft = Threads.extra(baseline.threads);
+    List<String> threadsLeft = Threads.extra(baseline.threads, fixtures.thread());
     if (!threadsLeft.isEmpty()) {
       growth.add(threadsLeft.size() + " thread(s) still alive: " + threadsLeft);
     }
@@ -92,14 +102,25 @@ final class LeakSnapshot {
     return growth;
   }
 
-  /** Descriptor targets in {@code now} beyond those in {@code before} (as multisets), sockets summarised. */
+  /**
+   * Descriptor targets in {@code now} beyond those in {@code before} (as multisets by kind), sockets each with
+   * its TCP ports where it is a TCP one.
+   */
   private static List<String> difference(List<String> now, List<String> before) {
     Map<String, Integer> left = new HashMap<>();
     before.forEach(target -> left.merge(kind(target), 1, Integer::sum));
     List<String> extra = new ArrayList<>();
+    Map<String, int[]> tcp = null;
+    Set<String> old = new java.util.HashSet<>(before);
     for (String target : now) {
       String kind = kind(target);
-      if (left.merge(kind, -1, Integer::sum) < 0) {
+      if (kind.equals("socket")) {
+        if (!old.contains(target)) { // an inode names one socket while it is open: a new one is new
+          tcp = tcp == null ? Fixtures.tcpConnections() : tcp;
+          int[] ports = tcp.get(target);
+          extra.add(ports == null ? "socket (not TCP)" : "TCP socket :" + ports[0] + " -> :" + ports[1]);
+        }
+      } else if (left.merge(kind, -1, Integer::sum) < 0) {
         extra.add(kind);
       }
     }
@@ -118,11 +139,12 @@ final class LeakSnapshot {
    */
   static void awaitBackTo(LeakSnapshot baseline, Supplier<Set<Path>> temporaries, KitTimeouts timeouts,
       String after) {
+    Fixtures fixtures = baseline.fixtures;
     Duration limit = timeouts.await();
     long deadline = System.nanoTime() + limit.toNanos();
     List<String> growth;
     while (true) {
-      growth = take(temporaries).growthSince(baseline);
+      growth = take(temporaries, fixtures).growthSince(baseline);
       if (growth.isEmpty()) {
         return;
       }

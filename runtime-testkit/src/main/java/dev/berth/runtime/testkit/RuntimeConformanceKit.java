@@ -112,6 +112,32 @@ public abstract class RuntimeConformanceKit {
     return LeakChecks.berthTemporaries();
   }
 
+  /**
+   * Whether a thread belongs to a test fixture this JVM runs beside the backend (an emulated API server, a
+   * simulated node) rather than to the runtime under test: the leak checks do not count it. None by default.
+   */
+  protected boolean isFixtureThread(Thread thread) {
+    return false;
+  }
+
+  /**
+   * Whether a TCP connection of this JVM, by its local and remote port, belongs to such a fixture (the server's
+   * side of a connection to it, or a connection between fixtures): the leak checks do not count it. A
+   * connection of the runtime under test to a fixture is still counted from the runtime's side. None by default.
+   */
+  protected boolean isFixtureConnection(int localPort, int remotePort) {
+    return false;
+  }
+
+  /**
+   * Whether sockets other than TCP ones (Unix sockets) count in the leak checks: {@code false} when the backend
+   * under test uses none (a Kubernetes client speaks TCP) but a fixture in this JVM does (a simulated node that
+   * talks to the local Docker engine). They count by default.
+   */
+  protected boolean countsNonTcpSockets() {
+    return true;
+  }
+
   @BeforeEach
   final void openKitSession() {
     kit = new RuntimeKitSession(this::newRuntime, workloads(), timeouts(), clock(),
@@ -158,7 +184,8 @@ public abstract class RuntimeConformanceKit {
   }
 
   private LeakChecks leaks() {
-    return new LeakChecks(kit.timeouts, this::temporaryFiles);
+    return new LeakChecks(kit.timeouts, this::temporaryFiles,
+        new Fixtures(this::isFixtureThread, this::isFixtureConnection, countsNonTcpSockets()));
   }
 
   private BackendChecks backend() {

@@ -28,8 +28,14 @@ final class Threads {
   }
 
   static List<String> extra(Set<Thread> baseline) {
+    return extra(baseline, thread -> false);
+  }
+
+  /** As {@link #extra(Set)}, also leaving out the threads {@code fixture} claims. */
+  static List<String> extra(Set<Thread> baseline, java.util.function.Predicate<Thread> fixture) {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(thread -> thread.isAlive() && !baseline.contains(thread) && !ignored(thread.getName()))
+        .filter(thread -> thread.isAlive() && !baseline.contains(thread) && !ignored(thread.getName())
+            && !fixture.test(thread))
         .map(thread -> "'" + thread.getName() + "' (" + thread.getState() + (thread.isDaemon() ? ", daemon)" : ")"))
         .sorted()
         .collect(Collectors.toList());

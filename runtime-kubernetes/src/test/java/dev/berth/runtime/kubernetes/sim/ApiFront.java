@@ -31,13 +31,18 @@ import java.util.regex.Matcher;
  */
 final class ApiFront implements AutoCloseable {
   static final long FOLLOW_POLL_MS = 200;
+  /**
+   * A following log request with nothing new for this long is ended, as proxies and API servers end idle
+   * streams; the client reconnects while the container runs. The front cannot otherwise tell that a client
+   * went away while nothing is written, so an abandoned follow ends this way too.
+   */
+  static final Duration FOLLOW_IDLE_CUT = Duration.ofSeconds(2);
   private static final Set<String> HOP_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade",
       "transfer-encoding", "keep-alive", "http2-settings", "te", "trailer", "proxy-connection");
 
   private final HttpServer server;
   private final ExecutorService threads;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
   private final String backend;
   private final WatchStream watches;
   private final SimDispatcher dispatcher;
@@ -46,17 +51,23 @@ final class ApiFront implements AutoCloseable {
   ApiFront(String backend, SimDispatcher dispatcher) throws IOException {
     this.backend = backend;
     this.dispatcher = dispatcher;
-    this.watches = new WatchStream(http, backend);
     AtomicInteger count = new AtomicInteger();
     this.threads = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "berth-sim-api-" + count.incrementAndGet());
+      Thread t = new Thread(r, SimulatedCluster.THREAD_PREFIX + "api-" + count.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(threads)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+    this.watches = new WatchStream(http, backend);
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     server.setExecutor(threads);
     server.createContext("/", this::handle);
     server.start();
+  }
+
+  int port() {
+    return server.getAddress().getPort();
   }
 
   String url() {
@@ -134,14 +145,16 @@ final class ApiFront implements AutoCloseable {
     List<String> lines = source.timestampedLines(id);
     send(out, LogEndpoint.render(lines, query));
     int sent = lines.size();
+    long lastSent = System.nanoTime();
     while (!closed) {
       boolean running = source.running(id);
       lines = source.timestampedLines(id);
       if (lines.size() > sent) {
         send(out, LogEndpoint.render(lines.subList(sent, lines.size()), onlyTimestamps));
         sent = lines.size();
+        lastSent = System.nanoTime();
       }
-      if (!running) {
+      if (!running || System.nanoTime() - lastSent > FOLLOW_IDLE_CUT.toNanos()) {
         return;
       }
       Thread.sleep(FOLLOW_POLL_MS);

@@ -28,7 +28,7 @@ final class ControlLoop implements AutoCloseable {
     this.jobs = new JobController(api);
     this.cronJobs = new CronJobController(api);
     this.garbage = new GarbageCollector(api);
-    this.thread = new Thread(this::run, "berth-sim-controllers-" + api.namespace);
+    this.thread = new Thread(this::run, SimulatedCluster.THREAD_PREFIX + "controllers-" + api.namespace);
     thread.setDaemon(true);
     thread.start();
   }

@@ -60,11 +60,11 @@ final class Kubelet implements AutoCloseable {
     }
     AtomicInteger threads = new AtomicInteger();
     this.pool = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "berth-sim-pod-" + threads.incrementAndGet());
+      Thread t = new Thread(r, SimulatedCluster.THREAD_PREFIX + "pod-" + threads.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
-    this.loop = new Thread(this::run, "berth-sim-kubelet-" + api.namespace);
+    this.loop = new Thread(this::run, SimulatedCluster.THREAD_PREFIX + "kubelet-" + api.namespace);
     loop.setDaemon(true);
     loop.start();
   }

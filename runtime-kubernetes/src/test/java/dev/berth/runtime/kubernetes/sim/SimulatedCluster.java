@@ -26,6 +26,13 @@ import java.util.UUID;
  * the kubelet made.
  */
 public final class SimulatedCluster implements AutoCloseable {
+  /** The names of every thread the simulation starts begin with this. */
+  public static final String THREAD_PREFIX = "berth-sim-";
+  /** docker-java names the threads that read a container's log for the kubelet this way. */
+  private static final String DOCKER_STREAM_PREFIX = "docker-java-stream-";
+  /** The in-process server logs every request at INFO through java.util.logging: kept to warnings. */
+  private static final java.util.logging.Logger SERVER_LOG = quietServerLog();
+
   private final KubernetesMockServer server;
   private final ApiFront front;
   private final SimDispatcher dispatcher;
@@ -101,6 +108,24 @@ public final class SimulatedCluster implements AutoCloseable {
     return dispatcher.count(method, pathPrefix);
   }
 
+  /**
+   * Whether a thread is the simulation's own (its API front, controllers and kubelet, and the docker-java
+   * threads the kubelet reads logs with): for leak checks, which measure the code under test.
+   */
+  public boolean ownsThread(Thread thread) {
+    String name = thread.getName();
+    return name.startsWith(THREAD_PREFIX) || (kubelet != null && name.startsWith(DOCKER_STREAM_PREFIX));
+  }
+
+  /**
+   * Whether a TCP connection of this JVM, by its ports, is the simulation's own: the API server's and the
+   * front's side of every connection to them, and the front's connections to the API server behind it. A
+   * client's connection to {@link #url()} is the client's.
+   */
+  public boolean ownsConnection(int localPort, int remotePort) {
+    return localPort == front.port() || localPort == server.getPort() || remotePort == server.getPort();
+  }
+
   /** Forgets the requests counted so far. */
   public void resetRequestCounts() {
     dispatcher.resetCounts();
@@ -120,5 +145,12 @@ public final class SimulatedCluster implements AutoCloseable {
     }
     front.close();
     server.destroy();
+  }
+
+  /** Sets the in-process server's logger to warnings; hold the logger returned, or the level may be lost. */
+  public static java.util.logging.Logger quietServerLog() {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    logger.setLevel(java.util.logging.Level.WARNING);
+    return logger;
   }
 }
