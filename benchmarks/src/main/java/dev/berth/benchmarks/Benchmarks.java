@@ -21,9 +21,10 @@ public final class Benchmarks {
     }
     String which = args.length == 0 ? "all" : args[0].toLowerCase(Locale.ROOT);
     if (!List.of("all", "micro", "cold", "local", "docker", "docker-lifecycle", "docker-list", "docker-logs",
-        "docker-fleet", "docker-backtest", "fleet", "shipper", "store").contains(which)) {
+        "docker-fleet", "docker-backtest", "kubernetes", "fleet", "shipper", "store").contains(which)) {
       throw new IllegalArgumentException("Unknown benchmark '" + which + "'; use micro, cold, local, docker, "
-          + "docker-lifecycle, docker-list, docker-logs, docker-fleet, docker-backtest, fleet, shipper, store or all");
+          + "docker-lifecycle, docker-list, docker-logs, docker-fleet, docker-backtest, kubernetes, fleet, shipper, "
+          + "store or all");
     }
     if (which.equals("all") || which.equals("micro")) {
       MicroBenchmarks.run();
@@ -48,6 +49,9 @@ public final class Benchmarks {
     }
     if (which.equals("all") || which.equals("docker") || which.equals("docker-backtest")) {
       DockerBacktestBenchmark.run();
+    }
+    if (which.equals("all") || which.equals("kubernetes")) {
+      KubernetesListBenchmark.run();
     }
     if (which.equals("all") || which.equals("fleet")) {
       FleetBenchmark.run();
