@@ -1,10 +1,12 @@
 package dev.berth.runtime.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
+import dev.berth.runtime.LogStream;
 import io.kubernetes.client.openapi.models.V1ContainerState;
 import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -59,6 +61,31 @@ class KubernetesLogsTest {
 
     try (Stream<LogLine> lines = runtime.logs("b1", LogOptions.tail(2))) {
       assertThat(lines).extracting(LogLine::text).containsExactly("line 3", "line 4");
+    }
+  }
+
+  /** Marked lines are stderr; the server's tailLines counts both streams, so a tail of one is cut by Berth. */
+  @Test
+  void marksGiveEachLineItsStreamAndATailOfOneStreamCountsOnlyThatStream() {
+    String log = "2026-01-01T00:00:01.5Z out 1\n"
+        + "2026-01-01T00:00:02.5Z " + StreamTags.MARK + "err 1\n"
+        + "2026-01-01T00:00:03.5Z " + StreamTags.MARK + "err 2\n"
+        + "2026-01-01T00:00:04.5Z out 2\n"
+        + "2026-01-01T00:00:05.5Z out 3\n";
+    api.server().expect().get().withPath(logPath).andReturn(200, log).always();
+
+    try (Stream<LogLine> lines = runtime.logs("b1", LogOptions.builder().tail(2)
+        .stderrOnly().build())) {
+      assertThat(lines).extracting(LogLine::stream, LogLine::text).containsExactly(
+          tuple(LogStream.STDERR, "err 1"), tuple(LogStream.STDERR, "err 2"));
+    }
+    try (Stream<LogLine> lines = runtime.logs("b1", LogOptions.builder().tail(1)
+        .stdoutOnly().build())) {
+      assertThat(lines).extracting(LogLine::stream, LogLine::text).containsExactly(tuple(LogStream.STDOUT, "out 3"));
+    }
+    try (Stream<LogLine> lines = runtime.logs("b1", LogOptions.DEFAULT)) {
+      assertThat(lines).extracting(LogLine::stream).containsExactly(LogStream.STDOUT, LogStream.STDERR,
+          LogStream.STDERR, LogStream.STDOUT, LogStream.STDOUT);
     }
   }
 
