@@ -26,6 +26,8 @@ import java.util.stream.Stream;
 final class BacktestKitSession {
   final Workloads workloads;
   final KitTimeouts timeouts;
+  /** Threads of a test fixture in this JVM, which the thread checks do not count; set by the kit. */
+  java.util.function.Predicate<Thread> fixtureThreads = thread -> false;
   /** The runner's clock, for measuring how long a wait for a backtest took. */
   final Clock clock;
   final String scope = KitIds.scope();

@@ -237,7 +237,8 @@ final class BacktestLifecycleChecks {
     BacktestRunner runner = kit.runner(kit.scope);
     exercise(runner);
     runner.close();
-    Threads.awaitNoneBeyond(baseline, kit.timeouts, "by a backtest runner that was used and closed");
+    Threads.awaitNoneBeyond(baseline, kit.timeouts, kit.fixtureThreads,
+        "by a backtest runner that was used and closed");
   }
 
   private void exercise(BacktestRunner runner) {

@@ -121,6 +121,7 @@ public abstract class BacktestRunnerConformanceKit {
   final void openKitSession() {
     kit = new BacktestKitSession(this::newRunner, workloads(), timeouts(), clock(), this::leftovers,
         this::objectStore);
+    kit.fixtureThreads = this::isFixtureThread;
   }
 
   @AfterEach

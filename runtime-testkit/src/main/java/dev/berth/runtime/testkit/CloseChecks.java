@@ -67,7 +67,8 @@ final class CloseChecks {
     Runtime runtime = kit.runtime(kit.scope);
     exercise(runtime, id);
     runtime.close();
-    Threads.awaitNoneBeyond(baseline, kit.timeouts, "by a runtime that was used and closed");
+    Threads.awaitNoneBeyond(baseline, kit.timeouts, kit.fixtureThreads,
+        "by a runtime that was used and closed");
   }
 
   private void exercise(Runtime runtime, String id) {
@@ -152,7 +153,8 @@ final class CloseChecks {
           .satisfiesAnyOf(failure -> assertThat(failure).isNull(),
               failure -> assertThat(failure).isInstanceOf(BerthException.class));
     }
-    Threads.awaitNoneBeyond(baseline, kit.timeouts, "by a runtime that was closed during a follow");
+    Threads.awaitNoneBeyond(baseline, kit.timeouts, kit.fixtureThreads,
+        "by a runtime that was closed during a follow");
     assertThat(kit.status(id).state()).as("state of the followed bot after its follower's runtime was closed")
         .isEqualTo(BotState.RUNNING);
   }

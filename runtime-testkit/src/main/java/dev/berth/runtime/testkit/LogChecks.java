@@ -183,7 +183,8 @@ final class LogChecks {
       followOnce(id);
       kit.logs(id, LogOptions.DEFAULT);
     }
-    Threads.awaitNoneBeyond(baseline, kit.timeouts, "by three follows that were closed");
+    Threads.awaitNoneBeyond(baseline, kit.timeouts, kit.fixtureThreads,
+        "by three follows that were closed");
   }
 
   private void followOnce(String id) {

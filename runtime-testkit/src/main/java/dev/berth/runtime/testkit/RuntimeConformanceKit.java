@@ -142,6 +142,7 @@ public abstract class RuntimeConformanceKit {
   final void openKitSession() {
     kit = new RuntimeKitSession(this::newRuntime, workloads(), timeouts(), clock(),
         this::removeBehindTheRuntimesBack);
+    kit.fixtureThreads = this::isFixtureThread;
   }
 
   @AfterEach

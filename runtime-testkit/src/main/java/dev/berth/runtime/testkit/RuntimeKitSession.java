@@ -36,6 +36,8 @@ final class RuntimeKitSession {
 
   final Workloads workloads;
   final KitTimeouts timeouts;
+  /** Threads of a test fixture in this JVM, which the thread checks do not count; set by the kit. */
+  java.util.function.Predicate<Thread> fixtureThreads = thread -> false;
   /** The runtime's clock, for measuring how long its calls waited. */
   final Clock clock;
   final String scope;

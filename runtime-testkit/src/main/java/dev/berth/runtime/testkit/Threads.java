@@ -23,7 +23,13 @@ final class Threads {
 
   /** Waits until no thread outside {@code baseline} (and not ignored) is alive; fails naming the leftovers. */
   static void awaitNoneBeyond(Set<Thread> baseline, KitTimeouts timeouts, String after) {
-    Await.until(timeouts, "every thread started " + after + " to end", () -> extra(baseline),
+    awaitNoneBeyond(baseline, timeouts, thread -> false, after);
+  }
+
+  /** As {@link #awaitNoneBeyond(Set, KitTimeouts, String)}, leaving out the threads {@code fixture} claims. */
+  static void awaitNoneBeyond(Set<Thread> baseline, KitTimeouts timeouts,
+      java.util.function.Predicate<Thread> fixture, String after) {
+    Await.until(timeouts, "every thread started " + after + " to end", () -> extra(baseline, fixture),
         List::isEmpty);
   }
 
