@@ -21,6 +21,8 @@ import java.util.TreeMap;
 final class JobManifests {
   /** Results up to this size also travel in the termination message (Kubernetes allows 4 KiB per container). */
   static final int TERMINATION_MESSAGE_LIMIT = 4096;
+  /** The wrapper's {@code $0}, as {@code ps} in the container shows it. */
+  static final String WRAPPER_NAME = "berth-backtest";
   /**
    * The longest {@code activeDeadlineSeconds} Berth writes: 100 years. Longer timeouts (up to
    * {@code BacktestSpec.FOREVER}) are still enforced by the runner itself.
@@ -87,7 +89,7 @@ final class JobManifests {
 
   /** The main container's argv: the wrapper, then the launch plan's program and arguments under {@link StreamTags}. */
   static List<String> wrapped(List<String> command) {
-    List<String> argv = new ArrayList<>(List.of("sh", "-c", WRAPPER, "berth-backtest"));
+    List<String> argv = new ArrayList<>(List.of("sh", "-c", WRAPPER, WRAPPER_NAME));
     argv.addAll(StreamTags.wrap(command));
     return argv;
   }

@@ -180,9 +180,18 @@ final class StatusMapper {
     return Optional.ofNullable(pod.getSpec()).map(spec -> spec.getContainers()).flatMap(containers ->
         containers.stream().filter(c -> BotManifests.CONTAINER.equals(c.getName())
             || PodTemplates.BACKTEST_CONTAINER.equals(c.getName())).findFirst())
-        .flatMap(c -> Optional.ofNullable(c.getCommand()).filter(command -> !command.isEmpty()))
-        .map(command -> command.size() > 4 && command.get(3).equals("berth-backtest") ? command.get(4)
-            : command.get(0));
+        .flatMap(c -> Optional.ofNullable(c.getCommand())).flatMap(StatusMapper::program);
+  }
+
+  /** The program of a container's argv, past the backtest wrapper and the {@link StreamTags} script. */
+  static Optional<String> program(List<String> command) {
+    List<String> argv = command;
+    for (String wrapper : List.of(JobManifests.WRAPPER_NAME, StreamTags.NAME)) {
+      if (argv.size() > 4 && argv.get(3).equals(wrapper)) {
+        argv = argv.subList(4, argv.size());
+      }
+    }
+    return argv.isEmpty() ? Optional.empty() : Optional.of(argv.get(0));
   }
 
   /** The newest pod, preferring one that is not being deleted. */

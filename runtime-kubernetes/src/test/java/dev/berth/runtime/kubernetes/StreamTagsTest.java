@@ -149,6 +149,15 @@ class StreamTagsTest {
         StreamTags.NAME, "python", "bot.py");
   }
 
+  /** A status names the program that was not found, not the wrappers it runs under. */
+  @Test
+  void theProgramOfAWrappedCommandIsTheWorkloadsOwn() {
+    assertThat(StatusMapper.program(StreamTags.wrap(List.of("trade-bot", "--live")))).contains("trade-bot");
+    assertThat(StatusMapper.program(JobManifests.wrapped(List.of("backtest.sh", "x")))).contains("backtest.sh");
+    assertThat(StatusMapper.program(List.of("python3", "bot.py"))).contains("python3");
+    assertThat(StatusMapper.program(List.of())).isEmpty();
+  }
+
   @Test
   void aMarkedTextIsAStderrLineWithoutItsMark() {
     assertThat(StreamTags.line(Instant.EPOCH, StreamTags.MARK + "oops")).isEqualTo(
