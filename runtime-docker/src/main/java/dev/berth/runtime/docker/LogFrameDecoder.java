@@ -20,6 +20,7 @@ import java.util.function.Consumer;
  */
 final class LogFrameDecoder {
   private static final int MAX_PREFIX = 40;
+  private static final int[] POWERS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
 
   private final Consumer<LogLine> sink;
   private final Map<LogStream, ByteArrayOutputStream> pending = new EnumMap<>(LogStream.class);
@@ -60,15 +61,17 @@ final class LogFrameDecoder {
   private void emit(LogStream stream, ByteArrayOutputStream line) {
     byte[] bytes = line.toByteArray();
     line.reset();
-    Instant timestamp = Instant.now();
+    Instant timestamp = null;
     int skip = 0;
     if (isTimestampPrefix(bytes, 0)) {
       int length = prefixLength(bytes, 0);
-      Instant parsed = parse(new String(bytes, 0, length - 1, StandardCharsets.US_ASCII));
-      if (parsed != null) {
-        timestamp = parsed;
+      timestamp = parse(bytes, length - 1);
+      if (timestamp != null) {
         skip = length;
       }
+    }
+    if (timestamp == null) {
+      timestamp = Instant.now();
     }
     int end = bytes.length;
     if (end > skip && bytes[end - 1] == '\r') {
@@ -96,11 +99,54 @@ final class LogFrameDecoder {
     return 0;
   }
 
-  private static Instant parse(String text) {
+  /**
+   * The instant of the timestamp in {@code bytes[0, length)}. Docker writes UTC in one layout,
+   * {@code 2026-12-02T13:10:42.123456789Z} (RFC 3339 with up to nine fraction digits), which is read here
+   * digit by digit: {@link Instant#parse} builds a formatter on every call and was most of the cost of
+   * decoding a line. Anything else (an offset, a leap second) goes to {@link Instant#parse}; null when that
+   * fails too.
+   */
+  static Instant parse(byte[] bytes, int length) {
+    if (length >= 20 && bytes[length - 1] == 'Z' && bytes[4] == '-' && bytes[7] == '-' && bytes[10] == 'T'
+        && bytes[13] == ':' && bytes[16] == ':') {
+      int year = digits(bytes, 0, 4);
+      int month = digits(bytes, 5, 2);
+      int day = digits(bytes, 8, 2);
+      int hour = digits(bytes, 11, 2);
+      int minute = digits(bytes, 14, 2);
+      int second = digits(bytes, 17, 2);
+      int nanos = 0;
+      boolean fits = year >= 0 && month >= 1 && month <= 12 && day >= 1 && hour >= 0 && hour <= 23 && minute >= 0
+          && minute <= 59 && second >= 0 && second <= 59;
+      if (length > 20) { // a fraction: '.' and one to nine digits before the 'Z'
+        int count = length - 21;
+        fits &= bytes[19] == '.' && count >= 1 && count <= 9;
+        int fraction = fits ? digits(bytes, 20, count) : -1;
+        fits &= fraction >= 0;
+        nanos = fits ? fraction * POWERS[9 - count] : 0;
+      }
+      if (fits && day <= java.time.YearMonth.of(year, month).lengthOfMonth()) {
+        long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(days * 86_400L + hour * 3600L + minute * 60L + second, nanos);
+      }
+    }
     try {
-      return Instant.parse(text);
+      return Instant.parse(new String(bytes, 0, length, StandardCharsets.US_ASCII));
     } catch (DateTimeParseException e) {
       return null;
     }
+  }
+
+  /** The decimal number of {@code count} ASCII digits at {@code offset}; -1 when one is not a digit. */
+  private static int digits(byte[] bytes, int offset, int count) {
+    int value = 0;
+    for (int i = offset; i < offset + count; i++) {
+      int digit = bytes[i] - '0';
+      if (digit < 0 || digit > 9) {
+        return -1;
+      }
+      value = value * 10 + digit;
+    }
+    return value;
   }
 }

@@ -75,4 +75,30 @@ class LogFrameDecoderTest {
     feed(LogStream.STDOUT, "2026-11-23T10:15:30Z \n2026-11-23T10:15:31Z dos\r\n");
     assertThat(lines).extracting(LogLine::text).containsExactly("", "dos");
   }
+
+  /** The digit-by-digit reading of Docker's layout agrees with {@link Instant#parse} everywhere. */
+  @Test
+  void readsDockerTimestampsExactlyAsInstantParseDoes() {
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < 20_000; i++) {
+      Instant instant = Instant.ofEpochSecond(random.nextLong() % 8_000_000_000L + 4_000_000_000L,
+          random.nextInt(1_000_000_000));
+      String text = instant.toString(); // ISO_INSTANT: 0, 3, 6 or 9 fraction digits
+      if (random.nextBoolean() && text.contains(".")) { // Go's RFC3339Nano drops trailing zeros
+        text = text.replaceAll("0+Z$", "Z").replace(".Z", "Z");
+      }
+      byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      assertThat(LogFrameDecoder.parse(bytes, bytes.length)).as(text).isEqualTo(Instant.parse(text));
+    }
+    for (String text : List.of("2024-02-29T23:59:59.999999999Z", "2026-12-02T13:10:42Z", "2026-12-02T13:10:42.5Z",
+        "1970-01-01T00:00:00Z", "2026-12-02T13:10:42.123+01:00", "2016-12-31T23:59:60Z", "2026-12-02T24:00:00Z")) {
+      byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      assertThat(LogFrameDecoder.parse(bytes, bytes.length)).as(text).isEqualTo(Instant.parse(text));
+    }
+    for (String bad : List.of("2026-02-30T10:00:00Z", "2026-13-01T10:00:00Z", "2026-12-02T25:00:00Z",
+        "2026-12-02T13:10:42.1234567890Z", "2026-12-0xT13:10:42Z")) {
+      byte[] bytes = bad.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      assertThat(LogFrameDecoder.parse(bytes, bytes.length)).as(bad).isNull();
+    }
+  }
 }
