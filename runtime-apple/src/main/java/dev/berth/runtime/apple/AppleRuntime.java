@@ -200,7 +200,7 @@ public final class AppleRuntime implements Runtime {
   public List<BotStatus> list(BotFilter filter) {
     requireOpen();
     List<BotStatus> statuses = new ArrayList<>();
-    for (ContainerInfo container : containers.all()) {
+    for (ContainerInfo container : containers.onePerWorkload(containers.all())) {
       String botId = container.labels().get(Names.ID);
       if (botId != null && WorkloadKind.isValidId(botId)) {
         BotStatus status = this.statuses.map(botId, container);

@@ -3,6 +3,7 @@ package dev.berth.runtime.apple;
 import dev.berth.runtime.WorkloadKind;
 import dev.berth.runtime.WorkloadNotFoundException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,31 @@ class Containers {
   /** Every container of one workload (two only while an update replaces one). */
   List<ContainerInfo> of(String id) {
     return all().stream().filter(c -> id.equals(c.labels().get(Names.ID))).collect(Collectors.toList());
+  }
+
+  /**
+   * One container per workload of {@code containers}: where an update has the old and the new one side by
+   * side, the remembered one if it is among them, else the running one, as {@link #find} chooses.
+   */
+  List<ContainerInfo> onePerWorkload(List<ContainerInfo> containers) {
+    Map<String, ContainerInfo> chosen = new java.util.LinkedHashMap<>();
+    for (ContainerInfo container : containers) {
+      String id = container.labels().get(Names.ID);
+      if (id == null) {
+        continue;
+      }
+      chosen.merge(id, container, (a, b) -> {
+        String remembered = known.get(id);
+        if (b.name().equals(remembered)) {
+          return b;
+        }
+        if (a.name().equals(remembered)) {
+          return a;
+        }
+        return b.active() && !a.active() ? b : a;
+      });
+    }
+    return new ArrayList<>(chosen.values());
   }
 
   /** The workload's container: the remembered one if the CLI still has it, else one found by label. */
