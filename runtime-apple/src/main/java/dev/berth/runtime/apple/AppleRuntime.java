@@ -200,10 +200,20 @@ public final class AppleRuntime implements Runtime {
   public List<BotStatus> list(BotFilter filter) {
     requireOpen();
     List<BotStatus> statuses = new ArrayList<>();
-    for (ContainerInfo container : containers.onePerWorkload(containers.all())) {
+    long before = locks.released();
+    List<ContainerInfo> listed = containers.onePerWorkload(containers.all());
+    boolean changed = locks.released() != before;
+    for (ContainerInfo container : listed) {
       String botId = container.labels().get(Names.ID);
       if (botId != null && WorkloadKind.isValidId(botId)) {
-        BotStatus status = this.statuses.map(botId, container);
+        // a bot with a call running, or any bot while a call ended during the listing, may be listed
+        // halfway through that call (an update recreates the container): read it again behind its lock
+        Optional<ContainerInfo> current = changed || locks.busy(botId)
+            ? locks.with(botId, () -> containers.find(botId)) : Optional.of(container);
+        if (current.isEmpty()) {
+          continue;
+        }
+        BotStatus status = this.statuses.map(botId, current.get());
         if (filter.matches(status)) {
           statuses.add(status);
         }

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
  */
 public final class IdLocks {
   private final ConcurrentHashMap<String, Entry> locks = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong released = new java.util.concurrent.atomic.AtomicLong();
 
   /** Runs {@code action} holding {@code id}'s lock and returns its result. */
   public <T> T with(String id, Supplier<T> action) {
@@ -24,8 +25,23 @@ public final class IdLocks {
       return action.get();
     } finally {
       entry.lock.unlock();
+      released.incrementAndGet();
       locks.computeIfPresent(id, (key, e) -> --e.users == 0 ? null : e);
     }
+  }
+
+  /**
+   * How many guarded calls have ended so far. A reader that takes a snapshot without the locks (a list of
+   * every bot) compares it before and after: when it moved, a call ended meanwhile and the snapshot may hold
+   * a state halfway through it.
+   */
+  public long released() {
+    return released.get();
+  }
+
+  /** Whether a call for {@code id} runs or waits now. */
+  public boolean busy(String id) {
+    return locks.containsKey(id);
   }
 
   /** Runs {@code action} holding {@code id}'s lock. */
