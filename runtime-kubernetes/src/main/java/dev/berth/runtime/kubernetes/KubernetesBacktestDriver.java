@@ -240,10 +240,7 @@ final class KubernetesBacktestDriver implements BacktestDriver<KubernetesBacktes
     String key = archiveKey(backtest.id());
     if (pod.isEmpty()) {
       // the pod is gone: its log, if Berth kept it when it stopped the backtest
-      List<LogLine> archived = LogArchive.SHARED.get(key).map(LogArchive.Archived::lines).orElse(List.of())
-          .stream().filter(options::accepts).toList();
-      int from = options.tail() == LogOptions.ALL ? 0 : Math.max(0, archived.size() - options.tail());
-      return archived.subList(from, archived.size()).stream();
+      return LogArchive.SHARED.read(key, options).stream();
     }
     String name = pod.get().getMetadata().getName();
     return logs.open(name, PodTemplates.BACKTEST_CONTAINER, options, () -> isRunning(backtest.id(), name),

@@ -170,10 +170,7 @@ public final class KubernetesRuntime implements Runtime {
     String key = lifecycle.archiveKey(botId);
     if (pod.isEmpty() || !hasStarted(StatusMapper.newest(livePods(botId)).orElse(pod.get()))) {
       // no container runs or ran: the last pod's log, if Berth kept it when it removed the pod
-      List<LogLine> archived = LogArchive.SHARED.get(key).map(LogArchive.Archived::lines).orElse(List.of())
-          .stream().filter(options::accepts).toList();
-      int from = options.tail() == LogOptions.ALL ? 0 : Math.max(0, archived.size() - options.tail());
-      return archived.subList(from, archived.size()).stream();
+      return LogArchive.SHARED.read(key, options).stream();
     }
     String name = pod.get().getMetadata().getName();
     return logs.open(name, BotManifests.CONTAINER, options, () -> !closed.get() && isRunning(botId, name),

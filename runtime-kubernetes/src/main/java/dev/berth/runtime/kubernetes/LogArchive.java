@@ -55,6 +55,13 @@ final class LogArchive {
     return Optional.ofNullable(archives.get(key));
   }
 
+  /** The archived lines {@code options} accepts, cut to its tail; empty when nothing was archived. */
+  List<LogLine> read(String key, dev.berth.runtime.LogOptions options) {
+    List<LogLine> lines = get(key).map(Archived::lines).orElse(List.of()).stream().filter(options::accepts)
+        .toList();
+    return PodLogs.tail(lines, options.tail());
+  }
+
   /** The archived log of the pod with this name, for a follow whose pod went away. */
   synchronized Optional<List<LogLine>> forPod(String key, String pod) {
     return get(key).filter(archived -> archived.pod().equals(pod)).map(Archived::lines);

@@ -82,8 +82,12 @@ final class PodLogs implements AutoCloseable {
     } catch (IOException e) {
       throw connection.errors().unreachable(e);
     }
-    return tail >= 0 && lines.size() > tail ? new ArrayList<>(lines.subList(lines.size() - tail, lines.size()))
-        : lines;
+    return tail(lines, tail);
+  }
+
+  /** The last {@code tail} lines; all of them for {@link LogOptions#ALL}. */
+  static List<LogLine> tail(List<LogLine> lines, int tail) {
+    return tail >= 0 && lines.size() > tail ? lines.subList(lines.size() - tail, lines.size()) : lines;
   }
 
   /** The whole log of a container, for the archive; empty when it cannot be read. */
