@@ -14,6 +14,14 @@ final class KubeTestSupport {
 
   private KubeTestSupport() {}
 
+  /**
+   * Whether a thread is one of OkHttp's JVM-wide task runner, which the Kubernetes client's HTTP stack shares
+   * across all clients and whose idle thread ends 60 s after its last task.
+   */
+  static boolean isOkHttpPoolThread(Thread thread) {
+    return thread.getName().startsWith("OkHttp TaskRunner");
+  }
+
   static Path workDir() {
     try {
       return Files.createDirectories(Path.of("target", "kube-kits")).toAbsolutePath();

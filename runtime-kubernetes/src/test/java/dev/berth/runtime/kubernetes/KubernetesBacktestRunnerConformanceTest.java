@@ -40,6 +40,11 @@ class KubernetesBacktestRunnerConformanceTest extends BacktestRunnerConformanceK
   }
 
   @Override
+  protected boolean isJvmWidePoolThread(Thread thread) {
+    return KubeTestSupport.isOkHttpPoolThread(thread);
+  }
+
+  @Override
   protected boolean isFixtureConnection(int localPort, int remotePort) {
     return cluster.ownsConnection(localPort, remotePort);
   }

@@ -47,6 +47,11 @@ class KubernetesRealClusterTest {
     protected Workloads workloads() {
       return new KubernetesWorkloads(IMAGE);
     }
+
+    @Override
+    protected boolean isJvmWidePoolThread(Thread thread) {
+      return KubeTestSupport.isOkHttpPoolThread(thread);
+    }
   }
 
   /** The backtest kit on the real cluster. */
@@ -60,6 +65,11 @@ class KubernetesRealClusterTest {
     @Override
     protected Workloads workloads() {
       return new KubernetesWorkloads(IMAGE);
+    }
+
+    @Override
+    protected boolean isJvmWidePoolThread(Thread thread) {
+      return KubeTestSupport.isOkHttpPoolThread(thread);
     }
   }
 }

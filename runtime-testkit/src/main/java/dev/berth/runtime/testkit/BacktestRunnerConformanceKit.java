@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -100,6 +101,24 @@ public abstract class BacktestRunnerConformanceKit {
   }
 
   /**
+   * Whether a thread belongs to a pool a library the backend uses keeps once per JVM, shared by all its
+   * clients, whose idle threads end on their own later than the leak checks wait (OkHttp's
+   * {@code OkHttp TaskRunner}, idle for 60 s before it ends). The leak checks do not count such threads while
+   * at most {@value #JVM_WIDE_POOL_LIMIT} of them are alive: more means a thread per runtime, which they
+   * report. None by default.
+   */
+  protected boolean isJvmWidePoolThread(Thread thread) {
+    return false;
+  }
+
+  /** How many threads of libraries' JVM-wide pools may be alive before the leak checks count them. */
+  protected static final int JVM_WIDE_POOL_LIMIT = 2;
+
+  private Predicate<Thread> uncountedThreads() {
+    return Threads.uncounted(this::isFixtureThread, this::isJvmWidePoolThread, JVM_WIDE_POOL_LIMIT);
+  }
+
+  /**
    * Whether a TCP connection of this JVM, by its local and remote port, belongs to such a fixture (the server's
    * side of a connection to it, or a connection between fixtures): the leak checks do not count it. A
    * connection of the runtime under test to a fixture is still counted from the runtime's side. None by default.
@@ -121,7 +140,7 @@ public abstract class BacktestRunnerConformanceKit {
   final void openKitSession() {
     kit = new BacktestKitSession(this::newRunner, workloads(), timeouts(), clock(), this::leftovers,
         this::objectStore);
-    kit.fixtureThreads = this::isFixtureThread;
+    kit.fixtureThreads = uncountedThreads();
   }
 
   @AfterEach
@@ -137,7 +156,7 @@ public abstract class BacktestRunnerConformanceKit {
 
   private LeakChecks leaks() {
     return new LeakChecks(kit.timeouts, this::temporaryFiles,
-        new Fixtures(this::isFixtureThread, this::isFixtureConnection, countsNonTcpSockets()));
+        new Fixtures(uncountedThreads(), this::isFixtureConnection, countsNonTcpSockets()));
   }
 
   private BacktestLifecycleChecks lifecycle() {

@@ -15,7 +15,7 @@ import java.util.function.Predicate;
  * node) rather than to the runtime under test: the leak checks count neither these threads nor these
  * connections.
  *
- * @param thread whether a thread is a fixture's
+ * @param thread whether a thread is left uncounted (a fixture's, or one of a library's JVM-wide pool)
  * @param connection whether a TCP connection, by its local and remote port, is a fixture's
  * @param otherSockets whether sockets other than TCP ones (Unix sockets) count at all
  */

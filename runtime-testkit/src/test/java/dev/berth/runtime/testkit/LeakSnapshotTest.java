@@ -69,6 +69,32 @@ class LeakSnapshotTest {
     }
   }
 
+  @Test
+  void threadsOfAJvmWidePoolAreLeftOutOnlyWhileFewAreAlive() throws InterruptedException {
+    Set<Thread> baseline = Threads.snapshot();
+    var uncounted = Threads.uncounted(t -> false, t -> t.getName().equals("shared-pool"), 2);
+    CountDownLatch stop = new CountDownLatch(1);
+    java.util.List<Thread> pool = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        Thread thread = new Thread(() -> await(stop), "shared-pool");
+        thread.setDaemon(true);
+        thread.start();
+        pool.add(thread);
+        if (i < 2) {
+          assertThat(Threads.extra(baseline, uncounted)).as("%d pool thread(s): a pool", i + 1).isEmpty();
+        }
+      }
+      assertThat(Threads.extra(baseline, uncounted)).as("three: more than the pool's limit, all reported")
+          .hasSize(3).allSatisfy(line -> assertThat(line).startsWith("'shared-pool' ("));
+    } finally {
+      stop.countDown();
+      for (Thread thread : pool) {
+        thread.join();
+      }
+    }
+  }
+
   private static void await(CountDownLatch latch) {
     try {
       latch.await();
