@@ -30,7 +30,7 @@ import java.util.regex.Matcher;
  * see {@link WatchStream}).
  */
 final class ApiFront implements AutoCloseable {
-  static final long FOLLOW_POLL_MS = 200;
+  static final long FOLLOW_POLL_MS = 50;
   /**
    * A following log request with nothing new for this long is ended, as proxies and API servers end idle
    * streams; the client reconnects while the container runs. The front cannot otherwise tell that a client
@@ -142,16 +142,16 @@ final class ApiFront implements AutoCloseable {
     exchange.getResponseHeaders().set("Content-Type", "text/plain");
     exchange.sendResponseHeaders(200, 0);
     OutputStream out = exchange.getResponseBody();
-    List<String> lines = source.timestampedLines(id);
+    List<String> lines = source.timestampedLines(id, 0);
     send(out, LogEndpoint.render(lines, query));
     int sent = lines.size();
     long lastSent = System.nanoTime();
     while (!closed) {
       boolean running = source.running(id);
-      lines = source.timestampedLines(id);
-      if (lines.size() > sent) {
-        send(out, LogEndpoint.render(lines.subList(sent, lines.size()), onlyTimestamps));
-        sent = lines.size();
+      lines = source.timestampedLines(id, sent);
+      if (!lines.isEmpty()) {
+        send(out, LogEndpoint.render(lines, onlyTimestamps));
+        sent += lines.size();
         lastSent = System.nanoTime();
       }
       if (!running || System.nanoTime() - lastSent > FOLLOW_IDLE_CUT.toNanos()) {

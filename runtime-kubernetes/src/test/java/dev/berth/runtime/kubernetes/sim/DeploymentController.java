@@ -19,9 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps each Deployment's pods at {@code spec.replicas} with the current template: a changed template (an
- * update, or the {@code restartedAt} annotation) replaces the pod, the way a Recreate rollout does. Pods are
- * owned by the Deployment directly (no ReplicaSet in between) and labelled with the template's labels plus
- * {@code pod-template-hash}. A pod that failed (its container removed behind the kubelet's back) is replaced.
+ * update, or the {@code restartedAt} annotation) replaces the pod the way a Recreate rollout does, the new pod
+ * created only once every old one has terminated. Pods are owned by the Deployment directly (no ReplicaSet in
+ * between) and labelled with the template's labels plus {@code pod-template-hash}. A pod that failed (its
+ * container removed behind the kubelet's back) is replaced. Pods are deleted gracefully; a Terminating pod no
+ * longer counts towards the replicas.
  */
 final class DeploymentController {
   static final String HASH_LABEL = "pod-template-hash";
@@ -55,15 +57,20 @@ final class DeploymentController {
     String hash = PodFactory.templateHash(api.json(deployment.getSpec().getTemplate()));
     int desired = Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1);
     List<V1Pod> current = new ArrayList<>();
+    boolean oldTemplateLeft = false;
     for (V1Pod pod : owned) {
-      boolean matches = hash.equals(pod.getMetadata().getLabels().get(HASH_LABEL)) && !terminal(pod);
-      if (matches && current.size() < desired) {
+      boolean sameTemplate = hash.equals(pod.getMetadata().getLabels().get(HASH_LABEL));
+      oldTemplateLeft |= !sameTemplate;
+      if (pod.getMetadata().getDeletionTimestamp() != null) {
+        continue;
+      }
+      if (sameTemplate && !terminal(pod) && current.size() < desired) {
         current.add(pod);
       } else {
         delete(pod);
       }
     }
-    for (int i = current.size(); i < desired; i++) {
+    for (int i = current.size(); i < desired && !oldTemplateLeft; i++) {
       String name = deployment.getMetadata().getName() + "-" + hash + "-" + PodFactory.suffix();
       V1Pod pod = PodFactory.fromTemplate(name, deployment.getSpec().getTemplate(), Map.of(HASH_LABEL, hash),
           PodFactory.owner("apps/v1", "Deployment", deployment.getMetadata()));

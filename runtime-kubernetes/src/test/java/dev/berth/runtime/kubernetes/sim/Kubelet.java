@@ -1,17 +1,14 @@
 package dev.berth.runtime.kubernetes.sim;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Frame;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one node of the simulated cluster: every {@value #PERIOD_MS} ms it lists the namespace's pods, starts a
- * {@link PodWorker} for each new one and removes the containers of pods that were deleted (with the grace
- * period the deletion asked for, else the pod's {@code terminationGracePeriodSeconds}). Containers carry the
- * cluster's namespace as {@link DockerEngine#CLUSTER_LABEL}; {@link #close()} removes every one of them.
+ * {@link PodWorker} for each new one, terminates the pods marked for deletion (SIGTERM, SIGKILL at the end of
+ * their grace period) and then deletes them for good, and removes the containers of pods that vanished at once
+ * (a deletion with a grace of 0). Containers carry the cluster's namespace as {@link DockerEngine#CLUSTER_LABEL};
+ * {@link #close()} removes every one of them.
  */
 final class Kubelet implements AutoCloseable {
   static final String NODE_NAME = "berth-sim-node";
@@ -40,10 +38,12 @@ final class Kubelet implements AutoCloseable {
 
   final SimApi api;
   final DockerClient docker;
+  final LogBook logBook = new LogBook();
   private final SimDispatcher server;
   private final Path root;
   private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
   private final Map<String, Long> graces = new ConcurrentHashMap<>();
+  private final Set<String> terminating = ConcurrentHashMap.newKeySet();
   private final Set<String> images = ConcurrentHashMap.newKeySet();
   private final ExecutorService pool;
   private final Thread loop;
@@ -98,6 +98,13 @@ final class Kubelet implements AutoCloseable {
       String uid = pod.getMetadata().getUid();
       Long grace = pod.getSpec().getTerminationGracePeriodSeconds();
       graces.put(uid, grace == null ? 30 : grace);
+      if (pod.getMetadata().getDeletionTimestamp() != null) {
+        if (running && terminating.add(uid)) {
+          PodWorker worker = workers.get(uid);
+          pool.execute(() -> terminate(pod, worker));
+        }
+        continue;
+      }
       if (!workers.containsKey(uid) && running) {
         PodWorker worker = new PodWorker(this, pod, root.resolve(uid));
         workers.put(uid, worker);
@@ -105,13 +112,44 @@ final class Kubelet implements AutoCloseable {
       }
     }
     for (String uid : new ArrayList<>(workers.keySet())) {
-      if (!live.contains(uid)) {
+      if (!live.contains(uid) && !terminating.contains(uid)) {
         PodWorker worker = workers.remove(uid);
         Long asked = server.takeDeletionGrace(worker.name());
         long grace = asked != null ? asked : graces.getOrDefault(uid, 30L);
         graces.remove(uid);
-        pool.execute(() -> worker.delete(grace));
+        pool.execute(() -> {
+          worker.delete(grace);
+          worker.containerIds().forEach(logBook::forget);
+        });
       }
+    }
+  }
+
+  /** Stops a pod marked for deletion within its grace, then deletes it for good, as the kubelet does. */
+  private void terminate(V1Pod pod, PodWorker worker) {
+    String name = pod.getMetadata().getName();
+    String uid = pod.getMetadata().getUid();
+    try {
+      if (worker != null) {
+        worker.terminate(() -> {
+          Instant deadline = server.deletionDeadline(name);
+          return deadline != null && running ? deadline : Instant.now();
+        });
+      }
+      api.core.deleteNamespacedPod(name, api.namespace).gracePeriodSeconds(0).execute();
+    } catch (ApiException e) {
+      if (!SimApi.notFound(e)) {
+        LOG.debug("Deleting terminated pod {} failed ({}): {}", name, e.getCode(), e.getResponseBody());
+      }
+    } finally {
+      if (worker != null) {
+        worker.containerIds().forEach(logBook::forget);
+      }
+      workers.remove(uid);
+      graces.remove(uid);
+      server.forgetDeletion(name);
+      server.takeDeletionGrace(name);
+      terminating.remove(uid);
     }
   }
 
@@ -147,51 +185,15 @@ final class Kubelet implements AutoCloseable {
       }
 
       @Override
-      public List<String> timestampedLines(String containerId) {
-        return Kubelet.this.timestampedLines(containerId);
+      public List<String> timestampedLines(String containerId, int from) {
+        return logBook.lines(containerId, from, running(containerId));
       }
 
       @Override
       public boolean running(String containerId) {
-        try {
-          return Boolean.TRUE.equals(docker.inspectContainerCmd(containerId).exec().getState().getRunning());
-        } catch (NotFoundException e) {
-          return false;
-        }
+        return logBook.writing(containerId);
       }
     };
-  }
-
-  private List<String> timestampedLines(String containerId) {
-    List<String> lines = new ArrayList<>();
-    StringBuilder partial = new StringBuilder();
-    ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
-      @Override
-      public void onNext(Frame frame) {
-        synchronized (lines) {
-          partial.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-          int newline;
-          while ((newline = partial.indexOf("\n")) >= 0) {
-            lines.add(partial.substring(0, newline));
-            partial.delete(0, newline + 1);
-          }
-        }
-      }
-    };
-    try {
-      docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTimestamps(true).exec(callback)
-          .awaitCompletion(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (DockerException e) {
-      LOG.debug("No logs of container {}: {}", containerId, e.getMessage());
-    }
-    synchronized (lines) {
-      if (partial.length() > 0) {
-        lines.add(partial.toString());
-      }
-      return List.copyOf(lines);
-    }
   }
 
   /** Stops the loop, removes every pod's containers (no grace: the cluster is going away) and all files. */
@@ -222,9 +224,10 @@ final class Kubelet implements AutoCloseable {
     }
     PodVolumes.deleteTree(root);
     try {
+      logBook.close();
       docker.close();
     } catch (IOException e) {
-      LOG.debug("Closing the Docker client failed", e);
+      LOG.debug("Closing the Docker clients failed", e);
     }
   }
 }

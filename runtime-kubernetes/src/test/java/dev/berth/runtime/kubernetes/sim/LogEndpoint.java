@@ -25,8 +25,11 @@ final class LogEndpoint {
     /** The engine's id of the pod's container (or of its previous instance); empty when it never started. */
     Optional<String> containerId(String podUid, String container, boolean previous);
 
-    /** Every line the container logged, each starting with its RFC 3339 timestamp and a space. */
-    List<String> timestampedLines(String containerId);
+    /**
+     * The lines the container logged from the {@code from}th on (0 for all), each starting with its RFC 3339
+     * timestamp and a space; all of them once it has stopped.
+     */
+    List<String> timestampedLines(String containerId, int from);
 
     /** Whether the container is still running, so that a following reader should wait for more. */
     boolean running(String containerId);
@@ -42,7 +45,7 @@ final class LogEndpoint {
     }
 
     @Override
-    public List<String> timestampedLines(String containerId) {
+    public List<String> timestampedLines(String containerId, int from) {
       return List.of();
     }
 
@@ -69,7 +72,7 @@ final class LogEndpoint {
     if (target.error() != null) {
       return target.error();
     }
-    String body = render(source.timestampedLines(target.containerId()), query);
+    String body = render(source.timestampedLines(target.containerId(), 0), query);
     return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain").setBody(body);
   }
 

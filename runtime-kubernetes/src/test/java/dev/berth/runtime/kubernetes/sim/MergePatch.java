@@ -30,9 +30,13 @@ final class MergePatch {
   }
 
   static MockResponse apply(Dispatcher crud, RecordedRequest request, String plainPath) {
+    return apply(crud, plainPath, JsonParser.parseString(request.getUtf8Body()));
+  }
+
+  /** Applies {@code patch} to the object stored at {@code plainPath} (its status where the path ends so). */
+  static MockResponse apply(Dispatcher crud, String plainPath, JsonElement patch) {
     boolean status = plainPath.endsWith("/status");
     String objectPath = status ? plainPath.substring(0, plainPath.length() - "/status".length()) : plainPath;
-    JsonElement patch = JsonParser.parseString(request.getUtf8Body());
     MockResponse response = null;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       MockResponse current = crud.dispatch(request(HttpMethod.GET, objectPath, null));

@@ -15,17 +15,21 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one pod on the engine: volumes, init containers in order (each to completion, a failure fails the pod),
  * then the main containers, restarted per {@code restartPolicy}, with the pod status written back on every
- * change. {@link #delete} stops and removes every container of the pod and its files.
+ * change. {@link #terminate} stops and removes every container of the pod and its files; their logs stay
+ * readable until the kubelet forgets them, once the pod is gone.
  */
 final class PodWorker {
   static final long POLL_MS = 100;
   static final long RESTART_BACKOFF_MS = 1_000;
+  static final long TERMINATION_POLL_MS = 50;
   private static final Logger LOG = LoggerFactory.getLogger(PodWorker.class);
 
   private final Kubelet kubelet;
@@ -95,7 +99,8 @@ final class PodWorker {
       for (ContainerRun main : mains) {
         if (main.poll(kubelet.docker) && !main.lost && restarts(policy, main.terminated().getExitCode())) {
           main.restarting("CrashLoopBackOff");
-          restartAt.put(main, System.currentTimeMillis() + RESTART_BACKOFF_MS);
+          // The kubelet restarts a container at once the first time, then backs off.
+          restartAt.put(main, System.currentTimeMillis() + (main.restartCount == 1 ? 0 : RESTART_BACKOFF_MS));
         }
         Long at = restartAt.get(main);
         if (at != null && System.currentTimeMillis() >= at) {
@@ -156,6 +161,7 @@ final class PodWorker {
         run.allIds.add(id);
       }
       kubelet.docker.startContainerCmd(id).exec();
+      kubelet.logBook.capture(id);
       run.started(id, kubelet.docker);
     } catch (DockerException e) {
       run.startFailed(id, e);
@@ -194,6 +200,16 @@ final class PodWorker {
 
   /** Stops the pod's containers (SIGTERM, then SIGKILL after {@code graceSeconds}) and removes them and its files. */
   void delete(long graceSeconds) {
+    Instant deadline = Instant.now().plusSeconds(graceSeconds);
+    terminate(() -> deadline);
+  }
+
+  /**
+   * Stops the pod's containers as the kubelet does for a pod being deleted: SIGTERM to every running one, then
+   * SIGKILL to those still running at the deadline, which {@code deadline} may move earlier meanwhile (a second
+   * deletion with a shorter grace); then removes them and the pod's files.
+   */
+  void terminate(Supplier<Instant> deadline) {
     deleted = true;
     try {
       done.await(10, TimeUnit.SECONDS);
@@ -204,12 +220,23 @@ final class PodWorker {
     synchronized (this) {
       java.util.stream.Stream.concat(inits.stream(), mains.stream()).forEach(r -> ids.addAll(r.allIds));
     }
-    for (String id : ids.stream().distinct().toList()) {
+    List<String> running = ids.stream().distinct().filter(this::running).collect(Collectors.toList());
+    for (String id : running) {
       try {
-        kubelet.docker.stopContainerCmd(id).withTimeout((int) Math.min(graceSeconds, Integer.MAX_VALUE)).exec();
+        kubelet.docker.killContainerCmd(id).withSignal("TERM").exec();
       } catch (DockerException e) {
-        LOG.trace("Container {} of pod {} was not running", id, name());
+        LOG.trace("Container {} of pod {} ended before SIGTERM", id, name());
       }
+    }
+    while (running.stream().anyMatch(this::running) && Instant.now().isBefore(deadline.get())) {
+      try {
+        Thread.sleep(TERMINATION_POLL_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (String id : ids.stream().distinct().toList()) {
       try {
         kubelet.docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
       } catch (NotFoundException e) {
@@ -218,5 +245,20 @@ final class PodWorker {
     }
     PodVolumes.deleteTree(root);
     LOG.debug("Pod {} removed at {}", name(), Instant.now());
+  }
+
+  /** The engine's ids of every container the pod ran, in every attempt. */
+  synchronized List<String> containerIds() {
+    List<String> ids = new ArrayList<>();
+    java.util.stream.Stream.concat(inits.stream(), mains.stream()).forEach(r -> ids.addAll(r.allIds));
+    return ids;
+  }
+
+  private boolean running(String containerId) {
+    try {
+      return Boolean.TRUE.equals(kubelet.docker.inspectContainerCmd(containerId).exec().getState().getRunning());
+    } catch (NotFoundException e) {
+      return false;
+    }
   }
 }

@@ -1,5 +1,9 @@
 package dev.berth.runtime.kubernetes.sim;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
@@ -10,6 +14,8 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +28,20 @@ import java.util.regex.Pattern;
 /**
  * The in-process API server's dispatcher: counts the requests of the code under test, answers {@code /version},
  * the group discovery ({@code /apis}: apps and batch; no {@code metrics.k8s.io}, whose paths are 404 as on a
- * cluster without a metrics server) and the pod log endpoint itself, applies JSON merge patches, notes the grace
- * period of pod deletions for the kubelet, and hands everything else to the CRUD dispatcher.
+ * cluster without a metrics server) and the pod log endpoint itself, applies JSON merge patches, deletes pods
+ * gracefully and hands everything else to the CRUD dispatcher.
+ *
+ * <p>When a kubelet runs the pods, a pod deletion with a grace period (the one it names, else the pod's
+ * {@code terminationGracePeriodSeconds}) only marks the pod, as a real API server does: {@code deletionTimestamp}
+ * and {@code deletionGracePeriodSeconds} are set and the pod stays, Terminating, until the kubelet has stopped its
+ * containers and deletes it with a grace of 0. A second deletion may shorten the grace, never lengthen it. (The
+ * in-process server removes an object whose {@code deletionTimestamp} is set by an update unless it has a
+ * finalizer, so a Terminating pod carries {@value #TERMINATING_FINALIZER} until it is removed.)
  */
 final class SimDispatcher extends Dispatcher {
   private static final Pattern POD = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)");
   static final Pattern POD_LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log");
+  static final String TERMINATING_FINALIZER = "sim.berth.dev/terminating";
   private static final Pattern GRACE_IN_BODY = Pattern.compile("\"gracePeriodSeconds\"\\s*:\\s*(\\d+)");
   private static final String VERSION = "{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.0\","
       + "\"gitCommit\":\"simulated\",\"gitTreeState\":\"clean\",\"buildDate\":\"2024-08-13T07:28:49Z\","
@@ -39,10 +53,20 @@ final class SimDispatcher extends Dispatcher {
   private final KubernetesMixedDispatcher crud;
   private final Queue<String> requests = new ConcurrentLinkedQueue<>();
   private final Map<String, Long> deletionGrace = new ConcurrentHashMap<>();
+  private final Map<String, Instant> deletionDeadlines = new ConcurrentHashMap<>();
   private volatile LogEndpoint logs;
+  private volatile boolean node;
 
   SimDispatcher(KubernetesMixedDispatcher crud) {
     this.crud = crud;
+  }
+
+  /**
+   * Says a kubelet runs the pods: from now on pod deletions are graceful. Without one a pod is removed at once,
+   * as a real API server removes a pod no node has taken.
+   */
+  void nodeRuns() {
+    node = true;
   }
 
   void serveLogs(LogEndpoint endpoint) {
@@ -74,7 +98,14 @@ final class SimDispatcher extends Dispatcher {
     }
     Matcher pod = POD.matcher(plain);
     if ("DELETE".equals(request.getMethod()) && pod.matches()) {
-      noteGrace(pod.group(2), query(path).get("gracePeriodSeconds"), request.getUtf8Body());
+      Long grace = grace(query(path).get("gracePeriodSeconds"), request.getUtf8Body());
+      synchronized (this) {
+        if (node && (grace == null || grace > 0)) {
+          return markTerminating(plain, pod.group(2), grace);
+        }
+        deletionGrace.put(pod.group(2), grace == null ? 0 : grace);
+        return removeNow(plain);
+      }
     }
     if (MergePatch.applies(request)) {
       synchronized (this) {
@@ -92,7 +123,7 @@ final class SimDispatcher extends Dispatcher {
     return response.code() == 200 ? response.getBody().readUtf8() : null;
   }
 
-  /** The grace period the last deletion of this pod asked for, if it named one; forgotten once read. */
+  /** The grace period (0) an immediate deletion of this pod named, if one did; forgotten once read. */
   Long takeDeletionGrace(String podName) {
     return deletionGrace.remove(podName);
   }
@@ -113,15 +144,80 @@ final class SimDispatcher extends Dispatcher {
     requests.clear();
   }
 
-  private void noteGrace(String podName, String fromQuery, String body) {
+  /**
+   * When the kubelet must have stopped the containers of a pod being deleted gracefully (the earliest any
+   * deletion of it asked for), or {@code null} when no graceful deletion of it is under way.
+   */
+  Instant deletionDeadline(String podName) {
+    return deletionDeadlines.get(podName);
+  }
+
+  /** Forgets the deadline of a pod the kubelet has deleted for good. */
+  void forgetDeletion(String podName) {
+    deletionDeadlines.remove(podName);
+  }
+
+  /**
+   * Marks a pod Terminating: sets {@code deletionTimestamp} and {@code deletionGracePeriodSeconds}, keeping the
+   * earlier deadline when it already is. Answers with the pod, as a graceful deletion does, or 404.
+   */
+  private MockResponse markTerminating(String path, String podName, Long asked) {
+    MockResponse current = crud.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET, path,
+        Headers.builder().build(), new Buffer()));
+    if (current.code() != 200) {
+      return current;
+    }
+    JsonObject pod = JsonParser.parseString(current.getBody().readUtf8()).getAsJsonObject();
+    long grace = asked != null ? asked : defaultGrace(pod);
+    Instant deadline = Instant.now().plusSeconds(grace);
+    Instant earlier = deletionDeadlines.merge(podName, deadline, (a, b) -> a.isBefore(b) ? a : b);
+    if (earlier.isBefore(deadline)) {
+      return json(200, pod.toString());
+    }
+    JsonObject metadata = new JsonObject();
+    JsonArray finalizers = new JsonArray();
+    finalizers.add(TERMINATING_FINALIZER);
+    metadata.add("finalizers", finalizers);
+    metadata.addProperty("deletionTimestamp", deadline.truncatedTo(ChronoUnit.SECONDS).toString());
+    metadata.addProperty("deletionGracePeriodSeconds", grace);
+    JsonObject patch = new JsonObject();
+    patch.add("metadata", metadata);
+    return MergePatch.apply(crud, path, patch);
+  }
+
+  /** Removes a pod at once (a deletion with a grace of 0), a Terminating one by dropping its finalizer. */
+  private MockResponse removeNow(String path) {
+    MockResponse current = crud.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET, path,
+        Headers.builder().build(), new Buffer()));
+    if (current.code() != 200) {
+      return current;
+    }
+    String stored = current.getBody().readUtf8();
+    if (!stored.contains(TERMINATING_FINALIZER)) {
+      return crud.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.DELETE, path, Headers.builder().build(),
+          new Buffer()));
+    }
+    JsonObject metadata = new JsonObject();
+    metadata.add("finalizers", JsonNull.INSTANCE);
+    JsonObject patch = new JsonObject();
+    patch.add("metadata", metadata);
+    MergePatch.apply(crud, path, patch);
+    return json(200, stored);
+  }
+
+  private static long defaultGrace(JsonObject pod) {
+    JsonObject spec = pod.has("spec") ? pod.getAsJsonObject("spec") : new JsonObject();
+    return spec.has("terminationGracePeriodSeconds") ? spec.get("terminationGracePeriodSeconds").getAsLong() : 30;
+  }
+
+  /** The grace period a deletion names in its query or its {@code DeleteOptions} body, if any. */
+  private static Long grace(String fromQuery, String body) {
     String seconds = fromQuery;
     if (seconds == null && body != null) {
       Matcher m = GRACE_IN_BODY.matcher(body);
       seconds = m.find() ? m.group(1) : null;
     }
-    if (seconds != null && seconds.matches("\\d+")) {
-      deletionGrace.put(podName, Long.parseLong(seconds));
-    }
+    return seconds != null && seconds.matches("\\d+") ? Long.parseLong(seconds) : null;
   }
 
   private static String group(String name) {

@@ -65,6 +65,9 @@ public final class SimulatedCluster implements AutoCloseable {
       server.destroy();
       throw e;
     }
+    if (kubelet != null) {
+      dispatcher.nodeRuns();
+    }
     dispatcher.serveLogs(new LogEndpoint(dispatcher,
         kubelet == null ? LogEndpoint.NONE : kubelet.logs()));
     controllers = new ControlLoop(api);

@@ -256,7 +256,7 @@ class SimulatedKubeletTest {
   }
 
   @Test
-  void aDeletionsGracePeriodBoundsTheStopOfAWorkloadThatIgnoresSigterm() throws ApiException {
+  void aDeletedPodStaysTerminatingForItsGraceWhichASecondDeletionMayShorten() throws ApiException {
     V1PodSpec stubborn = Manifests.pod(Manifests.shell("bot", "trap '' TERM; echo ready; while true; do sleep 1; done"))
         .terminationGracePeriodSeconds(120L);
     Manifests.create(cluster, Manifests.job("bt-stubborn", stubborn));
@@ -264,10 +264,21 @@ class SimulatedKubeletTest {
     String pod = Manifests.pods(cluster, "job-name=bt-stubborn").get(0).getMetadata().getName();
     await().atMost(WAIT).until(() -> "ready\n".equals(Manifests.log(cluster, pod, Map.of())));
 
-    new CoreV1Api(cluster.client()).deleteNamespacedPod(pod, cluster.namespace()).gracePeriodSeconds(1).execute();
+    CoreV1Api core = new CoreV1Api(cluster.client());
+    core.deleteNamespacedPod(pod, cluster.namespace()).execute(); // the pod's own grace: 120 s
+    await().during(Duration.ofMillis(1_500)).atMost(WAIT).until(() -> {
+      List<V1Pod> pods = Manifests.pods(cluster, "job-name=bt-stubborn");
+      return pods.size() == 1 && pods.get(0).getMetadata().getDeletionTimestamp() != null
+          && pods.get(0).getMetadata().getDeletionGracePeriodSeconds() == 120L;
+    });
+    assertThat(docker.listContainersCmd().withLabelFilter(Map.of(DockerEngine.POD_LABEL, pod)).exec())
+        .as("the container of a Terminating pod that ignores SIGTERM, within its grace").hasSize(1);
+
+    core.deleteNamespacedPod(pod, cluster.namespace()).gracePeriodSeconds(1).execute(); // shortens the grace
 
     await().atMost(Duration.ofSeconds(20)).until(() -> docker.listContainersCmd().withShowAll(true)
         .withLabelFilter(Map.of(DockerEngine.POD_LABEL, pod)).exec().isEmpty());
+    await().atMost(WAIT).until(() -> Manifests.pods(cluster, "job-name=bt-stubborn").isEmpty());
   }
 
   private static boolean running(List<V1Pod> pods) {
