@@ -151,20 +151,17 @@ final class BotOperations {
     Cluster.at(patch, "metadata", "annotations").addProperty(KubeLabels.RESTART_POLICY,
         BotManifests.restartPolicy(next.restartPolicy()));
     Cluster.at(patch, "metadata", "annotations").add(KubeLabels.LAST_EXIT, JsonNull.INSTANCE);
-    Cluster.at(patch, "spec").add("template", cluster.json(desired.getSpec().getTemplate()));
+    String updatedAt = java.time.Instant.now().toString();
+    JsonObject template = cluster.json(desired.getSpec().getTemplate()).getAsJsonObject();
+    Cluster.at(template, "metadata", "annotations").addProperty(KubeLabels.UPDATED_AT, updatedAt);
+    Cluster.at(patch, "spec").add("template", template);
     cluster.patchDeployment(id, patch, "updating bot '" + id + "'");
     log.info("Updated bot {}{}", id, running ? "; its pod is recreated with the new template" : "");
     if (running) {
-      String hash = desired.getSpec().getTemplate().getMetadata().getAnnotations().get(PodTemplates.CONFIG_HASH);
       lifecycle.awaitPod(id, pod -> pod.getMetadata().getAnnotations() != null
-          && hash.equals(pod.getMetadata().getAnnotations().get(PodTemplates.CONFIG_HASH))
-          && sameImage(pod, next.image()));
+          && updatedAt.equals(pod.getMetadata().getAnnotations().get(KubeLabels.UPDATED_AT)));
     }
     return lifecycle.status(id);
   }
 
-  private static boolean sameImage(io.kubernetes.client.openapi.models.V1Pod pod, String image) {
-    return pod.getSpec() != null && pod.getSpec().getContainers().stream()
-        .anyMatch(c -> BotManifests.CONTAINER.equals(c.getName()) && image.equals(c.getImage()));
-  }
 }

@@ -37,6 +37,11 @@ final class KubeLabels {
   static final String LAST_EXIT = "berth.dev/last-exit";
   /** Pod template annotation Kubernetes' own {@code kubectl rollout restart} uses. */
   static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
+  /**
+   * Pod template annotation: when Berth last updated the bot, so that {@code update} waits for the pod of this
+   * template, not an old one the Deployment controller has yet to replace.
+   */
+  static final String UPDATED_AT = "berth.dev/updated-at";
 
   private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
   private static final Pattern LABEL_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
