@@ -42,11 +42,22 @@ final class BotLifecycle {
     return cluster.connection().url() + "|" + cluster.namespace() + "|" + settings.scope() + "|" + id;
   }
 
+  /**
+   * Whether the bot's pod runs only the script waiting after the program's last run (see {@link StreamTags}):
+   * the run's log is then the container's previous one.
+   */
+  boolean waitsAfterLastRun(String id, V1Pod pod) {
+    RestartPolicy policy = StatusMapper.restartPolicy(require(id));
+    return StatusMapper.mainContainer(pod).filter(c -> StatusMapper.waitsAfterLastRun(c, policy)).isPresent();
+  }
+
   /** Keeps the log of the bot's newest pod before Berth removes the pod, which takes the log with it. */
-  private void archive(String id, List<V1Pod> pods) {
+  private void archive(String id, List<V1Pod> pods, RestartPolicy policy) {
     StatusMapper.newest(pods).ifPresent(pod -> {
+      boolean previous = StatusMapper.mainContainer(pod).filter(c -> StatusMapper.waitsAfterLastRun(c, policy))
+          .isPresent();
       List<dev.berth.runtime.LogLine> lines = logs.readAll(pod.getMetadata().getName(), BotManifests.CONTAINER,
-          "bot '" + id + "'");
+          previous, "bot '" + id + "'");
       if (!lines.isEmpty()) {
         LogArchive.SHARED.put(archiveKey(id), pod.getMetadata().getName(), lines);
       }
@@ -63,10 +74,10 @@ final class BotLifecycle {
     List<V1Pod> pods = cluster.pods(KubeLabels.KIND_BOT, id);
     BotStatus status = StatusMapper.map(id, deployment, pods);
     if (replicas(deployment) > 0 && (status.state() == BotState.FAILED || status.state() == BotState.STOPPED)) {
-      Optional<StatusMapper.Exit> exit = StatusMapper.newest(pods).flatMap(StatusMapper::lastExit);
-      RestartPolicy policy = BotManifests.restartPolicy(annotations(deployment).get(KubeLabels.RESTART_POLICY));
+      RestartPolicy policy = StatusMapper.restartPolicy(deployment);
+      Optional<StatusMapper.Exit> exit = StatusMapper.newest(pods).flatMap(pod -> StatusMapper.lastExit(pod, policy));
       if (exit.isPresent() && !policy.shouldRestart(exit.get().code(), status.restartCount())) {
-        archive(id, pods);
+        archive(id, pods, policy);
         V1Deployment scaled = scale(id, 0, exit);
         log.info("Bot {} exited with code {}; its restart policy {} does not restart it, so it is scaled to 0", id,
             exit.get().code(), policy.kind());
@@ -93,9 +104,15 @@ final class BotLifecycle {
       return;
     }
     List<V1Pod> running = cluster.pods(KubeLabels.KIND_BOT, id);
-    archive(id, running);
+    archive(id, running, StatusMapper.restartPolicy(deployment));
     scale(id, 0, Optional.empty());
     long seconds = Math.max(0, (grace.toMillis() + 999) / 1000);
+    long podGrace = PodTemplates.gracePeriodSeconds(settings);
+    if (seconds > podGrace) {
+      log.warn("Stopping bot {} with a grace of {} s: its pod's own grace period, {} s (setting stop-grace), may end it "
+          + "sooner, since the Deployment controller deletes the pod with it when the bot is scaled to 0; raise "
+          + "the setting to allow longer graces", id, seconds, podGrace);
+    }
     for (V1Pod pod : running) {
       cluster.deletePod(pod.getMetadata().getName(), seconds, "stopping bot '" + id + "'");
     }

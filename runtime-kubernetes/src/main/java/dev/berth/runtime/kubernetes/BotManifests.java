@@ -81,7 +81,7 @@ final class BotManifests {
             .selector(new V1LabelSelector().matchLabels(KubeLabels.sorted(
                 KubeLabels.selector(settings.scope(), spec.kind().label(), spec.id()))))
             .template(pods.template(new PodTemplates.Inputs(spec, packed, name, CONTAINER, "Always",
-                StreamTags.wrap(packed.plan().command()), false))));
+                StreamTags.wrap(packed.plan().command(), restartPolicy(spec.restartPolicy())), false))));
   }
 
   V1ConfigMap configMap(WorkloadSpec spec, CodePackager.Packed packed, String name) {

@@ -90,7 +90,7 @@ final class JobManifests {
   /** The main container's argv: the wrapper, then the launch plan's program and arguments under {@link StreamTags}. */
   static List<String> wrapped(List<String> command) {
     List<String> argv = new ArrayList<>(List.of("sh", "-c", WRAPPER, WRAPPER_NAME));
-    argv.addAll(StreamTags.wrap(command));
+    argv.addAll(StreamTags.wrap(command, StreamTags.RUN_ALWAYS));
     return argv;
   }
 

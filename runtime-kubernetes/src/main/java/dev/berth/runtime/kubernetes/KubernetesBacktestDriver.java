@@ -243,7 +243,8 @@ final class KubernetesBacktestDriver implements BacktestDriver<KubernetesBacktes
       return LogArchive.SHARED.read(key, options).stream();
     }
     String name = pod.get().getMetadata().getName();
-    return logs.open(name, PodTemplates.BACKTEST_CONTAINER, options, () -> isRunning(backtest.id(), name),
+    return logs.open(name, PodTemplates.BACKTEST_CONTAINER, options,
+        () -> PodLogs.Instance.of(cluster.pods(KubeLabels.KIND_BACKTEST, backtest.id()), name),
         "backtest '" + backtest.id() + "'", () -> LogArchive.SHARED.forPod(key, name));
   }
 
@@ -255,16 +256,10 @@ final class KubernetesBacktestDriver implements BacktestDriver<KubernetesBacktes
   /** Keeps the log of a pod Berth is about to delete, which takes the log with it. */
   private void archive(String id, V1Pod pod) {
     String name = pod.getMetadata().getName();
-    List<LogLine> lines = logs.readAll(name, PodTemplates.BACKTEST_CONTAINER, "backtest '" + id + "'");
+    List<LogLine> lines = logs.readAll(name, PodTemplates.BACKTEST_CONTAINER, false, "backtest '" + id + "'");
     if (!lines.isEmpty()) {
       LogArchive.SHARED.put(archiveKey(id), name, lines);
     }
-  }
-
-  private boolean isRunning(String id, String podName) {
-    return cluster.pods(KubeLabels.KIND_BACKTEST, id).stream().filter(p -> podName.equals(p.getMetadata().getName()))
-        .flatMap(p -> StatusMapper.mainContainer(p).stream())
-        .anyMatch(c -> c.getState() != null && c.getState().getRunning() != null);
   }
 
   /**

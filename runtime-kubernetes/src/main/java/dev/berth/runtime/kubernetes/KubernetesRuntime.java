@@ -173,8 +173,14 @@ public final class KubernetesRuntime implements Runtime {
       return LogArchive.SHARED.read(key, options).stream();
     }
     String name = pod.get().getMetadata().getName();
-    return logs.open(name, BotManifests.CONTAINER, options, () -> !closed.get() && isRunning(botId, name),
-        "bot '" + botId + "'", () -> LogArchive.SHARED.forPod(key, name));
+    String what = "bot '" + botId + "'";
+    if (lifecycle.waitsAfterLastRun(botId, pod.get())) {
+      // the program's last run has ended; the container after it runs nothing: the run's log is the previous one
+      return logs.read(name, BotManifests.CONTAINER, true, options, what).stream();
+    }
+    return logs.open(name, BotManifests.CONTAINER, options,
+        () -> closed.get() ? Optional.empty() : PodLogs.Instance.of(livePods(botId), name), what,
+        () -> LogArchive.SHARED.forPod(key, name));
   }
 
   /** Whether the pod's main container runs or ran: only then does the log endpoint answer. */
@@ -182,12 +188,6 @@ public final class KubernetesRuntime implements Runtime {
     return StatusMapper.mainContainer(pod).filter(c -> c.getState() != null).map(c -> c.getState().getRunning() != null
         || c.getState().getTerminated() != null || (c.getLastState() != null && c.getLastState().getTerminated() != null))
         .orElse(false);
-  }
-
-  private boolean isRunning(String botId, String podName) {
-    return cluster.pods(KubeLabels.KIND_BOT, botId).stream().filter(p -> podName.equals(p.getMetadata().getName()))
-        .flatMap(p -> StatusMapper.mainContainer(p).stream())
-        .anyMatch(c -> c.getState() != null && c.getState().getRunning() != null);
   }
 
   private List<V1Pod> livePods(String botId) {

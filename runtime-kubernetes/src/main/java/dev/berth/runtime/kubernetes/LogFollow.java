@@ -13,11 +13,12 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import okhttp3.Response;
@@ -27,7 +28,8 @@ import okhttp3.ResponseBody;
  * A follow of a pod log that survives the stream ending early: while the container still runs it reconnects
  * with {@code sinceTime} (whole seconds) at the last delivered line and drops what it already delivered (core's
  * {@link LogCursor}), so every line arrives once and in order. Once the container has ended, one last read
- * delivers what the stream missed, then the follow ends. Runs on the consumer's thread; {@link #close()} from any
+ * delivers what the stream missed, then the follow ends; if the container has restarted meanwhile, that read is of
+ * its previous instance, the one the follow followed. Runs on the consumer's thread; {@link #close()} from any
  * thread cancels the open request.
  */
 final class LogFollow implements Iterator<LogLine>, AutoCloseable {
@@ -35,7 +37,7 @@ final class LogFollow implements Iterator<LogLine>, AutoCloseable {
   private final String pod;
   private final String container;
   private final LogOptions options;
-  private final BooleanSupplier running;
+  private final Supplier<Optional<PodLogs.Instance>> instance;
   private final String what;
   private final Duration pause;
   private final LogCursor cursor = new LogCursor();
@@ -46,16 +48,21 @@ final class LogFollow implements Iterator<LogLine>, AutoCloseable {
   private Predicate<LogLine> fresh = line -> true;
   private boolean first = true;
   private boolean last;
-  private final java.util.function.Supplier<java.util.Optional<java.util.List<LogLine>>> archived;
+  private boolean previous;
+  private boolean archiveRead;
+  /** The id of the container instance the follow reads; null when unknown. */
+  private String followed;
+  private final Supplier<Optional<java.util.List<LogLine>>> archived;
 
-  LogFollow(PodLogs logs, String pod, String container, LogOptions options, BooleanSupplier running, String what,
-      Duration pause, java.util.function.Supplier<java.util.Optional<java.util.List<LogLine>>> archived) {
+  LogFollow(PodLogs logs, String pod, String container, LogOptions options,
+      Supplier<Optional<PodLogs.Instance>> instance, String what,
+      Duration pause, Supplier<Optional<java.util.List<LogLine>>> archived) {
     this.archived = archived;
     this.logs = logs;
     this.pod = pod;
     this.container = container;
     this.options = options;
-    this.running = running;
+    this.instance = instance;
     this.what = what;
     this.pause = pause;
   }
@@ -106,17 +113,18 @@ final class LogFollow implements Iterator<LogLine>, AutoCloseable {
   /** Opens the next request, or says the follow is over. */
   private boolean connect() {
     if (last) {
+      deliverArchived();
       return false;
     }
-    if (!first) {
-      boolean stillRunning;
-      try {
-        stillRunning = running.getAsBoolean();
-      } catch (BerthException e) {
-        stillRunning = false; // the workload is gone: read what is left once, then end
-      }
-      if (!stillRunning) {
-        last = true;
+    if (first) {
+      followed = current().map(PodLogs.Instance::id).filter(id -> !id.isEmpty()).orElse(null);
+    } else {
+      Optional<PodLogs.Instance> now = current();
+      if (now.isPresent() && followed != null && !now.get().id().equals(followed)) {
+        last = true; // restarted: the instance followed is the previous one now
+        previous = true;
+      } else if (now.isEmpty() || !now.get().running()) {
+        last = true; // ended, or the workload is gone: read what is left once, then end
       } else {
         sleep();
       }
@@ -126,18 +134,14 @@ final class LogFollow implements Iterator<LogLine>, AutoCloseable {
     }
     boolean resume = !first && cursor.deliveredAny();
     try {
-      response = logs.request(pod, container, !last, resume ? -1 : options.tail(),
+      response = logs.request(pod, container, !last, previous, resume ? -1 : options.tail(),
           resume ? cursor.resumeFrom().orElseThrow() : options.since().orElse(null), what);
     } catch (BerthException e) {
       if (first) {
         throw e;
       }
       last = true; // the pod is gone: what it logged after the last line delivered is in the archive, if anywhere
-      Predicate<LogLine> missed = cursor.deliveredAny() ? cursor.missed() : line -> true;
-      archived.get().ifPresent(lines -> lines.stream().filter(missed).filter(options::accepts).forEach(line -> {
-        cursor.delivered(line);
-        ready.add(line);
-      }));
+      deliverArchived();
       return false;
     }
     fresh = resume ? cursor.missed() : line -> true;
@@ -145,6 +149,30 @@ final class LogFollow implements Iterator<LogLine>, AutoCloseable {
     ResponseBody body = response.body();
     reader = new BufferedReader(new InputStreamReader(body.byteStream(), StandardCharsets.UTF_8));
     return true;
+  }
+
+  /**
+   * Once, at the end: what Berth archived of the pod (before it removed it) beyond the last line delivered. The
+   * last read may have found the pod's log cut short or gone while the pod was being removed.
+   */
+  private void deliverArchived() {
+    if (archiveRead) {
+      return;
+    }
+    archiveRead = true;
+    Predicate<LogLine> missed = cursor.deliveredAny() ? cursor.missed() : line -> true;
+    archived.get().ifPresent(lines -> lines.stream().filter(missed).filter(options::accepts).forEach(line -> {
+      cursor.delivered(line);
+      ready.add(line);
+    }));
+  }
+
+  private Optional<PodLogs.Instance> current() {
+    try {
+      return instance.get();
+    } catch (BerthException e) {
+      return Optional.empty();
+    }
   }
 
   private void disconnect() {

@@ -6,6 +6,7 @@ import dev.berth.runtime.LogStream;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.Pair;
+import io.kubernetes.client.openapi.models.V1Pod;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import okhttp3.Call;
@@ -39,24 +39,43 @@ final class PodLogs implements AutoCloseable {
   }
 
   /**
-   * The log of {@code container} in {@code pod}; a follow reconnects while {@code running} says so.
-   *
-   * @param what for messages, e.g. {@code bot 'b1'}
+   * One instance of a pod's container, as its status shows it: the kubelet's container id (empty before it
+   * started) and whether it runs. A restart makes a new instance.
    */
-  Stream<LogLine> open(String pod, String container, LogOptions options, BooleanSupplier running, String what) {
-    return open(pod, container, options, running, what, () -> Optional.empty());
+  record Instance(String id, boolean running) {
+    /** The instance of {@code pod}'s main container, if the pod has a status for it. */
+    static Optional<Instance> of(V1Pod pod) {
+      return StatusMapper.mainContainer(pod).map(c -> new Instance(Optional.ofNullable(c.getContainerID()).orElse(""),
+          c.getState() != null && c.getState().getRunning() != null));
+    }
+
+    /** The instance of the main container of the pod named {@code podName} among {@code pods}. */
+    static Optional<Instance> of(List<V1Pod> pods, String podName) {
+      return pods.stream().filter(p -> podName.equals(p.getMetadata().getName())).findFirst().flatMap(Instance::of);
+    }
   }
 
   /**
-   * As {@link #open(String, String, LogOptions, BooleanSupplier, String)}; a follow whose pod went away delivers
-   * what {@code archived} holds of it instead.
+   * The log of {@code container} in {@code pod}; a follow reconnects while the instance it follows runs, as
+   * {@code instance} reads it (empty: the pod is gone or the follow must end).
+   *
+   * @param what for messages, e.g. {@code bot 'b1'}
    */
-  Stream<LogLine> open(String pod, String container, LogOptions options, BooleanSupplier running, String what,
-      Supplier<Optional<List<LogLine>>> archived) {
+  Stream<LogLine> open(String pod, String container, LogOptions options, Supplier<Optional<Instance>> instance,
+      String what) {
+    return open(pod, container, options, instance, what, () -> Optional.empty());
+  }
+
+  /**
+   * As {@link #open(String, String, LogOptions, Supplier, String)}; a follow whose pod went away delivers what
+   * {@code archived} holds of it instead.
+   */
+  Stream<LogLine> open(String pod, String container, LogOptions options, Supplier<Optional<Instance>> instance,
+      String what, Supplier<Optional<List<LogLine>>> archived) {
     if (!options.follow()) {
-      return read(pod, container, options, what).stream();
+      return read(pod, container, false, options, what).stream();
     }
-    LogFollow follow = new LogFollow(this, pod, container, options, running, what, pollInterval, archived);
+    LogFollow follow = new LogFollow(this, pod, container, options, instance, what, pollInterval, archived);
     follows.add(follow);
     return follow.stream().onClose(() -> {
       follow.close();
@@ -68,12 +87,12 @@ final class PodLogs implements AutoCloseable {
    * The lines of a non-following read. The server's {@code tailLines} counts the lines of both streams, so a
    * tail of one stream is cut here from the whole log.
    */
-  List<LogLine> read(String pod, String container, LogOptions options, String what) {
+  List<LogLine> read(String pod, String container, boolean previous, LogOptions options, String what) {
     boolean oneStream = options.streams().size() < LogStream.values().length;
     int tail = options.tail();
     List<LogLine> lines = new ArrayList<>();
-    try (Response response = request(pod, container, false, oneStream ? -1 : tail, options.since().orElse(null),
-        what)) {
+    try (Response response = request(pod, container, false, previous, oneStream ? -1 : tail,
+        options.since().orElse(null), what)) {
       LogFollow.readAll(response, line -> {
         if (options.accepts(line)) {
           lines.add(line);
@@ -91,9 +110,9 @@ final class PodLogs implements AutoCloseable {
   }
 
   /** The whole log of a container, for the archive; empty when it cannot be read. */
-  List<LogLine> readAll(String pod, String container, String what) {
+  List<LogLine> readAll(String pod, String container, boolean previous, String what) {
     List<LogLine> lines = new ArrayList<>();
-    try (Response response = request(pod, container, false, -1, null, what)) {
+    try (Response response = request(pod, container, false, previous, -1, null, what)) {
       LogFollow.readAll(response, lines::add);
     } catch (IOException | RuntimeException e) {
       return List.of();
@@ -101,14 +120,21 @@ final class PodLogs implements AutoCloseable {
     return lines;
   }
 
-  /** One log request; {@code sinceTime} is cut to whole seconds, as the API server reads it. */
-  Response request(String pod, String container, boolean follow, int tail, Instant since, String what) {
+  /**
+   * One log request, of the container's current instance or ({@code previous}) the one before its last restart;
+   * {@code sinceTime} is cut to whole seconds, as the API server reads it.
+   */
+  Response request(String pod, String container, boolean follow, boolean previous, int tail, Instant since,
+      String what) {
     ApiClient client = connection.client();
     List<Pair> query = new ArrayList<>();
     query.add(new Pair("container", container));
     query.add(new Pair("timestamps", "true"));
     if (follow) {
       query.add(new Pair("follow", "true"));
+    }
+    if (previous) {
+      query.add(new Pair("previous", "true"));
     }
     if (tail >= 0) {
       query.add(new Pair("tailLines", Integer.toString(tail)));

@@ -65,6 +65,11 @@ final class PodTemplates {
 
   private final KubernetesSettings settings;
 
+  /** The pods' {@code terminationGracePeriodSeconds}: the {@code stop-grace} setting, in whole seconds, at least 1. */
+  static long gracePeriodSeconds(KubernetesSettings settings) {
+    return Math.max(1, (settings.stopGrace().toMillis() + 999) / 1000);
+  }
+
   PodTemplates(KubernetesSettings settings) {
     this.settings = settings;
   }
@@ -93,7 +98,7 @@ final class PodTemplates {
     annotations.put(CONFIG_HASH, configHash(spec, options));
     V1ObjectMeta meta = new V1ObjectMeta().labels(KubeLabels.sorted(labels)).annotations(KubeLabels.sorted(annotations));
     V1PodSpec pod = new V1PodSpec().overhead(null).restartPolicy(in.restartPolicy())
-        .terminationGracePeriodSeconds(Math.max(1, (settings.stopGrace().toMillis() + 999) / 1000))
+        .terminationGracePeriodSeconds(gracePeriodSeconds(settings))
         .automountServiceAccountToken(settings.serviceAccount().isPresent())
         .securityContext(new V1PodSecurityContext().seccompProfile(new V1SeccompProfile().type("RuntimeDefault")));
     settings.serviceAccount().ifPresent(pod::serviceAccountName);

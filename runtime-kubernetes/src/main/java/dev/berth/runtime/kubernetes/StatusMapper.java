@@ -2,6 +2,7 @@ package dev.berth.runtime.kubernetes;
 
 import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
+import dev.berth.runtime.RestartPolicy;
 import io.kubernetes.client.openapi.models.V1ContainerState;
 import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1ContainerStateWaiting;
@@ -73,7 +74,9 @@ final class StatusMapper {
     BotStatus.Builder status = BotStatus.builder(id, BotState.UNKNOWN).labels(labels)
         .runtimeId(pod.map(p -> p.getMetadata().getName()).orElse(deployment.getMetadata().getName()));
     Optional<V1ContainerStatus> container = pod.flatMap(StatusMapper::mainContainer);
-    container.ifPresent(c -> status.restartCount(Optional.ofNullable(c.getRestartCount()).orElse(0)));
+    boolean afterLastRun = container.filter(c -> waitsAfterLastRun(c, restartPolicy(deployment))).isPresent();
+    container.ifPresent(c -> status.restartCount(Math.max(0,
+        Optional.ofNullable(c.getRestartCount()).orElse(0) - (afterLastRun ? 1 : 0))));
     if (replicas == 0) {
       Optional<Exit> exit = Exit.decode(annotations.get(KubeLabels.LAST_EXIT));
       if (exit.isPresent()) {
@@ -90,6 +93,9 @@ final class StatusMapper {
       return pendingStatus(status, pod.get(), annotations, pending(pod.get()));
     }
     V1ContainerState state = container.get().getState();
+    if (afterLastRun) {
+      return exited(status, exit(container.get().getLastState().getTerminated(), pod.get())).build();
+    }
     if (state.getRunning() != null) {
       instant(state.getRunning().getStartedAt()).ifPresent(status::startedAt);
       return status.state(BotState.RUNNING).build();
@@ -126,6 +132,15 @@ final class StatusMapper {
         + "the new pod " + pod.getMetadata().getName() + " has not run yet: " + why).build();
   }
 
+  /**
+   * As {@link #lastExit(V1Pod)}, also when the container is the script waiting after the program's last run under
+   * {@code policy}.
+   */
+  static Optional<Exit> lastExit(V1Pod pod, RestartPolicy policy) {
+    return lastExit(pod).or(() -> mainContainer(pod).filter(c -> waitsAfterLastRun(c, policy))
+        .map(c -> exit(c.getLastState().getTerminated(), pod)));
+  }
+
   /** The exit of the main container of a pod whose container has ended (now or before a restart). */
   static Optional<Exit> lastExit(V1Pod pod) {
     return mainContainer(pod).flatMap(c -> {
@@ -146,6 +161,28 @@ final class StatusMapper {
     code = oom && code == 0 ? 137 : code;
     Exit bare = new Exit(code, oom, instant(terminated.getStartedAt()), instant(terminated.getFinishedAt()), "");
     return new Exit(code, oom, bare.startedAt(), bare.finishedAt(), exitMessage(bare, terminated, pod));
+  }
+
+  /**
+   * Whether the main container is the {@link StreamTags} script waiting after the program's last run: it runs, its
+   * previous instance ended, and the bot's restart policy allows no run after that one. The kubelet counts that
+   * container as one restart more than the program had.
+   */
+  static boolean waitsAfterLastRun(V1ContainerStatus container, RestartPolicy policy) {
+    V1ContainerState state = container.getState();
+    V1ContainerState last = container.getLastState();
+    if (state == null || state.getRunning() == null || last == null || last.getTerminated() == null) {
+      return false;
+    }
+    int restarts = Optional.ofNullable(container.getRestartCount()).orElse(0);
+    Integer code = last.getTerminated().getExitCode();
+    return restarts > 0 && code != null && !policy.shouldRestart(code, restarts - 1);
+  }
+
+  /** The restart policy Berth wrote on the bot's Deployment. */
+  static RestartPolicy restartPolicy(V1Deployment deployment) {
+    Map<String, String> annotations = Optional.ofNullable(deployment.getMetadata().getAnnotations()).orElse(Map.of());
+    return BotManifests.restartPolicy(annotations.get(KubeLabels.RESTART_POLICY));
   }
 
   private static BotStatus.Builder exited(BotStatus.Builder status, Exit exit) {
@@ -186,11 +223,10 @@ final class StatusMapper {
   /** The program of a container's argv, past the backtest wrapper and the {@link StreamTags} script. */
   static Optional<String> program(List<String> command) {
     List<String> argv = command;
-    for (String wrapper : List.of(JobManifests.WRAPPER_NAME, StreamTags.NAME)) {
-      if (argv.size() > 4 && argv.get(3).equals(wrapper)) {
-        argv = argv.subList(4, argv.size());
-      }
+    if (argv.size() > 4 && argv.get(3).equals(JobManifests.WRAPPER_NAME)) {
+      argv = argv.subList(4, argv.size());
     }
+    argv = StreamTags.unwrap(argv);
     return argv.isEmpty() ? Optional.empty() : Optional.of(argv.get(0));
   }
 

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogStream;
+import dev.berth.runtime.RestartPolicy;
+import io.kubernetes.client.openapi.models.V1ContainerState;
+import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
+import io.kubernetes.client.openapi.models.V1ContainerStateRunning;
+import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +45,13 @@ class StreamTagsTest {
   }
 
   private Process start(String shell, Path runDir, String... program) throws IOException {
+    return startWithPolicy(shell, runDir, StreamTags.RUN_ALWAYS, program);
+  }
+
+  private Process startWithPolicy(String shell, Path runDir, String restartPolicy, String... program)
+      throws IOException {
     List<String> argv = new ArrayList<>(shell.endsWith("busybox") ? List.of(shell, "sh") : List.of(shell));
-    List<String> wrapped = StreamTags.wrap(List.of(program));
+    List<String> wrapped = StreamTags.wrap(List.of(program), restartPolicy);
     argv.add("-c");
     argv.add(wrapped.get(2).replace(StreamTags.RUN_DIR, runDir.toString()));
     argv.addAll(wrapped.subList(3, wrapped.size()));
@@ -142,17 +152,83 @@ class StreamTagsTest {
     });
   }
 
+  /**
+   * The pod's container restarts whatever the policy; the script runs the program again only while the policy
+   * allows another run, counted in the run directory, which outlives the container as the pod's emptyDir does.
+   * Otherwise it waits, running nothing, and a SIGTERM ends it with the last run's exit code.
+   */
+  @ParameterizedTest
+  @MethodSource("shells")
+  void runsTheProgramAgainOnlyWhileTheRestartPolicyAllows(String shell) throws Exception {
+    String failing = "echo ran; exit 3";
+    assertThat(runs(shell, "never", failing, 3)).as("never: one run, then waits").containsExactly(true, false, false);
+    assertThat(runs(shell, "on-failure:2", failing, 5)).as("on-failure:2 after failures: the run and 2 restarts")
+        .containsExactly(true, true, true, false, false);
+    assertThat(runs(shell, "on-failure:5", "echo ran; exit 0", 2)).as("on-failure after a success: no more runs")
+        .containsExactly(true, false);
+    assertThat(runs(shell, "on-failure:0", failing, 4)).as("on-failure without a limit: every time")
+        .containsExactly(true, true, true, true);
+    assertThat(runs(shell, StreamTags.RUN_ALWAYS, failing, 3)).as("always: every time").containsExactly(true, true,
+        true);
+  }
+
+  /**
+   * Starts the wrapper {@code times} times on one run directory: whether each start ran the program. A start that
+   * does not run it must wait until SIGTERM and then exit with the last run's code.
+   */
+  private List<Boolean> runs(String shell, String policy, String script, int times) throws Exception {
+    Path dir = Files.createTempDirectory(run, "pod-");
+    List<Boolean> ran = new ArrayList<>();
+    Integer runExit = null;
+    for (int i = 0; i < times; i++) {
+      Process process = startWithPolicy(shell, dir, policy, "/bin/sh", "-c", script);
+      boolean waits = !process.waitFor(1_500, TimeUnit.MILLISECONDS);
+      if (waits) { // SIGTERM, leaving its output open to read (Process.destroy would close it)
+        assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor()).isZero();
+      }
+      Outcome outcome = finish(process);
+      boolean programRan = outcome.texts(outcome.out(), LogStream.STDOUT).contains("ran");
+      assertThat(waits).as("start %d under %s: waits exactly when it does not run the program", i + 1, policy)
+          .isEqualTo(!programRan);
+      runExit = programRan ? Integer.valueOf(outcome.exit()) : runExit;
+      assertThat(outcome.exit()).as("start %d under %s: the exit code of the last run", i + 1, policy)
+          .isEqualTo(runExit);
+      ran.add(programRan);
+    }
+    return ran;
+  }
+
+  /** A container waiting after the last run is a restart to the kubelet, not to the bot. */
+  @Test
+  void aContainerWaitingAfterTheLastRunIsTheRunsExit() {
+    assertThat(StatusMapper.waitsAfterLastRun(waitingAfter(1, 3), RestartPolicy.NEVER)).isTrue();
+    assertThat(StatusMapper.waitsAfterLastRun(waitingAfter(1, 3), RestartPolicy.ALWAYS)).isFalse();
+    assertThat(StatusMapper.waitsAfterLastRun(waitingAfter(2, 3), RestartPolicy.onFailure(2)))
+        .as("the third run, after two restarts, is allowed").isFalse();
+    assertThat(StatusMapper.waitsAfterLastRun(waitingAfter(3, 3), RestartPolicy.onFailure(2))).isTrue();
+    assertThat(StatusMapper.waitsAfterLastRun(waitingAfter(1, 0), RestartPolicy.onFailure(2)))
+        .as("after a success").isTrue();
+    assertThat(StatusMapper.waitsAfterLastRun(waitingAfter(0, 3), RestartPolicy.NEVER)).as("never restarted")
+        .isFalse();
+  }
+
+  private static V1ContainerStatus waitingAfter(int restartCount, int exitCode) {
+    return new V1ContainerStatus().name("bot").restartCount(restartCount)
+        .state(new V1ContainerState().running(new V1ContainerStateRunning()))
+        .lastState(new V1ContainerState().terminated(new V1ContainerStateTerminated().exitCode(exitCode)));
+  }
+
   @Test
   void anEmptyCommandKeepsTheImagesOwn() {
-    assertThat(StreamTags.wrap(List.of())).isEmpty();
-    assertThat(StreamTags.wrap(List.of("python", "bot.py"))).startsWith("/bin/sh", "-c").endsWith(
-        StreamTags.NAME, "python", "bot.py");
+    assertThat(StreamTags.wrap(List.of(), "never")).isEmpty();
+    assertThat(StreamTags.wrap(List.of("python", "bot.py"), "never")).startsWith("/bin/sh", "-c").endsWith(
+        StreamTags.NAME, "never", "python", "bot.py");
   }
 
   /** A status names the program that was not found, not the wrappers it runs under. */
   @Test
   void theProgramOfAWrappedCommandIsTheWorkloadsOwn() {
-    assertThat(StatusMapper.program(StreamTags.wrap(List.of("trade-bot", "--live")))).contains("trade-bot");
+    assertThat(StatusMapper.program(StreamTags.wrap(List.of("trade-bot", "--live"), "never"))).contains("trade-bot");
     assertThat(StatusMapper.program(JobManifests.wrapped(List.of("backtest.sh", "x")))).contains("backtest.sh");
     assertThat(StatusMapper.program(List.of("python3", "bot.py"))).contains("python3");
     assertThat(StatusMapper.program(List.of())).isEmpty();
