@@ -24,6 +24,16 @@ final class FleetList {
   }
 
   List<BotStatus> list(BotFilter filter) {
+    List<BotStatus> statuses = new ArrayList<>(selected(filter));
+    statuses.removeIf(status -> !filter.matches(status));
+    return statuses;
+  }
+
+  /**
+   * The statuses of the bots the filter's labels and segment select on the server, sorted by id; its states are
+   * not applied.
+   */
+  List<BotStatus> selected(BotFilter filter) {
     Map<String, String> labels = new HashMap<>(filter.labels());
     filter.segment().ifPresent(segment -> labels.put(BotFilter.SEGMENT_LABEL, segment));
     labels.putAll(KubeLabels.scopeSelector(scope, KubeLabels.KIND_BOT));
@@ -47,10 +57,7 @@ final class FleetList {
       String id = deployment.getMetadata().getLabels().get(KubeLabels.ID);
       // the selector already matched; checked again because some servers ignore parts of a selector
       if (id != null && cluster.isOurs(deployment.getMetadata().getLabels(), KubeLabels.KIND_BOT, id)) {
-        BotStatus status = StatusMapper.map(id, deployment, podsById.getOrDefault(id, List.of()));
-        if (filter.matches(status)) {
-          statuses.add(status);
-        }
+        statuses.add(StatusMapper.map(id, deployment, podsById.getOrDefault(id, List.of())));
       }
     }
     statuses.sort(Comparator.comparing(BotStatus::id));

@@ -1,6 +1,7 @@
 package dev.berth.runtime.kubernetes;
 
 import dev.berth.runtime.BotFilter;
+import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotStatus;
 import dev.berth.runtime.BotUpdate;
@@ -20,6 +21,7 @@ import dev.berth.runtime.core.internal.IdLocks;
 import dev.berth.runtime.core.internal.StoreAccess;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -207,7 +209,26 @@ public final class KubernetesRuntime implements Runtime {
   @Override
   public List<BotStatus> list(BotFilter filter) {
     requireOpen();
-    return new FleetList(cluster, settings.scope()).list(filter);
+    long before = locks.released();
+    List<BotStatus> listed = new FleetList(cluster, settings.scope()).selected(filter);
+    boolean changed = locks.released() != before;
+    List<BotStatus> statuses = new ArrayList<>(listed.size());
+    for (BotStatus status : listed) {
+      BotStatus current = status;
+      if (changed || locks.busy(status.id())) {
+        // a bot with a call running, or any bot while a call ended during the listing, may be listed halfway
+        // through that call (a start between scaling up and its pod running): read it again behind its lock
+        try {
+          current = locks.with(status.id(), () -> lifecycle.status(status.id()));
+        } catch (BotNotFoundException e) {
+          continue;
+        }
+      }
+      if (filter.matches(current)) {
+        statuses.add(current);
+      }
+    }
+    return statuses;
   }
 
   /** Whether the API server answers and lets this account list Deployments; never throws. */
