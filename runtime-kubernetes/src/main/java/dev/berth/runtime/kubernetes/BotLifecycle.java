@@ -52,14 +52,18 @@ final class BotLifecycle {
   }
 
   /** Keeps the log of the bot's newest pod before Berth removes the pod, which takes the log with it. */
-  private void archive(String id, List<V1Pod> pods, RestartPolicy policy) {
+  private void archive(String id, List<V1Pod> pods) {
     StatusMapper.newest(pods).ifPresent(pod -> {
-      boolean previous = StatusMapper.mainContainer(pod).filter(c -> StatusMapper.waitsAfterLastRun(c, policy))
-          .isPresent();
-      List<dev.berth.runtime.LogLine> lines = logs.readAll(pod.getMetadata().getName(), BotManifests.CONTAINER,
-          previous, "bot '" + id + "'");
+      // an exit the status shows may already have been followed by a restart it does not show yet: after any
+      // restart, keep the previous instance's log too (a script waiting after the last run logs nothing)
+      boolean restarted = StatusMapper.mainContainer(pod).map(c -> c.getRestartCount() != null
+          && c.getRestartCount() > 0).orElse(false);
+      String name = pod.getMetadata().getName();
+      List<dev.berth.runtime.LogLine> lines = new java.util.ArrayList<>(restarted
+          ? logs.readAll(name, BotManifests.CONTAINER, true, "bot '" + id + "'") : List.of());
+      lines.addAll(logs.readAll(name, BotManifests.CONTAINER, false, "bot '" + id + "'"));
       if (!lines.isEmpty()) {
-        LogArchive.SHARED.put(archiveKey(id), pod.getMetadata().getName(), lines);
+        LogArchive.SHARED.put(archiveKey(id), name, lines);
       }
     });
   }
@@ -77,7 +81,7 @@ final class BotLifecycle {
       RestartPolicy policy = StatusMapper.restartPolicy(deployment);
       Optional<StatusMapper.Exit> exit = StatusMapper.newest(pods).flatMap(pod -> StatusMapper.lastExit(pod, policy));
       if (exit.isPresent() && !policy.shouldRestart(exit.get().code(), status.restartCount())) {
-        archive(id, pods, policy);
+        archive(id, pods);
         V1Deployment scaled = scale(id, 0, exit);
         log.info("Bot {} exited with code {}; its restart policy {} does not restart it, so it is scaled to 0", id,
             exit.get().code(), policy.kind());
@@ -104,7 +108,7 @@ final class BotLifecycle {
       return;
     }
     List<V1Pod> running = cluster.pods(KubeLabels.KIND_BOT, id);
-    archive(id, running, StatusMapper.restartPolicy(deployment));
+    archive(id, running);
     scale(id, 0, Optional.empty());
     long seconds = Math.max(0, (grace.toMillis() + 999) / 1000);
     long podGrace = PodTemplates.gracePeriodSeconds(settings);

@@ -50,6 +50,8 @@ final class LogFollow implements Iterator<LogLine>, AutoCloseable {
   private boolean last;
   private boolean previous;
   private boolean archiveRead;
+  /** Whether the current instance is still to be read after a last read of the previous one. */
+  private boolean thenCurrent;
   /** The id of the container instance the follow reads; null when unknown. */
   private String followed;
   private final Supplier<Optional<java.util.List<LogLine>>> archived;
@@ -112,11 +114,14 @@ final class LogFollow implements Iterator<LogLine>, AutoCloseable {
 
   /** Opens the next request, or says the follow is over. */
   private boolean connect() {
-    if (last) {
+    if (last && !thenCurrent) {
       deliverArchived();
       return false;
     }
-    if (first) {
+    if (last) {
+      thenCurrent = false; // the previous instance is read: now the current one
+      previous = false;
+    } else if (first) {
       followed = current().map(PodLogs.Instance::id).filter(id -> !id.isEmpty()).orElse(null);
     } else {
       Optional<PodLogs.Instance> now = current();
@@ -125,6 +130,10 @@ final class LogFollow implements Iterator<LogLine>, AutoCloseable {
         previous = true;
       } else if (now.isEmpty() || !now.get().running()) {
         last = true; // ended, or the workload is gone: read what is left once, then end
+        // an exit the pod's status shows may already have been followed by a restart it does not show yet:
+        // the run followed is then the previous instance; read it, then the current one
+        previous = now.isPresent() && now.get().restarts() > 0;
+        thenCurrent = previous;
       } else {
         sleep();
       }
@@ -139,6 +148,9 @@ final class LogFollow implements Iterator<LogLine>, AutoCloseable {
     } catch (BerthException e) {
       if (first) {
         throw e;
+      }
+      if (thenCurrent) {
+        return connect(); // no previous instance after all
       }
       last = true; // the pod is gone: what it logged after the last line delivered is in the archive, if anywhere
       deliverArchived();

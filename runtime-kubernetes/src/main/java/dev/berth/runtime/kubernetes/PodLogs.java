@@ -40,13 +40,14 @@ final class PodLogs implements AutoCloseable {
 
   /**
    * One instance of a pod's container, as its status shows it: the kubelet's container id (empty before it
-   * started) and whether it runs. A restart makes a new instance.
+   * started), whether it runs, and the container's restarts so far. A restart makes a new instance.
    */
-  record Instance(String id, boolean running) {
+  record Instance(String id, boolean running, int restarts) {
     /** The instance of {@code pod}'s main container, if the pod has a status for it. */
     static Optional<Instance> of(V1Pod pod) {
       return StatusMapper.mainContainer(pod).map(c -> new Instance(Optional.ofNullable(c.getContainerID()).orElse(""),
-          c.getState() != null && c.getState().getRunning() != null));
+          c.getState() != null && c.getState().getRunning() != null, Optional.ofNullable(c.getRestartCount())
+              .orElse(0)));
     }
 
     /** The instance of the main container of the pod named {@code podName} among {@code pods}. */
