@@ -142,13 +142,13 @@ final class ApiFront implements AutoCloseable {
     exchange.getResponseHeaders().set("Content-Type", "text/plain");
     exchange.sendResponseHeaders(200, 0);
     OutputStream out = exchange.getResponseBody();
-    List<String> lines = source.timestampedLines(id, 0);
+    List<String> lines = source.linesSoFar(id, 0);
     send(out, LogEndpoint.render(lines, query));
     int sent = lines.size();
     long lastSent = System.nanoTime();
     while (!closed) {
       boolean running = source.running(id);
-      lines = source.timestampedLines(id, sent);
+      lines = source.linesSoFar(id, sent);
       if (!lines.isEmpty()) {
         send(out, LogEndpoint.render(lines, onlyTimestamps));
         sent += lines.size();

@@ -186,7 +186,12 @@ final class Kubelet implements AutoCloseable {
 
       @Override
       public List<String> timestampedLines(String containerId, int from) {
-        return logBook.lines(containerId, from, running(containerId));
+        return logBook.lines(containerId, from, engineRuns(containerId));
+      }
+
+      @Override
+      public List<String> linesSoFar(String containerId, int from) {
+        return logBook.lines(containerId, from, true);
       }
 
       @Override
@@ -194,6 +199,15 @@ final class Kubelet implements AutoCloseable {
         return logBook.writing(containerId);
       }
     };
+  }
+
+  /** Whether the engine runs the container now: once it has stopped, a log read waits for its capture's end. */
+  private boolean engineRuns(String containerId) {
+    try {
+      return Boolean.TRUE.equals(docker.inspectContainerCmd(containerId).exec().getState().getRunning());
+    } catch (NotFoundException e) {
+      return false;
+    }
   }
 
   /** Stops the loop, removes every pod's containers (no grace: the cluster is going away) and all files. */

@@ -31,6 +31,9 @@ final class LogEndpoint {
      */
     List<String> timestampedLines(String containerId, int from);
 
+    /** As {@link #timestampedLines}, without waiting for the last lines of a stopped container: for a follow. */
+    List<String> linesSoFar(String containerId, int from);
+
     /** Whether the container is still running, so that a following reader should wait for more. */
     boolean running(String containerId);
   }
@@ -46,6 +49,11 @@ final class LogEndpoint {
 
     @Override
     public List<String> timestampedLines(String containerId, int from) {
+      return List.of();
+    }
+
+    @Override
+    public List<String> linesSoFar(String containerId, int from) {
       return List.of();
     }
 
