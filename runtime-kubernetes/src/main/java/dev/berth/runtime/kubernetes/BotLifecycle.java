@@ -42,22 +42,12 @@ final class BotLifecycle {
     return cluster.connection().url() + "|" + cluster.namespace() + "|" + settings.scope() + "|" + id;
   }
 
-  /**
-   * Whether the bot's pod runs only the script waiting after the program's last run (see {@link StreamTags}):
-   * the run's log is then the container's previous one.
-   */
-  boolean waitsAfterLastRun(String id, V1Pod pod) {
-    RestartPolicy policy = StatusMapper.restartPolicy(require(id));
-    return StatusMapper.mainContainer(pod).filter(c -> StatusMapper.waitsAfterLastRun(c, policy)).isPresent();
-  }
-
   /** Keeps the log of the bot's newest pod before Berth removes the pod, which takes the log with it. */
   private void archive(String id, List<V1Pod> pods) {
     StatusMapper.newest(pods).ifPresent(pod -> {
       // an exit the status shows may already have been followed by a restart it does not show yet: after any
       // restart, keep the previous instance's log too (a script waiting after the last run logs nothing)
-      boolean restarted = StatusMapper.mainContainer(pod).map(c -> c.getRestartCount() != null
-          && c.getRestartCount() > 0).orElse(false);
+      boolean restarted = PodLogs.Instance.of(pod).filter(instance -> instance.restarts() > 0).isPresent();
       String name = pod.getMetadata().getName();
       List<dev.berth.runtime.LogLine> lines = new java.util.ArrayList<>(restarted
           ? logs.readAll(name, BotManifests.CONTAINER, true, "bot '" + id + "'") : List.of());

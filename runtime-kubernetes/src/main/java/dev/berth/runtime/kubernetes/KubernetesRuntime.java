@@ -158,13 +158,13 @@ public final class KubernetesRuntime implements Runtime {
   }
 
   /**
-   * The newest pod's log. Kubernetes merges stdout and stderr: every line is STDOUT (a STDERR-only request is
-   * empty). A follow reconnects from the last line while the container runs and ends when it stops.
+   * The newest pod's log, each line with its stream (see {@link StreamTags}). A follow reconnects from the last
+   * line while the container runs and ends with the run it follows.
    */
   @Override
   public Stream<LogLine> logs(String botId, LogOptions options) {
     requireOpen(botId);
-    lifecycle.require(botId);
+    RestartPolicy policy = StatusMapper.restartPolicy(lifecycle.require(botId));
     Optional<V1Pod> pod = StatusMapper.newest(livePods(botId));
     if (pod.isPresent() && !hasStarted(pod.get()) && options.follow()) {
       lifecycle.awaitPod(botId, p -> p.getMetadata().getName().equals(pod.get().getMetadata().getName()));
@@ -176,7 +176,7 @@ public final class KubernetesRuntime implements Runtime {
     }
     String name = pod.get().getMetadata().getName();
     String what = "bot '" + botId + "'";
-    if (lifecycle.waitsAfterLastRun(botId, pod.get())) {
+    if (StatusMapper.waitsAfterLastRun(pod.get(), policy)) {
       // the program's last run has ended; the container after it runs nothing: the run's log is the previous one
       return logs.read(name, BotManifests.CONTAINER, true, options, what).stream();
     }

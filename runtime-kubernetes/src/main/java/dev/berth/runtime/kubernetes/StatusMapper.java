@@ -137,8 +137,8 @@ final class StatusMapper {
    * {@code policy}.
    */
   static Optional<Exit> lastExit(V1Pod pod, RestartPolicy policy) {
-    return lastExit(pod).or(() -> mainContainer(pod).filter(c -> waitsAfterLastRun(c, policy))
-        .map(c -> exit(c.getLastState().getTerminated(), pod)));
+    return lastExit(pod).or(() -> waitsAfterLastRun(pod, policy)
+        ? Optional.of(exit(mainContainer(pod).orElseThrow().getLastState().getTerminated(), pod)) : Optional.empty());
   }
 
   /** The exit of the main container of a pod whose container has ended (now or before a restart). */
@@ -177,6 +177,11 @@ final class StatusMapper {
     int restarts = Optional.ofNullable(container.getRestartCount()).orElse(0);
     Integer code = last.getTerminated().getExitCode();
     return restarts > 0 && code != null && !policy.shouldRestart(code, restarts - 1);
+  }
+
+  /** As {@link #waitsAfterLastRun(V1ContainerStatus, RestartPolicy)}, for the pod's main container. */
+  static boolean waitsAfterLastRun(V1Pod pod, RestartPolicy policy) {
+    return mainContainer(pod).filter(c -> waitsAfterLastRun(c, policy)).isPresent();
   }
 
   /** The restart policy Berth wrote on the bot's Deployment. */
