@@ -85,7 +85,8 @@ final class MergePatch {
         && patch.getAsJsonObject().getAsJsonObject("metadata").has("resourceVersion");
   }
 
-  private static RecordedRequest request(HttpMethod method, String path, String body) {
+  /** A request to hand the in-process server's own dispatcher; {@code body} JSON or {@code null}. */
+  static RecordedRequest request(HttpMethod method, String path, String body) {
     Headers headers = body == null ? Headers.builder().build()
         : Headers.builder().add("Content-Type", "application/json").build();
     Buffer buffer = new Buffer();

@@ -6,9 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
-import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
-import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.URI;
@@ -117,10 +115,13 @@ final class SimDispatcher extends Dispatcher {
 
   /** The pod as the API server holds it, as JSON, or {@code null} when there is no such pod. */
   String readPod(String namespace, String name) {
-    RecordedRequest get = new RecordedRequest("HTTP/1.1", HttpMethod.GET,
-        "/api/v1/namespaces/" + namespace + "/pods/" + name, Headers.builder().build(), new Buffer());
-    MockResponse response = crud.dispatch(get);
+    MockResponse response = stored("/api/v1/namespaces/" + namespace + "/pods/" + name);
     return response.code() == 200 ? response.getBody().readUtf8() : null;
+  }
+
+  /** The object at {@code path} as the CRUD dispatcher holds it (200), or its 404. */
+  private MockResponse stored(String path) {
+    return crud.dispatch(MergePatch.request(HttpMethod.GET, path, null));
   }
 
   /** The grace period (0) an immediate deletion of this pod named, if one did; forgotten once read. */
@@ -162,8 +163,7 @@ final class SimDispatcher extends Dispatcher {
    * earlier deadline when it already is. Answers with the pod, as a graceful deletion does, or 404.
    */
   private MockResponse markTerminating(String path, String podName, Long asked) {
-    MockResponse current = crud.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET, path,
-        Headers.builder().build(), new Buffer()));
+    MockResponse current = stored(path);
     if (current.code() != 200) {
       return current;
     }
@@ -187,15 +187,13 @@ final class SimDispatcher extends Dispatcher {
 
   /** Removes a pod at once (a deletion with a grace of 0), a Terminating one by dropping its finalizer. */
   private MockResponse removeNow(String path) {
-    MockResponse current = crud.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET, path,
-        Headers.builder().build(), new Buffer()));
+    MockResponse current = stored(path);
     if (current.code() != 200) {
       return current;
     }
     String stored = current.getBody().readUtf8();
     if (!stored.contains(TERMINATING_FINALIZER)) {
-      return crud.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.DELETE, path, Headers.builder().build(),
-          new Buffer()));
+      return crud.dispatch(MergePatch.request(HttpMethod.DELETE, path, null));
     }
     JsonObject metadata = new JsonObject();
     metadata.add("finalizers", JsonNull.INSTANCE);
