@@ -1,6 +1,7 @@
 package dev.berth.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.CpuStatsConfig;
 import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.StatisticNetworksConfig;
 import dev.berth.runtime.RuntimeOperationException;
@@ -8,6 +9,7 @@ import dev.berth.runtime.StatsManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -73,7 +75,29 @@ final class DockerStatsManager implements StatsManager {
         optional(stats.getMemoryStats() == null ? null : stats.getMemoryStats().getLimit()),
         networks == null ? OptionalLong.empty() : OptionalLong.of(rx),
         networks == null ? OptionalLong.empty() : OptionalLong.of(tx),
-        optional(stats.getPidsStats() == null ? null : stats.getPidsStats().getCurrent()));
+        optional(stats.getPidsStats() == null ? null : stats.getPidsStats().getCurrent()), cpuCores(stats));
+  }
+
+  /**
+   * The CPU in use, in cores, between the two samples a one-shot read carries ({@code precpu_stats} is the engine's
+   * sample about a second earlier), as {@code docker stats} computes it; empty without both samples.
+   */
+  static OptionalDouble cpuCores(Statistics stats) {
+    CpuStatsConfig now = stats.getCpuStats();
+    CpuStatsConfig before = stats.getPreCpuStats();
+    if (now == null || before == null || now.getCpuUsage() == null || before.getCpuUsage() == null
+        || now.getCpuUsage().getTotalUsage() == null || before.getCpuUsage().getTotalUsage() == null
+        || now.getSystemCpuUsage() == null || before.getSystemCpuUsage() == null) {
+      return OptionalDouble.empty();
+    }
+    long system = now.getSystemCpuUsage() - before.getSystemCpuUsage();
+    long used = now.getCpuUsage().getTotalUsage() - before.getCpuUsage().getTotalUsage();
+    long cpus = now.getOnlineCpus() != null && now.getOnlineCpus() > 0 ? now.getOnlineCpus()
+        : now.getCpuUsage().getPercpuUsage() != null ? now.getCpuUsage().getPercpuUsage().size() : 1;
+    if (system <= 0 || used < 0) {
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of((double) used / system * cpus);
   }
 
   private static OptionalLong optional(Long value) {

@@ -128,6 +128,9 @@ class DockerFeaturesTest {
       assertThat(stats.memoryLimitBytes()).hasValue(48L * 1024 * 1024);
       assertThat(stats.memoryBytes()).isPresent();
       assertThat(stats.pids()).isPresent();
+      assertThat(stats.cpuCores()).as("CPU in use between the engine's two samples").isPresent();
+      assertThat(stats.cpuCores().getAsDouble()).as("cores in use")
+          .isBetween(0.0, (double) java.lang.Runtime.getRuntime().availableProcessors());
 
       runtime.stop("observed", Duration.ofSeconds(5));
       runtime.delete("observed");
