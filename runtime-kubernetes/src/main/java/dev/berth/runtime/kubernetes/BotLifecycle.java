@@ -9,6 +9,7 @@ import dev.berth.runtime.RestartPolicy;
 import dev.berth.runtime.RuntimeOperationException;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodList;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -111,8 +112,10 @@ final class BotLifecycle {
       cluster.deletePod(pod.getMetadata().getName(), seconds, "stopping bot '" + id + "'");
     }
     Instant deadline = Instant.now().plus(grace).plusSeconds(30);
-    while (!cluster.pods(KubeLabels.KIND_BOT, id).isEmpty() && Instant.now().isBefore(deadline)) {
-      pause(id, "stopping");
+    V1PodList left = cluster.podList(KubeLabels.KIND_BOT, id);
+    while (!left.getItems().isEmpty() && Instant.now().isBefore(deadline)) {
+      awaitChange(id, left, deadline, "stopping");
+      left = cluster.podList(KubeLabels.KIND_BOT, id);
     }
     log.info("Stopped bot {}", id);
   }
@@ -142,7 +145,8 @@ final class BotLifecycle {
     Instant deadline = Instant.now().plus(settings.startTimeout());
     String why = "no pod was created";
     while (true) {
-      Optional<V1Pod> pod = StatusMapper.newest(cluster.pods(KubeLabels.KIND_BOT, id).stream()
+      V1PodList pods = cluster.podList(KubeLabels.KIND_BOT, id);
+      Optional<V1Pod> pod = StatusMapper.newest(pods.getItems().stream()
           .filter(p -> p.getMetadata().getDeletionTimestamp() == null).filter(which).toList());
       if (pod.isPresent()) {
         Optional<io.kubernetes.client.openapi.models.V1ContainerStatus> main = StatusMapper.mainContainer(pod.get());
@@ -164,7 +168,7 @@ final class BotLifecycle {
             + why + ". It stays scheduled; check the cluster's capacity and the pod's events (kubectl describe pod), "
             + "or raise " + KubernetesSettings.START_TIMEOUT + ".");
       }
-      pause(id, "starting");
+      awaitChange(id, pods, deadline, "starting");
     }
   }
 
@@ -193,9 +197,10 @@ final class BotLifecycle {
     return Optional.ofNullable(deployment.getMetadata().getAnnotations()).orElse(Map.of());
   }
 
-  private void pause(String id, String what) {
+  /** Until the bot's pods change after {@code seen} (a watch, or a pause of the poll interval), or the deadline. */
+  private void awaitChange(String id, V1PodList seen, Instant deadline, String what) {
     try {
-      Thread.sleep(settings.pollInterval().toMillis());
+      cluster.awaitPodChange(KubeLabels.KIND_BOT, id, seen, Duration.between(Instant.now(), deadline));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RuntimeOperationException("Interrupted while " + what + " bot '" + id + "'", e);

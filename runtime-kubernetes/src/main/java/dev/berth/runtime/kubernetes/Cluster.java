@@ -8,6 +8,7 @@ import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.models.V1DeleteOptions;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.util.PatchUtils;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +22,12 @@ import java.util.Optional;
 final class Cluster {
   private final KubeConnection connection;
   private final String scope;
+  private final PodChanges changes;
 
-  Cluster(KubeConnection connection, String scope) {
+  Cluster(KubeConnection connection, String scope, java.time.Duration pollInterval) {
     this.connection = connection;
     this.scope = scope;
+    this.changes = new PodChanges(connection, pollInterval);
   }
 
   KubeConnection connection() {
@@ -52,9 +55,32 @@ final class Cluster {
 
   /** The pods of one workload (any kind), one list call. */
   List<V1Pod> pods(String kind, String id) {
-    String selector = KubeLabels.selectorText(KubeLabels.selector(scope, kind, id));
+    return podList(kind, id).getItems();
+  }
+
+  /** The pods of one workload with the list's resource version, for {@link #awaitPodChange}. */
+  V1PodList podList(String kind, String id) {
+    String selector = podSelector(kind, id);
     return connection.errors().call(KubeOp.of("list", "pods", "listing the pods of " + kind + " '" + id + "'"), null,
-        null, () -> connection.core().listNamespacedPod(namespace()).labelSelector(selector).execute()).getItems();
+        null, () -> connection.core().listNamespacedPod(namespace()).labelSelector(selector).execute());
+  }
+
+  /**
+   * Returns once the workload's pods changed since {@code seen} was listed (a watch where the server streams one,
+   * else a pause of the poll interval), or after at most {@code max}.
+   */
+  void awaitPodChange(String kind, String id, V1PodList seen, java.time.Duration max) throws InterruptedException {
+    changes.await(podSelector(kind, id), seen.getMetadata() == null ? null : seen.getMetadata().getResourceVersion(),
+        max);
+  }
+
+  /** Whether pod waits are watches: false once the server showed it streams none. */
+  boolean watchesPods() {
+    return changes.watching();
+  }
+
+  private String podSelector(String kind, String id) {
+    return KubeLabels.selectorText(KubeLabels.selector(scope, kind, id));
   }
 
   /** Applies a JSON merge patch to the bot's Deployment. */

@@ -28,6 +28,8 @@ import java.util.Optional;
  */
 final class KubeConnection implements AutoCloseable {
   static final Path SERVICE_ACCOUNT_DIR = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
+  /** How many asynchronous calls (pod watches) may run at once, to one API server and in all. */
+  static final int CONCURRENT_WATCHES = 256;
 
   private final ApiClient client;
   private final String namespace;
@@ -38,6 +40,11 @@ final class KubeConnection implements AutoCloseable {
   private final BatchV1Api batch;
 
   KubeConnection(ApiClient client, String namespace, String source, String scope) {
+    // every wait for a pod is a watch, an asynchronous call of its own: OkHttp's default of 5 per host would queue
+    // all but five of them until one ended
+    okhttp3.Dispatcher dispatcher = client.getHttpClient().dispatcher();
+    dispatcher.setMaxRequests(Math.max(dispatcher.getMaxRequests(), CONCURRENT_WATCHES));
+    dispatcher.setMaxRequestsPerHost(Math.max(dispatcher.getMaxRequestsPerHost(), CONCURRENT_WATCHES));
     this.client = client;
     this.namespace = namespace;
     this.source = source;

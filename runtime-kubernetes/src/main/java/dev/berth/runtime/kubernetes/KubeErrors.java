@@ -97,6 +97,11 @@ final class KubeErrors {
         }
         return new RuntimeOperationException("Kubernetes reported a conflict while " + op.what() + " (409: "
             + message + "). Another client changed the object at the same time; try again.", e);
+      case 502:
+      case 503:
+      case 504:
+        return new RuntimeUnavailableException("The Kubernetes API server at " + url + " is unavailable while "
+            + op.what() + " (" + e.getCode() + ": " + message + "). It is overloaded or restarting; try again.", e);
       case 422:
         return new InvalidSpecException(kind == WorkloadKind.BACKTEST ? "BacktestSpec" : "BotSpec",
             violations(e, message));

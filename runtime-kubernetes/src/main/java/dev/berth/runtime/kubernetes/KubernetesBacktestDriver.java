@@ -17,6 +17,7 @@ import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
 import io.kubernetes.client.openapi.models.V1Job;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.util.PatchUtils;
 import java.net.URI;
@@ -60,7 +61,7 @@ final class KubernetesBacktestDriver implements BacktestDriver<KubernetesBacktes
   KubernetesBacktestDriver(KubernetesBuilder.Parts parts) {
     this.settings = parts.settings();
     this.connection = parts.connection();
-    this.cluster = new Cluster(connection, settings.scope());
+    this.cluster = new Cluster(connection, settings.scope(), settings.pollInterval());
     this.packager = parts.packager();
     this.jobs = new JobManifests(settings);
     this.objects = new BotManifests(settings);
@@ -152,7 +153,8 @@ final class KubernetesBacktestDriver implements BacktestDriver<KubernetesBacktes
   /** Waits until the pod's main container runs or has ended; a pod that cannot start fails the launch. */
   private void awaitRunning(Backtest backtest) throws InterruptedException {
     while (true) {
-      Optional<V1Pod> pod = StatusMapper.newest(cluster.pods(KubeLabels.KIND_BACKTEST, backtest.id()));
+      V1PodList pods = cluster.podList(KubeLabels.KIND_BACKTEST, backtest.id());
+      Optional<V1Pod> pod = StatusMapper.newest(pods.getItems());
       Optional<V1ContainerStatus> main = pod.flatMap(StatusMapper::mainContainer);
       if (main.isPresent() && main.get().getState() != null) {
         if (main.get().getState().getRunning() != null || main.get().getState().getTerminated() != null) {
@@ -168,7 +170,7 @@ final class KubernetesBacktestDriver implements BacktestDriver<KubernetesBacktes
       if (pod.isPresent() && "Failed".equals(pod.get().getStatus() == null ? null : pod.get().getStatus().getPhase())) {
         return; // awaitExit reports how
       }
-      Thread.sleep(settings.pollInterval().toMillis());
+      cluster.awaitPodChange(KubeLabels.KIND_BACKTEST, backtest.id(), pods, PodChanges.WATCH_WINDOW);
     }
   }
 
@@ -176,7 +178,8 @@ final class KubernetesBacktestDriver implements BacktestDriver<KubernetesBacktes
   public Exit awaitExit(Backtest backtest) throws InterruptedException {
     while (true) {
       Optional<V1Job> job = readJob(backtest.job());
-      Optional<V1Pod> pod = StatusMapper.newest(cluster.pods(KubeLabels.KIND_BACKTEST, backtest.id()));
+      V1PodList pods = cluster.podList(KubeLabels.KIND_BACKTEST, backtest.id());
+      Optional<V1Pod> pod = StatusMapper.newest(pods.getItems());
       Optional<V1ContainerStatus> main = pod.flatMap(StatusMapper::mainContainer);
       if (main.isPresent() && main.get().getState() != null && main.get().getState().getTerminated() != null) {
         V1ContainerStateTerminated terminated = main.get().getState().getTerminated();
@@ -198,7 +201,8 @@ final class KubernetesBacktestDriver implements BacktestDriver<KubernetesBacktes
       if (failed.isPresent() && (pod.isEmpty() || main.isEmpty())) {
         return new Exit(OptionalInt.empty(), Optional.empty(), Optional.empty(), false, failed.get());
       }
-      Thread.sleep(settings.pollInterval().toMillis());
+      // the Job's own changes (a condition, its removal) come with pod changes, or within one watch window
+      cluster.awaitPodChange(KubeLabels.KIND_BACKTEST, backtest.id(), pods, PodChanges.WATCH_WINDOW);
     }
   }
 

@@ -16,6 +16,7 @@ import dev.berth.runtime.Runtime;
 import dev.berth.runtime.RuntimeClosedException;
 import dev.berth.runtime.RuntimeConfig;
 import dev.berth.runtime.ScheduleManager;
+import dev.berth.runtime.StatsManager;
 import dev.berth.runtime.WorkloadKind;
 import dev.berth.runtime.core.internal.IdLocks;
 import dev.berth.runtime.core.internal.StoreAccess;
@@ -57,18 +58,20 @@ public final class KubernetesRuntime implements Runtime {
   private final StoreAccess store;
   private final IdLocks locks = new IdLocks();
   private final Map<Class<? extends Feature>, Feature> features = new HashMap<>();
+  private final KubernetesStatsManager stats;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   KubernetesRuntime(KubernetesBuilder.Parts parts) {
     this.settings = parts.settings();
     this.connection = parts.connection();
-    this.cluster = new Cluster(connection, settings.scope());
+    this.cluster = new Cluster(connection, settings.scope(), settings.pollInterval());
     this.logs = new PodLogs(connection, settings.pollInterval());
     this.lifecycle = new BotLifecycle(cluster, settings, logs);
     this.operations = new BotOperations(cluster, new BotManifests(settings), parts.packager(), lifecycle,
         settings.scope());
     this.store = StoreAccess.forRuntime(parts.store(), KubernetesRuntimeProvider.TYPE, settings.scope());
     features.put(ScheduleManager.class, new KubernetesScheduleManager(settings, connection, parts.packager()));
+    this.stats = new KubernetesStatsManager(cluster, lifecycle);
   }
 
   /** A builder; unset settings come from the in-cluster service account or the kubeconfig. */
@@ -251,10 +254,16 @@ public final class KubernetesRuntime implements Runtime {
         .runsImages(true).build();
   }
 
-  /** Offers {@link ScheduleManager} (native CronJobs); empty for every other feature. */
+  /**
+   * Offers {@link ScheduleManager} (native CronJobs), and {@link StatsManager} while the API server serves the
+   * resource metrics API ({@code metrics.k8s.io}, from metrics-server); empty for every other feature.
+   */
   @Override
   public <F extends Feature> Optional<F> feature(Class<F> type) {
     requireOpen();
+    if (type == StatsManager.class) {
+      return stats.served() ? Optional.of(type.cast(stats)) : Optional.empty();
+    }
     return Optional.ofNullable(features.get(type)).map(type::cast);
   }
 
@@ -266,6 +275,11 @@ public final class KubernetesRuntime implements Runtime {
       store.close();
       connection.close();
     }
+  }
+
+  /** Whether waits for pods are watches: false once the API server showed it streams none. */
+  boolean watchesPods() {
+    return cluster.watchesPods();
   }
 
   private void requireOpen() {

@@ -40,13 +40,15 @@ final class ApiFront implements AutoCloseable {
   private static final Set<String> HOP_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade",
       "transfer-encoding", "keep-alive", "http2-settings", "te", "trailer", "proxy-connection");
 
-  private final HttpServer server;
+  private final int port;
+  private volatile HttpServer server;
   private final ExecutorService threads;
   private final HttpClient http;
   private final String backend;
   private final WatchStream watches;
   private final SimDispatcher dispatcher;
   private volatile boolean closed;
+  private volatile boolean streamsWatches = true;
 
   ApiFront(String backend, SimDispatcher dispatcher) throws IOException {
     this.backend = backend;
@@ -60,18 +62,39 @@ final class ApiFront implements AutoCloseable {
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(threads)
         .connectTimeout(Duration.ofSeconds(5)).build();
     this.watches = new WatchStream(http, backend);
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    server.setExecutor(threads);
-    server.createContext("/", this::handle);
-    server.start();
+    this.server = listen(0);
+    this.port = server.getAddress().getPort();
+  }
+
+  private HttpServer listen(int on) throws IOException {
+    HttpServer listening = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), on), 64);
+    listening.setExecutor(threads);
+    listening.createContext("/", this::handle);
+    listening.start();
+    return listening;
+  }
+
+  /** Stops answering, as an API server that went down: the port is closed and open connections are cut. */
+  synchronized void goDown() {
+    server.stop(0);
+  }
+
+  /** Answers again, on the same port. */
+  synchronized void comeBack() throws IOException {
+    server = listen(port);
+  }
+
+  /** Whether watches over HTTP are streamed (the default), or handed to the in-process server, which has none. */
+  void streamWatches(boolean stream) {
+    this.streamsWatches = stream;
   }
 
   int port() {
-    return server.getAddress().getPort();
+    return port;
   }
 
   String url() {
-    return "http://localhost:" + server.getAddress().getPort();
+    return "http://localhost:" + port;
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -84,7 +107,7 @@ final class ApiFront implements AutoCloseable {
       if ("GET".equals(exchange.getRequestMethod()) && log.matches() && "true".equals(query.get("follow"))) {
         dispatcher.record("GET", pathAndQuery, exchange.getRequestHeaders().getFirst("User-Agent"));
         follow(exchange, log.group(1), log.group(2), query);
-      } else if (WatchStream.applies(exchange.getRequestMethod(), query)) {
+      } else if (streamsWatches && WatchStream.applies(exchange.getRequestMethod(), query)) {
         dispatcher.record("GET", pathAndQuery, exchange.getRequestHeaders().getFirst("User-Agent"));
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, 0);

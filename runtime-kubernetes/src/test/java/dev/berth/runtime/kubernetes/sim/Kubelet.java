@@ -201,6 +201,62 @@ final class Kubelet implements AutoCloseable {
     };
   }
 
+  /**
+   * The usage of a pod's running main containers, from one engine stats read each (the engine samples twice, a
+   * second apart, as metrics-server averages over its window).
+   */
+  MetricsEndpoint.Source metrics() {
+    return podUid -> {
+      PodWorker worker = workers.get(podUid);
+      Map<String, MetricsEndpoint.Usage> usage = new java.util.LinkedHashMap<>();
+      if (worker == null) {
+        return usage;
+      }
+      worker.mainContainerIds().forEach((name, id) -> {
+        if (engineRuns(id)) {
+          stats(id).ifPresent(u -> usage.put(name, u));
+        }
+      });
+      return usage;
+    };
+  }
+
+  private Optional<MetricsEndpoint.Usage> stats(String containerId) {
+    java.util.concurrent.atomic.AtomicReference<com.github.dockerjava.api.model.Statistics> first =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    try (var callback = docker.statsCmd(containerId).withNoStream(true)
+        .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Statistics>() {
+          @Override
+          public void onNext(com.github.dockerjava.api.model.Statistics item) {
+            first.compareAndSet(null, item);
+          }
+        })) {
+      callback.awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.debug("No stats of container {}: {}", containerId, e.toString());
+      return Optional.empty();
+    }
+    var stats = first.get();
+    if (stats == null || stats.getCpuStats() == null || stats.getMemoryStats() == null) {
+      return Optional.empty();
+    }
+    var now = stats.getCpuStats();
+    var before = stats.getPreCpuStats();
+    long nanoCores = 0;
+    if (before != null && now.getCpuUsage() != null && before.getCpuUsage() != null && now.getSystemCpuUsage() != null
+        && before.getSystemCpuUsage() != null && now.getSystemCpuUsage() > before.getSystemCpuUsage()) {
+      long used = now.getCpuUsage().getTotalUsage() - before.getCpuUsage().getTotalUsage();
+      long cpus = now.getOnlineCpus() == null ? 1 : now.getOnlineCpus();
+      nanoCores = Math.max(0, (long) ((double) used / (now.getSystemCpuUsage() - before.getSystemCpuUsage()) * cpus
+          * 1_000_000_000L));
+    }
+    Long memory = stats.getMemoryStats().getUsage();
+    return Optional.of(new MetricsEndpoint.Usage(nanoCores, memory == null ? 0 : memory));
+  }
+
   /** Whether the engine runs the container now: once it has stopped, a log read waits for its capture's end. */
   private boolean engineRuns(String containerId) {
     try {

@@ -247,6 +247,13 @@ final class PodWorker {
     LOG.debug("Pod {} removed at {}", name(), Instant.now());
   }
 
+  /** The engine's id of each main container's current run, by container name, for those that have one. */
+  synchronized Map<String, String> mainContainerIds() {
+    Map<String, String> ids = new java.util.LinkedHashMap<>();
+    mains.stream().filter(r -> r.currentId != null).forEach(r -> ids.put(r.spec.getName(), r.currentId));
+    return ids;
+  }
+
   /** The engine's ids of every container the pod ran, in every attempt. */
   synchronized List<String> containerIds() {
     List<String> ids = new ArrayList<>();

@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
 
 /**
  * The in-process API server's dispatcher: counts the requests of the code under test, answers {@code /version},
- * the group discovery ({@code /apis}: apps and batch; no {@code metrics.k8s.io}, whose paths are 404 as on a
- * cluster without a metrics server) and the pod log endpoint itself, applies JSON merge patches, deletes pods
+ * the group discovery ({@code /apis}: apps and batch, and {@code metrics.k8s.io} while a metrics server is
+ * simulated; without one its paths are 404, as on a cluster without metrics-server), the pod metrics, the pod log
+ * endpoint itself, applies JSON merge patches, deletes pods
  * gracefully and hands everything else to the CRUD dispatcher.
  *
  * <p>When a kubelet runs the pods, a pod deletion with a grace period (the one it names, else the pod's
@@ -48,11 +49,15 @@ final class SimDispatcher extends Dispatcher {
   private static final String GROUPS = "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":["
       + group("apps") + "," + group("batch") + "]}";
 
+  private static final String GROUPS_WITH_METRICS = "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":["
+      + group("apps") + "," + group("batch") + "," + group("metrics.k8s.io", "v1beta1") + "]}";
+
   private final KubernetesMixedDispatcher crud;
   private final Queue<String> requests = new ConcurrentLinkedQueue<>();
   private final Map<String, Long> deletionGrace = new ConcurrentHashMap<>();
   private final Map<String, Instant> deletionDeadlines = new ConcurrentHashMap<>();
   private volatile LogEndpoint logs;
+  private volatile MetricsEndpoint metrics;
   private volatile boolean node;
 
   SimDispatcher(KubernetesMixedDispatcher crud) {
@@ -65,6 +70,11 @@ final class SimDispatcher extends Dispatcher {
    */
   void nodeRuns() {
     node = true;
+  }
+
+  /** Serves the resource metrics API from {@code endpoint}, or (with {@code null}) answers 404 for it. */
+  void serveMetrics(MetricsEndpoint endpoint) {
+    this.metrics = endpoint;
   }
 
   void serveLogs(LogEndpoint endpoint) {
@@ -83,11 +93,16 @@ final class SimDispatcher extends Dispatcher {
     if ("GET".equals(request.getMethod()) && ("/version".equals(plain) || "/version/".equals(plain))) {
       return json(200, VERSION);
     }
+    MetricsEndpoint metricsServer = metrics;
     if (plain.startsWith("/apis/metrics.k8s.io")) {
+      Matcher pod = MetricsEndpoint.match(plain);
+      if (metricsServer != null && "GET".equals(request.getMethod()) && pod.matches()) {
+        return metricsServer.serve(pod.group(1), pod.group(2));
+      }
       return status(404, "NotFound", "the server could not find the requested resource");
     }
     if ("GET".equals(request.getMethod()) && ("/apis".equals(plain) || "/apis/".equals(plain))) {
-      return json(200, GROUPS);
+      return json(200, metricsServer == null ? GROUPS : GROUPS_WITH_METRICS);
     }
     Matcher log = POD_LOG.matcher(plain);
     if ("GET".equals(request.getMethod()) && log.matches()) {
@@ -139,6 +154,11 @@ final class SimDispatcher extends Dispatcher {
   int count(String method, String pathPrefix) {
     String prefix = method + " " + pathPrefix;
     return (int) requests.stream().filter(r -> r.startsWith(prefix)).count();
+  }
+
+  int count(String method, String pathPrefix, String part) {
+    String prefix = method + " " + pathPrefix;
+    return (int) requests.stream().filter(r -> r.startsWith(prefix) && r.contains(part)).count();
   }
 
   void resetCounts() {
@@ -219,7 +239,11 @@ final class SimDispatcher extends Dispatcher {
   }
 
   private static String group(String name) {
-    String version = "{\"groupVersion\":\"" + name + "/v1\",\"version\":\"v1\"}";
+    return group(name, "v1");
+  }
+
+  private static String group(String name, String versionName) {
+    String version = "{\"groupVersion\":\"" + name + "/" + versionName + "\",\"version\":\"" + versionName + "\"}";
     return "{\"name\":\"" + name + "\",\"versions\":[" + version + "],\"preferredVersion\":" + version + "}";
   }
 

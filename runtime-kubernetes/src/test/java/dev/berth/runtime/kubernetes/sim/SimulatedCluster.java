@@ -70,6 +70,9 @@ public final class SimulatedCluster implements AutoCloseable {
     }
     dispatcher.serveLogs(new LogEndpoint(dispatcher,
         kubelet == null ? LogEndpoint.NONE : kubelet.logs()));
+    if (kubelet != null) {
+      serveMetrics(true);
+    }
     controllers = new ControlLoop(api);
   }
 
@@ -127,6 +130,45 @@ public final class SimulatedCluster implements AutoCloseable {
    */
   public boolean ownsConnection(int localPort, int remotePort) {
     return localPort == front.port() || localPort == server.getPort() || remotePort == server.getPort();
+  }
+
+  /**
+   * Whether the API server streams watches over HTTP ({@code ?watch=true}), as a real one does (the default). When
+   * not, such a request gets what the in-process server answers to it, as from a server that serves none.
+   */
+  public void serveWatches(boolean serve) {
+    front.streamWatches(serve);
+  }
+
+  /** Like {@link #requestCount(String, String)}, counting only requests whose path and query contain {@code part}. */
+  public int requestCount(String method, String pathPrefix, String part) {
+    return dispatcher.count(method, pathPrefix, part);
+  }
+
+  /**
+   * Whether a metrics server is simulated: {@code metrics.k8s.io} is listed and serves each pod's usage from the
+   * engine's stats of its containers. On by default with a kubelet; without one there is nothing to measure.
+   */
+  public void serveMetrics(boolean serve) {
+    dispatcher.serveMetrics(serve && kubelet != null ? new MetricsEndpoint(dispatcher, kubelet.metrics()) : null);
+  }
+
+  /**
+   * Takes the API server down for clients, as an outage of the control plane: its port is closed and open
+   * connections are cut. The controllers and the kubelet go on, as they would on a cluster whose nodes keep their
+   * pods. {@link #restartApiServer()} brings it back on the same address.
+   */
+  public void stopApiServer() {
+    front.goDown();
+  }
+
+  /** Brings the API server back on the same address, with everything it held. */
+  public void restartApiServer() {
+    try {
+      front.comeBack();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Forgets the requests counted so far. */

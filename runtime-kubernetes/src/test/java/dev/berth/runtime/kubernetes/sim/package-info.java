@@ -13,8 +13,11 @@
  *
  * <p>What differs: strategic-merge patch and server-side apply are answered 415; set-based label selectors are
  * ignored; pods are owned by their Deployment directly (no ReplicaSet); pods use the host network and report
- * {@code 127.0.0.1} as their IP; there is no scheduler, no node status and no metrics server
- * ({@code metrics.k8s.io} answers 404). When {@code BERTH_TEST_IMAGE} is set every image is replaced by it, except
+ * {@code 127.0.0.1} as their IP; there is no scheduler and no node status. With a kubelet, a metrics server is
+ * simulated ({@code metrics.k8s.io} pod metrics from the engine's stats, averaged over a second rather than
+ * metrics-server's window; {@code serveMetrics(false)} turns it off, and without a kubelet it answers 404), and
+ * watches are streamed over HTTP ({@code serveWatches(false)} hands them to the in-process server, which answers
+ * 400). When {@code BERTH_TEST_IMAGE} is set every image is replaced by it, except
  * images from a registry under {@code .invalid}, which are never present and leave the pod in
  * {@code ImagePullBackOff}. {@link dev.berth.runtime.kubernetes.sim.SimulatedCluster#requestCount} counts only
  * the requests of the code under test, never the simulation's own.
