@@ -56,6 +56,17 @@ class KubernetesErrorsTest {
   }
 
   @Test
+  void anOverloadedApiServerIsUnavailableWithItsMessage() {
+    api.server().expect().post().withPath(DEPLOYMENTS)
+        .andReturn(503, status(503, "ServiceUnavailable", "the server is currently unable to handle the request", ""))
+        .once();
+
+    assertThatThrownBy(() -> runtime.create(spec())).isInstanceOf(RuntimeUnavailableException.class)
+        .hasMessageContaining("503: the server is currently unable to handle the request")
+        .hasMessageContaining("creating bot 'b1'");
+  }
+
+  @Test
   void unprocessableIsAnInvalidSpecWithTheServersCauses() throws Exception {
     String details = ",\"details\":{\"causes\":[{\"reason\":\"FieldValueInvalid\",\"message\":\"Invalid value: "
         + "\\\"BAD\\\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters\","
