@@ -65,6 +65,24 @@ final class PodTemplates {
 
   private final KubernetesSettings settings;
 
+  /**
+   * Text that reaches the process as written. The kubelet expands {@code $(NAME)} in a container's command, args
+   * and env values and reduces {@code $$} to {@code $}; with every {@code $} doubled, neither happens. (Values
+   * taken from a ConfigMap or Secret are not expanded.)
+   */
+  static String literal(String text) {
+    return text.replace("$", "$$");
+  }
+
+  static List<String> literal(List<String> texts) {
+    return texts.stream().map(PodTemplates::literal).toList();
+  }
+
+  /** Text as written, from its {@link #literal} form in a manifest. */
+  static String asWritten(String literal) {
+    return literal.replace("$$", "$");
+  }
+
   /** The pods' {@code terminationGracePeriodSeconds}: the {@code stop-grace} setting, in whole seconds, at least 1. */
   static long gracePeriodSeconds(KubernetesSettings settings) {
     return Math.max(1, (settings.stopGrace().toMillis() + 999) / 1000);
@@ -121,7 +139,7 @@ final class PodTemplates {
       pod.addInitContainersItem(initContainer(in, workdir, options));
     }
     V1Container main = new V1Container().name(in.containerName()).image(spec.image())
-        .imagePullPolicy(pullPolicy(spec.pullPolicy())).command(in.command()).workingDir(workdir)
+        .imagePullPolicy(pullPolicy(spec.pullPolicy())).command(literal(in.command())).workingDir(workdir)
         .env(env(in)).resources(resources(spec)).securityContext(securityContext(options))
         .terminationMessagePath("/dev/termination-log").terminationMessagePolicy("File")
         .addVolumeMountsItem(new V1VolumeMount().name(WORKSPACE_VOLUME).mountPath(workdir))
@@ -153,8 +171,8 @@ final class PodTemplates {
 
   private V1Container initContainer(Inputs in, String workdir, WorkloadOptions options) {
     V1Container init = new V1Container().name(INIT_CONTAINER).image(settings.initImage())
-        .imagePullPolicy("IfNotPresent").command(List.of("sh", "-c", INIT_SCRIPT))
-        .addEnvItem(new V1EnvVar().name("BERTH_WORKDIR").value(workdir))
+        .imagePullPolicy("IfNotPresent").command(literal(List.of("sh", "-c", INIT_SCRIPT)))
+        .addEnvItem(new V1EnvVar().name("BERTH_WORKDIR").value(literal(workdir)))
         .resources(defaults()).securityContext(securityContext(options))
         .addVolumeMountsItem(new V1VolumeMount().name(WORKSPACE_VOLUME).mountPath(workdir))
         .addVolumeMountsItem(new V1VolumeMount().name(INPUT_VOLUME).mountPath(INPUT_DIR).readOnly(true));
@@ -182,7 +200,7 @@ final class PodTemplates {
         env.add(new V1EnvVar().name(name).valueFrom(new V1EnvVarSource().configMapKeyRef(
             new V1ConfigMapKeySelector().name(in.objectName()).key(CONFIG_KEY))));
       } else {
-        env.add(new V1EnvVar().name(name).value(value));
+        env.add(new V1EnvVar().name(name).value(literal(value)));
       }
     });
     if (in.resultUrl()) {

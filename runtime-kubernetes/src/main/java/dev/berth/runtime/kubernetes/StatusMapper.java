@@ -232,7 +232,7 @@ final class StatusMapper {
       argv = argv.subList(4, argv.size());
     }
     argv = StreamTags.unwrap(argv);
-    return argv.isEmpty() ? Optional.empty() : Optional.of(argv.get(0));
+    return argv.isEmpty() ? Optional.empty() : Optional.of(PodTemplates.asWritten(argv.get(0)));
   }
 
   /** The newest pod, preferring one that is not being deleted. */
