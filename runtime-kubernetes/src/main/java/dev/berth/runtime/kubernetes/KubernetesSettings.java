@@ -130,14 +130,32 @@ record KubernetesSettings(
         config.getBoolean(RUN_AS_NON_ROOT, false),
         config.get(INIT_IMAGE, DEFAULT_INIT_IMAGE).trim(),
         config.getSize(CONFIGMAP_BUNDLE_LIMIT, DEFAULT_CONFIGMAP_BUNDLE_LIMIT),
-        config.getDuration(BUNDLE_URL_EXPIRY, DEFAULT_BUNDLE_URL_EXPIRY),
-        config.getDuration(START_TIMEOUT, DEFAULT_START_TIMEOUT),
-        config.getDuration(JOB_TTL, DEFAULT_JOB_TTL),
-        config.getDuration(POLL_INTERVAL, DEFAULT_POLL_INTERVAL),
+        positive(config, BUNDLE_URL_EXPIRY, DEFAULT_BUNDLE_URL_EXPIRY),
+        positive(config, START_TIMEOUT, DEFAULT_START_TIMEOUT),
+        notNegative(config, JOB_TTL, DEFAULT_JOB_TTL),
+        positive(config, POLL_INTERVAL, DEFAULT_POLL_INTERVAL),
         text(config, HOST_ADDRESS),
         config.getPath(WORK_DIR).orElseGet(() -> Path.of(System.getProperty("user.home"), ".berth", "kubernetes"))
             .resolve(config.scope()),
         config.stopGrace());
+  }
+
+  private static Duration positive(RuntimeConfig config, String key, Duration defaultValue) {
+    Duration value = config.getDuration(key, defaultValue);
+    if (value.isNegative() || value.isZero()) {
+      throw new InvalidConfigException(key, "Config key '" + key + "' = '" + config.get(key).orElse("") + "' must be "
+          + "a positive duration such as " + defaultValue.toMillis() + "ms; fix the value or remove the key");
+    }
+    return value;
+  }
+
+  private static Duration notNegative(RuntimeConfig config, String key, Duration defaultValue) {
+    Duration value = config.getDuration(key, defaultValue);
+    if (value.isNegative()) {
+      throw new InvalidConfigException(key, "Config key '" + key + "' = '" + config.get(key).orElse("") + "' must "
+          + "not be negative; fix the value or remove the key");
+    }
+    return value;
   }
 
   private static Optional<String> text(RuntimeConfig config, String key) {

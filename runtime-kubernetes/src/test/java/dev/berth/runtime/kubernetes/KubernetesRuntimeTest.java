@@ -9,7 +9,9 @@ import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
+import dev.berth.runtime.InvalidConfigException;
 import dev.berth.runtime.RuntimeClosedException;
+import dev.berth.runtime.RuntimeConfig;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1ContainerState;
@@ -89,6 +91,17 @@ class KubernetesRuntimeTest {
         .satisfies(o -> assertThat(o.getKind()).isEqualTo("Deployment"));
     assertThat(runtime.status("b1").labels()).containsEntry(BotFilter.SPEC_HASH_LABEL, "abc123")
         .doesNotContainKey("berth.scope");
+  }
+
+  @Test
+  void durationsThatCannotWorkAreRefusedNamingTheKey() {
+    for (String[] bad : new String[][] {{KubernetesSettings.POLL_INTERVAL, "0ms"},
+        {KubernetesSettings.POLL_INTERVAL, "-5ms"}, {KubernetesSettings.START_TIMEOUT, "-1s"},
+        {KubernetesSettings.BUNDLE_URL_EXPIRY, "0s"}, {KubernetesSettings.JOB_TTL, "-1h"}}) {
+      assertThatThrownBy(() -> api.runtimeBuilder(SCOPE).config(RuntimeConfig.of(java.util.Map.of(bad[0], bad[1])))
+          .build()).as(bad[0] + "=" + bad[1]).isInstanceOf(InvalidConfigException.class)
+          .hasMessageContaining(bad[0]).hasMessageContaining("'" + bad[1] + "'");
+    }
   }
 
   @Test
