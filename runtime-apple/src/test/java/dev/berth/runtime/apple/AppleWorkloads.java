@@ -83,6 +83,11 @@ final class AppleWorkloads implements Workloads {
   }
 
   @Override
+  public BotSpec.Builder announceSigterm(String id) {
+    return bot(id, "trap 'echo term; exit 0' TERM; echo up; " + WAIT);
+  }
+
+  @Override
   public BotSpec.Builder exceedMemory(String id, long limitBytes) {
     return bot(id, "head -c $1 /dev/zero | tail", String.valueOf(8 * limitBytes));
   }

@@ -85,6 +85,11 @@ final class KubernetesWorkloads implements Workloads {
   }
 
   @Override
+  public BotSpec.Builder announceSigterm(String id) {
+    return bot(id, "trap 'echo term; exit 0' TERM; echo up; " + WAIT);
+  }
+
+  @Override
   public BotSpec.Builder exceedMemory(String id, long limitBytes) {
     // busybox tail keeps the one endless line in memory
     return bot(id, "head -c $1 /dev/zero | tail", String.valueOf(8 * limitBytes));

@@ -79,6 +79,11 @@ final class LocalWorkloads implements Workloads {
   }
 
   @Override
+  public BotSpec.Builder announceSigterm(String id) {
+    return BotSpec.builder(id).command(sh("trap 'echo term; exit 0' TERM; echo up; " + WAIT_FOREVER));
+  }
+
+  @Override
   public BotSpec.Builder exceedMemory(String id, long limitBytes) {
     return BotSpec.builder(id).command(sh("head -c \"$1\" /dev/zero | tail", 8 * limitBytes));
   }

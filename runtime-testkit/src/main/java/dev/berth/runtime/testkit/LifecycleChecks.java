@@ -7,12 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.runtime.BotNotFoundException;
+import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotState;
 import dev.berth.runtime.BotStatus;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.Runtime;
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.Assumptions;
 
 /** Lifecycle and idempotency rules of DESIGN §2: create, start, stop, restart, delete. */
 final class LifecycleChecks {
@@ -107,6 +109,27 @@ final class LifecycleChecks {
         + "(killed after the grace on request, so STOPPED)").isEqualTo(BotState.STOPPED);
     assertThat(took).as("time stop(id, %s) took for a bot ignoring SIGTERM: it must wait the grace before "
         + "killing", grace).isGreaterThanOrEqualTo(grace.multipliedBy(9).dividedBy(10));
+  }
+
+  void stopDeliversSigtermToTheProgram() {
+    String id = kit.id("announce-term");
+    BotSpec.Builder spec;
+    try {
+      spec = kit.workloads.announceSigterm(id);
+    } catch (UnsupportedOperationException e) {
+      Assumptions.abort("Workloads.announceSigterm is not implemented for this backend: " + e.getMessage());
+      return;
+    }
+    kit.createAndStart(spec);
+    kit.awaitLogLine(id, "up");
+    try (Follower follower = Follower.start(() -> kit.runtime().logs(id, LogOptions.following()), kit.timeouts,
+        "a follow of '" + id + "' during its stop")) {
+      // a long grace: a stop that never delivers SIGTERM kills the program only at its end, without "term"
+      kit.runtime().stop(id, kit.timeouts.quickStopGrace().multipliedBy(5));
+      follower.awaitLines("'term', which the program writes on SIGTERM before it exits",
+          lines -> texts(lines).contains("term"));
+    }
+    assertThat(kit.status(id).state()).as("state after a stop the program ended on its own").isEqualTo(BotState.STOPPED);
   }
 
   void startOnARunningBotIsANoOp() {

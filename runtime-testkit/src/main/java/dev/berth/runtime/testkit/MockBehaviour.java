@@ -35,8 +35,8 @@ record MockBehaviour(Kind kind, int stdoutLines, int stderrLines, OptionalInt ex
 
   /** The behaviours, named as in {@value #BEHAVIOUR}. */
   enum Kind {
-    SLEEP, PRINT_LINES, PRINT_NUMBERS, EXIT, ECHO_ENV, IGNORE_SIGTERM, EXCEED_MEMORY, MISSING_PROGRAM, WRITE_RESULT,
-    FAIL, RUN_FOREVER;
+    SLEEP, PRINT_LINES, PRINT_NUMBERS, EXIT, ECHO_ENV, IGNORE_SIGTERM, ANNOUNCE_SIGTERM, EXCEED_MEMORY,
+    MISSING_PROGRAM, WRITE_RESULT, FAIL, RUN_FOREVER;
 
     String optionValue() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -119,6 +119,9 @@ record MockBehaviour(Kind kind, int stdoutLines, int stderrLines, OptionalInt ex
       case IGNORE_SIGTERM:
         out.add(new Output(LogStream.STDOUT, "ready"));
         break;
+      case ANNOUNCE_SIGTERM:
+        out.add(new Output(LogStream.STDOUT, "up"));
+        break;
       case WRITE_RESULT:
         out.add(new Output(LogStream.STDOUT, "done"));
         break;
@@ -164,5 +167,10 @@ record MockBehaviour(Kind kind, int stdoutLines, int stderrLines, OptionalInt ex
 
   boolean ignoresSigterm() {
     return kind == Kind.IGNORE_SIGTERM;
+  }
+
+  /** Whether it writes {@code term} when SIGTERM reaches it. */
+  boolean announcesSigterm() {
+    return kind == Kind.ANNOUNCE_SIGTERM;
   }
 }

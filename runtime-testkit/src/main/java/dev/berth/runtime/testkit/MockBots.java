@@ -230,6 +230,9 @@ final class MockBots {
       engine.time().pass(grace);
       bot.exited(KILLED, true, false, "killed after ignoring SIGTERM for " + grace, now());
     } else {
+      if (bot.behaviour().announcesSigterm() && grace.compareTo(Duration.ZERO) > 0) {
+        bot.append(LogStream.STDOUT, "term", now()); // a grace of zero kills at once, before the program can write
+      }
       bot.exited(0, true, false, "stopped on request", now());
     }
     publish(bot, EventType.STOPPED, bot.status().message());

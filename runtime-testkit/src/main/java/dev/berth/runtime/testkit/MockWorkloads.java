@@ -16,7 +16,7 @@ import dev.berth.runtime.BotSpec;
  *
  * <p>Behaviours ({@value #BEHAVIOUR}): {@code sleep} (the default for bots: runs until stopped),
  * {@code print-lines}, {@code print-numbers} (prints {@code 1..n} from {@value #LINES} instead of
- * {@code line-i}), {@code exit}, {@code echo-env}, {@code ignore-sigterm}, {@code exceed-memory} (OOM-killed,
+ * {@code line-i}), {@code exit}, {@code echo-env}, {@code ignore-sigterm}, {@code announce-sigterm} ({@code up}, and {@code term} when stopped with a grace), {@code exceed-memory} (OOM-killed,
  * exit 137, when the runtime's capabilities enforce memory limits and the bot has one; else exits 0),
  * {@code missing-program} (its command's program does not exist: {@code start} fails naming it), and for
  * backtests
@@ -89,6 +89,11 @@ public final class MockWorkloads implements Workloads {
   @Override
   public BotSpec.Builder sleepForever(String id) {
     return bot(id, "sleep");
+  }
+
+  @Override
+  public BotSpec.Builder announceSigterm(String id) {
+    return bot(id, "announce-sigterm");
   }
 
   @Override

@@ -268,6 +268,12 @@ public abstract class RuntimeConformanceKit {
     void required_stop_killsABotIgnoringSigtermAfterTheGrace() {
       lifecycle().stopKillsAWorkloadIgnoringSigtermAfterTheGrace();
     }
+
+    @Test
+    @DisplayName("stop delivers SIGTERM to the program, which may end on its own within the grace")
+    void required_stop_deliversSigtermToTheProgram() {
+      lifecycle().stopDeliversSigtermToTheProgram();
+    }
   }
 
   @Nested

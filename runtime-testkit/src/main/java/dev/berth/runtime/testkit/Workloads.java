@@ -76,6 +76,16 @@ public interface Workloads {
   BotSpec.Builder sleepForever(String id);
 
   /**
+   * Writes {@code up} on stdout once its SIGTERM handler is installed, runs until SIGTERM, and on SIGTERM writes
+   * {@code term} on stdout and exits 0 promptly: the kit sees that a stop reached the program as SIGTERM. The
+   * default throws {@link UnsupportedOperationException}, and the kit's check that needs it aborts with the
+   * reason.
+   */
+  default BotSpec.Builder announceSigterm(String id) {
+    throw new UnsupportedOperationException("this Workloads does not implement announceSigterm(id)");
+  }
+
+  /**
    * Allocates far more memory than {@code limitBytes} (e.g. eight times as much) and exits 0 if it got it. The
    * kit gives the bot a memory limit of {@code limitBytes}; where that is enforced the kernel kills it (exit
    * 137). On busybox or a POSIX host: {@code head -c <8 x limitBytes> /dev/zero | tail} ({@code tail} keeps the

@@ -23,6 +23,7 @@ class BrokenImplementationsTest {
         arguments(BrokenKits.FollowNeverEnds.class, "required_follow_endsWhenTheBotStops"),
         arguments(BrokenKits.LosesTheLastLine.class, "required_follow_deliversEveryLineOfAFinishedRun"),
         arguments(BrokenKits.StopIgnoresGrace.class, "required_stop_killsABotIgnoringSigtermAfterTheGrace"),
+        arguments(BrokenKits.StopIgnoresGrace.class, "required_stop_deliversSigtermToTheProgram"),
         arguments(BrokenKits.StopReturnsBeforeStopped.class, "required_stop_leavesTheBotStopped"),
         arguments(BrokenKits.StaleStatusAfterStop.class, "required_stop_leavesTheBotStopped"),
         arguments(BrokenKits.StatusCachedForThreeSeconds.class, "required_statusAndList_agreeOnABotThatExitedOnItsOwn"),
