@@ -10,6 +10,7 @@ import dev.berth.runtime.BotStatus;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.RuntimeUnavailableException;
 import dev.berth.runtime.kubernetes.sim.SimulatedCluster;
+import dev.berth.runtime.kubernetes.sim.SimulatedClusterExtension;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -18,10 +19,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,23 +33,16 @@ import org.slf4j.LoggerFactory;
 @Tag("docker")
 class KubernetesApiOutageTest {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesApiOutageTest.class);
-  private static SimulatedCluster cluster;
+  @RegisterExtension
+  static final SimulatedClusterExtension SIMULATION = new SimulatedClusterExtension();
 
-  @BeforeAll
-  static void startCluster() {
-    cluster = SimulatedCluster.startWithKubelet();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  private static SimulatedCluster cluster() {
+    return SIMULATION.cluster();
   }
 
   @Test
   void callsFailAsUnavailableDuringAnOutageAndTheSameRuntimeServesAfterIt() throws Exception {
-    try (KubernetesRuntime runtime = KubeTestSupport.on(KubernetesRuntime.builder(), cluster, "outage").build()) {
+    try (KubernetesRuntime runtime = KubeTestSupport.on(KubernetesRuntime.builder(), cluster(), "outage").build()) {
       KubernetesWorkloads workloads = new KubernetesWorkloads(KubeTestSupport.IMAGE);
       runtime.create(workloads.sleepForever("o1").build());
       runtime.create(workloads.sleepForever("o2").build());
@@ -57,7 +50,7 @@ class KubernetesApiOutageTest {
       runtime.start("o2");
       Map<String, String> pods = podUids();
 
-      cluster.stopApiServer();
+      cluster().stopApiServer();
       Map<String, Long> millis = new LinkedHashMap<>();
       try {
         unavailable(millis, "status", () -> runtime.status("o1"));
@@ -71,7 +64,7 @@ class KubernetesApiOutageTest {
         assertThat(runtime.health().healthy()).as("health during the outage").isFalse();
         assertThat(runtime.health().message()).contains("not reachable");
       } finally {
-        cluster.restartApiServer();
+        cluster().restartApiServer();
       }
       LOG.info("Calls during the API server outage failed after (ms): {}", millis);
 
@@ -95,7 +88,7 @@ class KubernetesApiOutageTest {
 
   private static Map<String, String> podUids() throws Exception {
     Map<String, String> uids = new java.util.TreeMap<>();
-    new CoreV1Api(cluster.client()).listNamespacedPod(cluster.namespace()).labelSelector("berth.scope=outage")
+    new CoreV1Api(cluster().client()).listNamespacedPod(cluster().namespace()).labelSelector("berth.scope=outage")
         .execute().getItems().forEach(p -> uids.put(p.getMetadata().getLabels().get("berth.id"),
             p.getMetadata().getUid()));
     return uids;

@@ -2,11 +2,11 @@ package dev.berth.runtime.kubernetes;
 
 import dev.berth.runtime.BacktestRunner;
 import dev.berth.runtime.kubernetes.sim.SimulatedCluster;
+import dev.berth.runtime.kubernetes.sim.SimulatedClusterExtension;
 import dev.berth.runtime.testkit.BacktestRunnerConformanceKit;
 import dev.berth.runtime.testkit.Workloads;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Kubernetes backtest runner against the backtest conformance kit, on the simulated control plane: Jobs
@@ -15,28 +15,21 @@ import org.junit.jupiter.api.Tag;
  */
 @Tag("docker")
 class KubernetesBacktestRunnerConformanceTest extends BacktestRunnerConformanceKit {
-  private static SimulatedCluster cluster;
+  @RegisterExtension
+  static final SimulatedClusterExtension SIMULATION = new SimulatedClusterExtension();
 
-  @BeforeAll
-  static void startCluster() {
-    cluster = SimulatedCluster.startWithKubelet();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  private static SimulatedCluster cluster() {
+    return SIMULATION.cluster();
   }
 
   @Override
   protected BacktestRunner newRunner(String scope) {
-    return KubeTestSupport.on(KubernetesBacktestRunner.builder(), cluster, scope).noObjectStore().build();
+    return KubeTestSupport.on(KubernetesBacktestRunner.builder(), cluster(), scope).noObjectStore().build();
   }
 
   @Override
   protected boolean isFixtureThread(Thread thread) {
-    return cluster.ownsThread(thread);
+    return cluster().ownsThread(thread);
   }
 
   @Override
@@ -46,7 +39,7 @@ class KubernetesBacktestRunnerConformanceTest extends BacktestRunnerConformanceK
 
   @Override
   protected boolean isFixtureConnection(int localPort, int remotePort) {
-    return cluster.ownsConnection(localPort, remotePort);
+    return cluster().ownsConnection(localPort, remotePort);
   }
 
   /** The runner speaks TCP only; the Unix sockets are the simulated kubelet's, to the Docker engine. */

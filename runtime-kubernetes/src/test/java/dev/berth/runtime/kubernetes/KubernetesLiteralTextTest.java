@@ -7,7 +7,7 @@ import dev.berth.runtime.BotState;
 import dev.berth.runtime.LogLine;
 import dev.berth.runtime.LogOptions;
 import dev.berth.runtime.RestartPolicy;
-import dev.berth.runtime.kubernetes.sim.SimulatedCluster;
+import dev.berth.runtime.kubernetes.sim.SimulatedClusterExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The kubelet expands {@code $(NAME)} and reduces {@code $$} to {@code $} in a container's command, args and env
@@ -26,22 +27,20 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("docker")
 class KubernetesLiteralTextTest {
-  private static SimulatedCluster cluster;
+  @RegisterExtension
+  static final SimulatedClusterExtension SIMULATION = new SimulatedClusterExtension();
+
   private static KubernetesRuntime runtime;
 
   @BeforeAll
   static void start() {
-    cluster = SimulatedCluster.startWithKubelet();
-    runtime = KubeTestSupport.on(KubernetesRuntime.builder(), cluster, "literal").build();
+    runtime = KubeTestSupport.on(KubernetesRuntime.builder(), SIMULATION.cluster(), "literal").build();
   }
 
   @AfterAll
   static void stop() {
     if (runtime != null) {
       runtime.close();
-    }
-    if (cluster != null) {
-      cluster.close();
     }
   }
 

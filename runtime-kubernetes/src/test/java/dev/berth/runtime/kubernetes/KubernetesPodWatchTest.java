@@ -7,16 +7,16 @@ import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.BotState;
 import dev.berth.runtime.RuntimeConfig;
 import dev.berth.runtime.kubernetes.sim.SimulatedCluster;
+import dev.berth.runtime.kubernetes.sim.SimulatedClusterExtension;
 import io.kubernetes.client.openapi.models.V1PodList;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Waits for pods are watches where the API server streams them, and pauses of the poll interval where it does
@@ -27,27 +27,20 @@ class KubernetesPodWatchTest {
   private static final Duration NO_POLL = Duration.ofHours(1);
   private static final String WATCH_QUERY = "watch=true";
 
-  private static SimulatedCluster cluster;
+  @RegisterExtension
+  static final SimulatedClusterExtension SIMULATION = new SimulatedClusterExtension();
 
-  @BeforeAll
-  static void startCluster() {
-    cluster = SimulatedCluster.startWithKubelet();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  private static SimulatedCluster cluster() {
+    return SIMULATION.cluster();
   }
 
   @AfterEach
   void serveWatchesAgain() {
-    cluster.serveWatches(true);
+    cluster().serveWatches(true);
   }
 
   private static KubernetesRuntime runtime(String scope, Duration pollInterval) {
-    return KubeTestSupport.on(KubernetesRuntime.builder(), cluster, scope)
+    return KubeTestSupport.on(KubernetesRuntime.builder(), cluster(), scope)
         .config(RuntimeConfig.of(Map.of(KubernetesSettings.POLL_INTERVAL, pollInterval.toMillis() + "ms",
             KubernetesSettings.START_TIMEOUT, "60s", KubernetesSettings.INIT_IMAGE, KubeTestSupport.IMAGE,
             KubernetesSettings.WORK_DIR, KubeTestSupport.workDir().toString(), "stop-grace", "5s")))
@@ -62,7 +55,7 @@ class KubernetesPodWatchTest {
   void startAndStopEndWhenThePodChangesNotAtTheNextPoll() {
     try (KubernetesRuntime runtime = runtime("watch-on", NO_POLL)) {
       runtime.create(sleeper("w1"));
-      cluster.resetRequestCounts();
+      cluster().resetRequestCounts();
 
       // a poll would sleep an hour: only the watch's events can end these waits before the test's timeout
       assertTimeoutPreemptively(Duration.ofSeconds(90), () -> runtime.start("w1"));
@@ -78,10 +71,10 @@ class KubernetesPodWatchTest {
 
   @Test
   void aServerWithoutWatchesOverHttpIsPolledFromThen() {
-    cluster.serveWatches(false);
+    cluster().serveWatches(false);
     try (KubernetesRuntime runtime = runtime("watch-off", Duration.ofMillis(100))) {
       runtime.create(sleeper("p1"));
-      cluster.resetRequestCounts();
+      cluster().resetRequestCounts();
 
       runtime.start("p1");
       assertThat(runtime.status("p1").state()).isEqualTo(BotState.RUNNING);
@@ -96,11 +89,12 @@ class KubernetesPodWatchTest {
 
   @Test
   void aWaitingWatchEndsAtAnInterrupt() throws Exception {
-    try (KubeConnection connection = KubeConnection.open(KubernetesSettings.from(RuntimeConfig.of(Map.of(
-        KubernetesSettings.API_URL, cluster.url(), KubernetesSettings.NAMESPACE, cluster.namespace()))), Map.of())) {
+    RuntimeConfig config = RuntimeConfig.of(Map.of(KubernetesSettings.API_URL, cluster().url(),
+        KubernetesSettings.NAMESPACE, cluster().namespace()));
+    try (KubeConnection connection = KubeConnection.open(KubernetesSettings.from(config), Map.of())) {
       Cluster pods = new Cluster(connection, "watch-interrupt", NO_POLL);
       V1PodList none = pods.podList(KubeLabels.KIND_BOT, "nobody");
-      cluster.resetRequestCounts();
+      cluster().resetRequestCounts();
       AtomicReference<Throwable> ended = new AtomicReference<>();
       Thread waiter = new Thread(() -> {
         try {
@@ -122,6 +116,6 @@ class KubernetesPodWatchTest {
   }
 
   private static int watchRequests() {
-    return cluster.requestCount("GET", "/api/v1/namespaces/" + cluster.namespace() + "/pods?", WATCH_QUERY);
+    return cluster().requestCount("GET", "/api/v1/namespaces/" + cluster().namespace() + "/pods?", WATCH_QUERY);
   }
 }

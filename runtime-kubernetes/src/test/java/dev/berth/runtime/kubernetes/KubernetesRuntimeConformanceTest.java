@@ -2,14 +2,14 @@ package dev.berth.runtime.kubernetes;
 
 import dev.berth.runtime.Runtime;
 import dev.berth.runtime.kubernetes.sim.SimulatedCluster;
+import dev.berth.runtime.kubernetes.sim.SimulatedClusterExtension;
 import dev.berth.runtime.testkit.RuntimeConformanceKit;
 import dev.berth.runtime.testkit.Workloads;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
 import io.kubernetes.client.openapi.models.V1DeleteOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Kubernetes runtime against the runtime conformance kit, on the simulated control plane: Deployments kept
@@ -20,23 +20,16 @@ import org.junit.jupiter.api.Tag;
  */
 @Tag("docker")
 class KubernetesRuntimeConformanceTest extends RuntimeConformanceKit {
-  private static SimulatedCluster cluster;
+  @RegisterExtension
+  static final SimulatedClusterExtension SIMULATION = new SimulatedClusterExtension();
 
-  @BeforeAll
-  static void startCluster() {
-    cluster = SimulatedCluster.startWithKubelet();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  private static SimulatedCluster cluster() {
+    return SIMULATION.cluster();
   }
 
   @Override
   protected Runtime newRuntime(String scope) {
-    return KubeTestSupport.on(KubernetesRuntime.builder(), cluster, scope).noObjectStore().build();
+    return KubeTestSupport.on(KubernetesRuntime.builder(), cluster(), scope).noObjectStore().build();
   }
 
   @Override
@@ -48,8 +41,8 @@ class KubernetesRuntimeConformanceTest extends RuntimeConformanceKit {
   @Override
   protected boolean removeBehindTheRuntimesBack(String scope, String botId) {
     try {
-      new AppsV1Api(cluster.client()).deleteNamespacedDeployment(KubeLabels.botName(scope, botId),
-          cluster.namespace()).body(new V1DeleteOptions().propagationPolicy("Foreground")).execute();
+      new AppsV1Api(cluster().client()).deleteNamespacedDeployment(KubeLabels.botName(scope, botId),
+          cluster().namespace()).body(new V1DeleteOptions().propagationPolicy("Foreground")).execute();
       return true;
     } catch (ApiException e) {
       throw new AssertionError("deleting the Deployment of bot '" + botId + "' failed: " + e.getCode(), e);
@@ -73,7 +66,7 @@ class KubernetesRuntimeConformanceTest extends RuntimeConformanceKit {
 
   @Override
   protected boolean isFixtureThread(Thread thread) {
-    return cluster.ownsThread(thread);
+    return cluster().ownsThread(thread);
   }
 
   @Override
@@ -83,7 +76,7 @@ class KubernetesRuntimeConformanceTest extends RuntimeConformanceKit {
 
   @Override
   protected boolean isFixtureConnection(int localPort, int remotePort) {
-    return cluster.ownsConnection(localPort, remotePort);
+    return cluster().ownsConnection(localPort, remotePort);
   }
 
   /** The runtime speaks TCP only; the Unix sockets are the simulated kubelet's, to the Docker engine. */

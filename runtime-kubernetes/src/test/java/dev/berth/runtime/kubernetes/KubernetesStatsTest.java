@@ -9,41 +9,34 @@ import dev.berth.runtime.Resources;
 import dev.berth.runtime.StatsManager;
 import dev.berth.runtime.UnsupportedFeatureException;
 import dev.berth.runtime.kubernetes.sim.SimulatedCluster;
+import dev.berth.runtime.kubernetes.sim.SimulatedClusterExtension;
 import java.time.Duration;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link StatsManager} from the resource metrics API, offered only while the API server serves it. */
 @Tag("docker")
 class KubernetesStatsTest {
   private static final long MEMORY = 64L * 1024 * 1024;
 
-  private static SimulatedCluster cluster;
+  @RegisterExtension
+  static final SimulatedClusterExtension SIMULATION = new SimulatedClusterExtension();
 
-  @BeforeAll
-  static void startCluster() {
-    cluster = SimulatedCluster.startWithKubelet();
-  }
-
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.close();
-    }
+  private static SimulatedCluster cluster() {
+    return SIMULATION.cluster();
   }
 
   @AfterEach
   void serveMetricsAgain() {
-    cluster.serveMetrics(true);
+    cluster().serveMetrics(true);
   }
 
   @Test
   void aBusyBotsCpuAndMemoryComeFromTheMetricsApi() {
-    try (KubernetesRuntime runtime = KubeTestSupport.on(KubernetesRuntime.builder(), cluster, "stats").build()) {
+    try (KubernetesRuntime runtime = KubeTestSupport.on(KubernetesRuntime.builder(), cluster(), "stats").build()) {
       runtime.create(BotSpec.builder("busy").image(KubeTestSupport.IMAGE).command("sh", "-c", "while :; do :; done")
           .resources(Resources.builder().memoryBytes(MEMORY).build()).build());
       runtime.start("busy");
@@ -71,8 +64,8 @@ class KubernetesStatsTest {
 
   @Test
   void withoutAMetricsApiThereIsNoStatsManager() {
-    cluster.serveMetrics(false);
-    try (KubernetesRuntime runtime = KubeTestSupport.on(KubernetesRuntime.builder(), cluster, "no-stats").build()) {
+    cluster().serveMetrics(false);
+    try (KubernetesRuntime runtime = KubeTestSupport.on(KubernetesRuntime.builder(), cluster(), "no-stats").build()) {
       assertThat(runtime.feature(StatsManager.class)).isEmpty();
       assertThatThrownBy(() -> runtime.require(StatsManager.class)).isInstanceOf(UnsupportedFeatureException.class);
     }

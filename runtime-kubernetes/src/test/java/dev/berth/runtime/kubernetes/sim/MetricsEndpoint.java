@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * metrics-server's first scrape of it.
  */
 final class MetricsEndpoint {
-  static final Pattern POD_METRICS = Pattern.compile("/apis/metrics\\.k8s\\.io/v1beta1/namespaces/([^/]+)/pods/([^/?]+)");
+  static final Pattern POD_METRICS =
+      Pattern.compile("/apis/metrics\\.k8s\\.io/v1beta1/namespaces/([^/]+)/pods/([^/?]+)");
 
   /** A running container's usage: CPU in nanocores, memory in bytes. */
   record Usage(long nanoCores, long memoryBytes) {}
