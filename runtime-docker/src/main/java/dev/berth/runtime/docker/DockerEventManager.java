@@ -119,6 +119,7 @@ final class DockerEventManager implements EventManager {
     private final Instant from;
     private final ExecutorService delivery;
     private final Set<String> killed = ConcurrentHashMap.newKeySet();
+    private volatile Thread worker;
 
     DockerSubscription(Consumer<BotEvent> listener, Instant from) {
       this.listener = listener;
@@ -127,6 +128,7 @@ final class DockerEventManager implements EventManager {
       this.delivery = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, name);
         thread.setDaemon(true);
+        worker = thread;
         return thread;
       });
     }
@@ -177,6 +179,12 @@ final class DockerEventManager implements EventManager {
       try {
         if (!delivery.awaitTermination(5, TimeUnit.SECONDS)) {
           delivery.shutdownNow();
+        }
+        // the pool counts as terminated while its last thread is still on its way out: wait for the thread too,
+        // so that no thread of the subscription outlives close()
+        Thread last = worker;
+        if (last != null) {
+          last.join(TimeUnit.SECONDS.toMillis(5));
         }
       } catch (InterruptedException e) {
         delivery.shutdownNow();
