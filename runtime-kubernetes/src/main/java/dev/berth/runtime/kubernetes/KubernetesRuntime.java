@@ -71,7 +71,7 @@ public final class KubernetesRuntime implements Runtime {
         settings.scope());
     this.store = StoreAccess.forRuntime(parts.store(), KubernetesRuntimeProvider.TYPE, settings.scope());
     features.put(ScheduleManager.class, new KubernetesScheduleManager(settings, connection, parts.packager()));
-    this.stats = new KubernetesStatsManager(cluster, lifecycle);
+    this.stats = new KubernetesStatsManager(cluster, lifecycle, this::requireOpen);
   }
 
   /** A builder; unset settings come from the in-cluster service account or the kubeconfig. */

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,14 +41,20 @@ final class KubernetesStatsManager implements StatsManager {
   private final KubeConnection connection;
   private final Cluster cluster;
   private final BotLifecycle lifecycle;
+  private final Consumer<String> requireOpen;
   private final GenericKubernetesApi<PodMetrics, PodMetricsList> metrics;
   private volatile boolean served;
   private volatile Instant checked = Instant.MIN;
 
-  KubernetesStatsManager(Cluster cluster, BotLifecycle lifecycle) {
+  /**
+   * @param requireOpen the runtime's check of a call: throws {@link dev.berth.runtime.RuntimeClosedException}
+   *     once it is closed, and {@link dev.berth.runtime.InvalidSpecException} for a malformed id
+   */
+  KubernetesStatsManager(Cluster cluster, BotLifecycle lifecycle, Consumer<String> requireOpen) {
     this.connection = cluster.connection();
     this.cluster = cluster;
     this.lifecycle = lifecycle;
+    this.requireOpen = requireOpen;
     this.metrics = new GenericKubernetesApi<>(PodMetrics.class, PodMetricsList.class, GROUP, "v1beta1", "pods",
         connection.client());
   }
@@ -79,6 +86,7 @@ final class KubernetesStatsManager implements StatsManager {
 
   @Override
   public BotStats stats(String botId) {
+    requireOpen.accept(botId);
     var deployment = lifecycle.require(botId);
     Optional<V1Pod> pod = StatusMapper.newest(cluster.pods(KubeLabels.KIND_BOT, botId).stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList());

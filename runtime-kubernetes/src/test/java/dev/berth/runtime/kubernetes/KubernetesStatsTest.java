@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.berth.runtime.BotNotFoundException;
 import dev.berth.runtime.BotSpec;
 import dev.berth.runtime.Resources;
+import dev.berth.runtime.RuntimeClosedException;
 import dev.berth.runtime.StatsManager;
 import dev.berth.runtime.UnsupportedFeatureException;
 import dev.berth.runtime.kubernetes.sim.SimulatedCluster;
@@ -36,11 +37,12 @@ class KubernetesStatsTest {
 
   @Test
   void aBusyBotsCpuAndMemoryComeFromTheMetricsApi() {
+    StatsManager stats;
     try (KubernetesRuntime runtime = KubeTestSupport.on(KubernetesRuntime.builder(), cluster(), "stats").build()) {
       runtime.create(BotSpec.builder("busy").image(KubeTestSupport.IMAGE).command("sh", "-c", "while :; do :; done")
           .resources(Resources.builder().memoryBytes(MEMORY).build()).build());
       runtime.start("busy");
-      StatsManager stats = runtime.require(StatsManager.class);
+      stats = runtime.require(StatsManager.class);
 
       StatsManager.BotStats usage = Awaitility.await().atMost(Duration.ofSeconds(60))
           .until(() -> stats.stats("busy"), s -> s.cpuCores().isPresent() && s.cpuCores().getAsDouble() > 0.2);
@@ -60,6 +62,8 @@ class KubernetesStatsTest {
       assertThat(stopped.memoryLimitBytes()).as("the limit from the Deployment's template").hasValue(MEMORY);
       runtime.delete("busy");
     }
+    assertThatThrownBy(() -> stats.stats("busy")).as("stats through a closed runtime")
+        .isInstanceOf(RuntimeClosedException.class);
   }
 
   @Test
