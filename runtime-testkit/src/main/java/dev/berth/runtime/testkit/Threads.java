@@ -52,7 +52,7 @@ final class Threads {
    * The threads left out of the leak checks: those {@code fixture} claims, and those of a library's JVM-wide
    * pool ({@code jvmWide}) while no more than {@code poolLimit} of them are alive. Such a pool is shared by
    * every client of the library and lets an idle thread end on its own, later than the kit waits (OkHttp
-   * keeps one 60 s): one or two of its threads alive after a thousand runtimes is a pool, not a leak; one per
+   * keeps one 60 s): a few of its threads alive after a thousand runtimes is a pool, not a leak; one per
    * runtime is still reported.
    */
   static Predicate<Thread> uncounted(Predicate<Thread> fixture, Predicate<Thread> jvmWide, int poolLimit) {
