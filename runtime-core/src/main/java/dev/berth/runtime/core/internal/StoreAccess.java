@@ -71,9 +71,7 @@ public final class StoreAccess implements AutoCloseable {
     StoreAccess access = new StoreAccess(store, owner, whenDown, pauses, Clock.systemUTC(),
         Duration.ofSeconds(FIRST_PAUSE_SECONDS), Duration.ofSeconds(MAX_PAUSE_SECONDS));
     if (store.isEmpty()) {
-      // only an explicit choice leaves a runtime without a store (store.type=none, or the builder's noObjectStore):
-      // worth telling, not a warning
-      LOG.info("{} has no object store (store.type=none): {}. Set store.type (filesystem or minio), or give the "
+      LOG.warn("{} has no object store (store.type=none): {}. Set store.type (filesystem or minio), or give the "
           + "builder an object store, to change that.", owner, whenNone);
     } else {
       access.startProbe("berth-store-check-" + thread);
